@@ -1,0 +1,211 @@
+"""Case files (``cases/*.toml``): which data, which years, which discount rate, and overrides on the data.
+
+A case never copies the base data: it names the data folder and overrides single cells or adds target rows.
+``extends`` inherits another case file and layers this one's settings and overrides on top::
+
+    name = "strict_co2"
+    extends = "baseline.toml"          # optional, relative to this file
+    data = "../data"                   # relative to the case file
+    base_year = 2020
+    first_year = 2021
+    last_year = 2035
+    discount_rate = 0.06
+
+    [targets.carbon_peak_2030]         # change columns of a target row ...
+    enabled = false
+    [targets.co2_cap_2030]             # ... or add a new one (all required columns)
+    kind = "cap"
+    ...
+    [measures.pv_utility]              # change a measure's cost or lifetime
+    capex = 3000000
+    [potentials.main_urban.pv_utility] # change a potential
+    max_stock = 5000
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .schema import OVERRIDABLE
+
+SETTINGS = {
+    "name": str,
+    "title_zh": str,
+    "title_en": str,
+    "description": str,
+    "data": str,
+    "base_year": int,
+    "first_year": int,
+    "last_year": int,
+    "discount_rate": float,
+    "extends": str,
+}
+REQUIRED = ("data", "base_year", "first_year", "last_year", "discount_rate")
+
+
+@dataclass
+class Case:
+    """A case, resolved: settings plus overrides, with ``extends`` already applied."""
+
+    name: str
+    path: Path
+    data_dir: Path
+    base_year: int
+    first_year: int
+    last_year: int
+    discount_rate: float
+    title_zh: str = ""
+    title_en: str = ""
+    description: str = ""
+    # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
+    overrides: dict[str, dict] = field(default_factory=dict)
+    chain: list[Path] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
+    where = _display(path)
+    if not path.is_file():
+        problems.append(Problem(where, "", "case file not found; expected a TOML file such as cases/baseline.toml"))
+        return None
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        problems.append(Problem(where, "", f"not valid TOML: {e}"))
+    except UnicodeDecodeError:
+        problems.append(Problem(where, "", "not valid TOML: the file is not UTF-8 text"))
+    return None
+
+
+def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dict, dict]:
+    """Settings and overrides of ``path`` with its ``extends`` chain applied (parent first)."""
+    path = path.resolve()
+    if path in seen:
+        problems.append(Problem(_display(path), "extends", "cases extend each other in a loop: "
+                                + " -> ".join(_display(p) for p in [*seen, path])))
+        return {}, {}
+    seen.append(path)
+    raw = _read_toml(path, problems)
+    if raw is None:
+        return {}, {}
+    where = _display(path)
+    settings: dict = {}
+    overrides: dict = {"targets": {}, "measures": {}, "potentials": {}}
+    if "extends" in raw:
+        if not isinstance(raw["extends"], str):
+            problems.append(Problem(where, "extends", "expected a path to another case file, as text"))
+        else:
+            parent_settings, parent_overrides = _collect(path.parent / raw["extends"], problems, seen)
+            settings.update(parent_settings)
+            for table, rows in parent_overrides.items():
+                for key, cols in rows.items():
+                    overrides[table].setdefault(key, {}).update(copy.deepcopy(cols))
+    for key, value in raw.items():
+        if key in OVERRIDABLE:
+            _collect_overrides(key, value, where, overrides, problems)
+        elif key in SETTINGS:
+            if key == "extends":
+                continue
+            expected = SETTINGS[key]
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool):
+                problems.append(Problem(where, key, f"expected {expected.__name__}, got {value!r}"))
+                continue
+            if key == "data":
+                value = str((path.parent / value).resolve())
+            settings[key] = value
+        else:
+            allowed = ", ".join([*SETTINGS, *OVERRIDABLE])
+            problems.append(Problem(where, key, f"unknown setting; expected one of {allowed}"))
+    settings.setdefault("name", path.stem)
+    if path == seen[0]:
+        settings["name"] = raw.get("name", path.stem) if isinstance(raw.get("name", ""), str) else path.stem
+    return settings, overrides
+
+
+def _collect_overrides(table: str, value, where: str, overrides: dict, problems: list[Problem]) -> None:
+    if not isinstance(value, dict):
+        problems.append(Problem(where, table, f"expected a table [{table}.<id>] of column = value"))
+        return
+    if table == "potentials":
+        for region, measures in value.items():
+            if not isinstance(measures, dict) or not all(isinstance(v, dict) for v in measures.values()):
+                problems.append(Problem(where, f"potentials.{region}",
+                                        "expected [potentials.<region_id>.<measure_id>] with column = value"))
+                continue
+            for measure, cols in measures.items():
+                _check_columns(table, f"potentials.{region}.{measure}", cols, where, problems)
+                overrides[table].setdefault((region, measure), {}).update(cols)
+        return
+    for key, cols in value.items():
+        if not isinstance(cols, dict):
+            problems.append(Problem(where, f"{table}.{key}", f"expected a table [{table}.{key}] of column = value"))
+            continue
+        _check_columns(table, f"{table}.{key}", cols, where, problems)
+        overrides[table].setdefault(key, {}).update(cols)
+
+
+def _check_columns(table: str, label: str, cols: dict, where: str, problems: list[Problem]) -> None:
+    for col, v in cols.items():
+        if col not in OVERRIDABLE[table]:
+            problems.append(Problem(where, f"{label}.{col}",
+                                    f"cannot be overridden; expected one of {', '.join(OVERRIDABLE[table])}"))
+        elif isinstance(v, dict | list):
+            problems.append(Problem(where, f"{label}.{col}", f"expected a single value, got {v!r}"))
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case file (and the files it extends); raise `InputError` listing every problem."""
+    path = Path(path)
+    problems: list[Problem] = []
+    seen: list[Path] = []
+    settings, overrides = _collect(path, problems, seen)
+    where = _display(path)
+    if problems:
+        raise InputError(problems)
+    for key in REQUIRED:
+        if key not in settings:
+            problems.append(Problem(where, key, "missing; a case needs " + ", ".join(REQUIRED)))
+    if problems:
+        raise InputError(problems)
+    data_dir = Path(settings["data"])
+    if not data_dir.is_dir():
+        problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found"))
+    if not settings["base_year"] < settings["first_year"] <= settings["last_year"]:
+        problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
+                                f"{settings['base_year']}, {settings['first_year']}, {settings['last_year']}"))
+    if not 0 <= settings["discount_rate"] < 1:
+        problems.append(Problem(where, "discount_rate",
+                                f"expected a rate between 0 and 1 (0.06 for 6%), got {settings['discount_rate']}"))
+    if problems:
+        raise InputError(problems)
+    return Case(
+        name=settings["name"],
+        path=path.resolve(),
+        data_dir=data_dir,
+        base_year=settings["base_year"],
+        first_year=settings["first_year"],
+        last_year=settings["last_year"],
+        discount_rate=settings["discount_rate"],
+        title_zh=settings.get("title_zh", ""),
+        title_en=settings.get("title_en", ""),
+        description=settings.get("description", ""),
+        overrides=overrides,
+        chain=seen,
+    )

@@ -1,0 +1,42 @@
+"""Objective: total discounted net cost of the measures standing in the model years::
+
+    min sum_t df[t] * sum_{r, m} stock[r, m, t] * (capex[m] * crf(rate, lifetime[m]) + fixed_om[m] - savings[m])
+
+    df[t] = (1 + rate) ** -(t - base_year),   crf(r, n) = r / (1 - (1 + r) ** -n)
+
+Investment enters as the annuity of each unit standing, so a unit built late in the horizon pays only for the years
+it stands inside it (no salvage value needed). Written directly in ``build``: the coefficient of
+``build[r, m, tau]`` is ``unit_cost[m] * sum(df[t] for t in T if tau <= t < tau + lifetime[m])``. Net savings may
+make ``unit_cost`` negative: such "no-regret" measures are deployed up to their potential with no target asking.
+
+In elastic mode (infeasibility diagnosis) the objective is instead the sum of the target slacks, each divided by
+its row's baseline level (`targets.row_scale`), so the answer is the smallest relative relaxation of the targets.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from .params import Params
+from .targets import row_scale
+
+
+def build_coefficient(p: Params, ms: str, tau: int) -> float:
+    life = p.lifetime[ms]
+    return p.unit_cost[ms] * sum(p.df[t] for t in p.years if tau <= t < tau + life)
+
+
+def add_objective(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> None:
+    if elastic:
+        by_id = {t["target_id"]: t for t in p.targets}
+        m.cost = pyo.Objective(
+            expr=pyo.quicksum(m.slack[k, y] / row_scale(p, by_id[k], y) for k, y in m.KY), sense=pyo.minimize
+        )
+        return
+    m.cost = pyo.Objective(
+        expr=pyo.quicksum(
+            (build_coefficient(p, ms, tau) * m.build[r, ms, tau] for r, ms in p.pairs for tau in p.years),
+            linear=True,
+        ),
+        sense=pyo.minimize,
+    )

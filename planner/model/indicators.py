@@ -1,0 +1,44 @@
+"""Indicator levels: every quantity a target talks about is affine in the deployment.
+
+For an indicator i that does not accumulate::
+
+    level[r, i, t] = baseline[r, i, t] + sum_m effect[r, m, i] * stock[r, m, t]
+
+For an accumulating indicator (forest stock volume grows every year a planted hectare stands)::
+
+    level[r, i, t] = baseline[r, i, t] + sum_m effect[r, m, i] * sum(stock[r, m, tau] for model years tau <= t)
+
+Both are written directly in ``build`` with the weight of ``build[r, m, tau]`` in year t (`Params.weight`): 1 while
+the unit stands (stock), or the number of years it has stood (stock-years). ``effect[r, m, i]`` is the region's own
+row in effects.csv if there is one, else the all-region row. Before the first model year the level is the baseline.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from .params import Params
+
+
+def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
+    by_region: dict[str, list[tuple[str, dict[str, float]]]] = {r: [] for r in p.regions}
+    for (r, ms), eff in p.effects.items():
+        if (r, ms) in p.pair_set:
+            by_region[r].append((ms, eff))
+
+    def level(_, r, i, t):
+        terms = [
+            (e[i] * p.weight(ms, i, tau, t), m.build[r, ms, tau])
+            for ms, e in by_region[r] if i in e
+            for tau in p.years if tau <= t
+        ]
+        return pyo.quicksum((c * v for c, v in terms if c != 0.0), start=p.baseline[r, i, t])
+
+    m.level = pyo.Expression(m.R, m.I, m.T, rule=level)
+
+
+def level(m: pyo.ConcreteModel, p: Params, i: str, scope: str, year: int):
+    """Level of indicator i summed over the target's scope in ``year`` (a constant before the model years)."""
+    if year < p.years[0]:
+        return p.baseline_sum(i, scope, year)
+    return pyo.quicksum((m.level[r, i, year] for r in p.scope_regions(scope)))

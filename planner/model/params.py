@@ -1,0 +1,124 @@
+"""Numbers the model needs, derived once from validated `Data` (plain Python and numpy, no Pyomo).
+
+- baseline levels for every region, indicator and year from the base year to the last model year, interpolated
+  linearly between the years given;
+- the effect of each measure on each indicator in each region (a regional row overrides the all-region row);
+- the annual net cost of one unit standing: ``capex * crf(rate, lifetime) + fixed_om - savings``;
+- discount factors ``df[t] = (1 + rate) ** -(t - base_year)``;
+- the weight of ``build[r, m, tau]`` in ``stock[r, m, t]`` (1 while it stands) and in stock-years (years stood).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..inputs import CITY, Data
+
+
+def crf(rate: float, lifetime: int) -> float:
+    """Capital recovery factor: the annuity that repays 1 yuan over ``lifetime`` years at ``rate``."""
+    if rate == 0:
+        return 1.0 / lifetime
+    return rate / (1.0 - (1.0 + rate) ** -lifetime)
+
+
+@dataclass
+class Params:
+    regions: list[str]
+    measures: list[str]
+    indicators: list[str]
+    years: list[int]  # model years
+    base_year: int
+    rate: float
+    pairs: list[tuple[str, str]]  # (region, measure) with a potential row
+    lifetime: dict[str, int]
+    unit_cost: dict[str, float]  # yuan per unit standing per year (net of savings)
+    df: dict[int, float]
+    baseline: dict[tuple[str, str, int], float]  # (r, i, year) for base_year..last_year
+    effects: dict[tuple[str, str], dict[str, float]]  # (r, m) -> {indicator: effect}
+    accumulates: dict[str, bool]
+    min_stock: dict[tuple[str, str], float]
+    max_stock: dict[tuple[str, str], float]
+    max_build: dict[tuple[str, str], float | None]
+    targets: list[dict]  # enabled target rows
+
+    @property
+    def pair_set(self) -> set[tuple[str, str]]:
+        return set(self.pairs)
+
+    def weight(self, m: str, i: str, tau: int, t: int) -> float:
+        """Coefficient of build[., m, tau] in the level of indicator i in year t (before the effect)."""
+        if tau > t:
+            return 0.0
+        life = self.lifetime[m]
+        if self.accumulates[i]:
+            return float(min(t - tau + 1, life))
+        return 1.0 if t - tau < life else 0.0
+
+    def scope_regions(self, scope: str) -> list[str]:
+        return self.regions if scope == CITY else [scope]
+
+    def baseline_sum(self, i: str, scope: str, year: int) -> float:
+        return sum(self.baseline[r, i, year] for r in self.scope_regions(scope))
+
+
+def _interpolate(data: Data) -> dict[tuple[str, str, int], float]:
+    case = data.case
+    years = np.arange(case.base_year, case.last_year + 1)
+    out: dict[tuple[str, str, int], float] = {}
+    for (r, i), grp in data.baseline.groupby(["region_id", "indicator_id"]):
+        grp = grp.sort_values("year")
+        values = np.interp(years, grp["year"].astype(float), grp["value"].astype(float))
+        out.update({(r, i, int(y)): float(v) for y, v in zip(years, values, strict=True)})
+    return out
+
+
+def _effects(data: Data, regions: list[str]) -> dict[tuple[str, str], dict[str, float]]:
+    eff = data.effects
+    general = eff[eff["region_id"].isin(["", None])]
+    regional = eff[~eff["region_id"].isin(["", None])]
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    for r in regions:
+        for row in general.itertuples():
+            out.setdefault((r, row.measure_id), {})[row.indicator_id] = float(row.effect)
+    for row in regional.itertuples():
+        out.setdefault((row.region_id, row.measure_id), {})[row.indicator_id] = float(row.effect)
+    return {k: {i: e for i, e in v.items() if e != 0.0} for k, v in out.items()}
+
+
+def derive(data: Data) -> Params:
+    case = data.case
+    ms = data.measures.set_index("measure_id")
+    pot = data.potentials
+    pairs = [(r, m) for r, m in zip(pot["region_id"], pot["measure_id"], strict=True)]
+    lifetime = {m: int(v) for m, v in ms["lifetime"].items()}
+    unit_cost = {
+        m: float(row.capex) * crf(case.discount_rate, lifetime[m]) + float(row.fixed_om) - float(row.savings)
+        for m, row in ms.iterrows()
+    }
+    regions = data.regions
+    targets = [t._asdict() for t in data.targets.itertuples(index=False) if t.enabled]
+    return Params(
+        regions=regions,
+        measures=list(ms.index),
+        indicators=list(data.indicators["indicator_id"]),
+        years=case.years,
+        base_year=case.base_year,
+        rate=case.discount_rate,
+        pairs=pairs,
+        lifetime=lifetime,
+        unit_cost=unit_cost,
+        df={t: (1.0 + case.discount_rate) ** -(t - case.base_year) for t in case.years},
+        baseline=_interpolate(data),
+        effects=_effects(data, regions),
+        accumulates=dict(zip(data.indicators["indicator_id"], data.indicators["accumulates"], strict=True)),
+        min_stock={(r, m): float(v or 0.0) for r, m, v in zip(pot["region_id"], pot["measure_id"],
+                                                             pot["min_stock"], strict=True)},
+        max_stock={(r, m): float(v) for r, m, v in zip(pot["region_id"], pot["measure_id"],
+                                                       pot["max_stock"], strict=True)},
+        max_build={(r, m): (None if v is None or v != v else float(v))
+                   for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["max_build"], strict=True)},
+        targets=targets,
+    )

@@ -1,0 +1,162 @@
+"""Solve with HiGHS, read the solution and duals, and diagnose infeasible targets.
+
+`solve` keeps one persistent HiGHS solver on the model, so changing a mutable parameter (a target's value,
+``model.target_value[k] = x``) and calling `solve` again re-solves warm from the last basis.
+
+`diagnose` explains an infeasible case: an elastic copy of the model (a slack on every target row, minimising the
+slacks relative to each row's baseline size) says which targets cannot be met together and by how much each would
+have to move; HiGHS's irreducible infeasible subsystem (IIS) on the original LP names the rows in conflict.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+from .model import Params, build_model
+from .model.targets import GE, row_scale
+
+STATUS = {
+    TerminationCondition.convergenceCriteriaSatisfied: "optimal",
+    TerminationCondition.provenInfeasible: "infeasible",
+    TerminationCondition.locallyInfeasible: "infeasible",
+    TerminationCondition.infeasibleOrUnbounded: "infeasible_or_unbounded",
+    TerminationCondition.unbounded: "unbounded",
+    TerminationCondition.maxTimeLimit: "time_limit",
+    TerminationCondition.iterationLimit: "iteration_limit",
+}
+
+
+def solver_name() -> str:
+    h = highspy.Highs()
+    return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
+
+
+@dataclass
+class Solution:
+    status: str
+    objective: float | None
+    build: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    duals: dict[tuple[str, int], float] = field(default_factory=dict)
+    solve_seconds: float = 0.0
+    solver: str = ""
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+def _solver(m: pyo.ConcreteModel, time_limit: float | None):
+    opt = getattr(m, "_highs", None)
+    if opt is None:
+        opt = SolverFactory("highs")
+        m._highs = opt
+    opt.config.load_solutions = False
+    opt.config.raise_exception_on_nonoptimal_result = False
+    if time_limit is not None:
+        opt.config.time_limit = time_limit
+    opt.config.solver_options["output_flag"] = False
+    return opt
+
+
+def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
+    """Solve (or re-solve warm) the model; never raises on a non-optimal status."""
+    opt = _solver(m, time_limit)
+    start = time.perf_counter()
+    res = opt.solve(m)
+    seconds = time.perf_counter() - start
+    status = STATUS.get(res.termination_condition, str(res.termination_condition.name))
+    sol = Solution(status=status, objective=None, solve_seconds=seconds, solver=solver_name())
+    if status == "optimal" and res.solution_status == SolutionStatus.optimal:
+        res.solution_loader.load_vars()
+        sol.objective = float(res.incumbent_objective)
+        sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
+        duals = res.solution_loader.get_duals([m.target[k] for k in m.target])
+        sol.duals = {k: float(duals[m.target[k]]) for k in m.target}
+    return sol
+
+
+# ---------------------------------------------------------------------------------------------- diagnosis
+
+
+@dataclass
+class Relaxation:
+    target_id: str
+    year: int
+    sense: str
+    slack: float  # in the unit of the target's indicator
+    relative: float  # slack / baseline level of the row
+
+
+@dataclass
+class Diagnosis:
+    relaxations: list[Relaxation]
+    iis_rows: list[str]
+    bounds_conflict: bool = False
+
+    @property
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(r.target_id for r in self.relaxations))
+
+    def lines(self, names: dict[str, str] | None = None, units: dict[str, str] | None = None) -> list[str]:
+        names, units = names or {}, units or {}
+        if self.bounds_conflict:
+            out = ["Infeasible even with every target relaxed: the potentials conflict "
+                   "(min_stock cannot be reached within max_build, or min_stock > max_stock)."]
+        else:
+            out = ["The targets cannot be met together. Smallest relaxation that makes the case feasible:"]
+        for r in self.relaxations:
+            direction = "lowered" if r.sense == GE else "raised"
+            label = f"{r.target_id} ({names[r.target_id]})" if r.target_id in names else r.target_id
+            out.append(f"  {label}, {r.year}: limit must be {direction} by {r.slack:,.6g} "
+                       f"{units.get(r.target_id, '')} ({r.relative:.2%} of its baseline level)".replace("  (", " ("))
+        if self.iis_rows:
+            out.append("HiGHS IIS rows in conflict: " + ", ".join(self.iis_rows))
+        return out
+
+
+def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
+    """Names of the rows of HiGHS's irreducible infeasible subsystem, or [] where HiGHS finds none."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.mps")
+        m.write(path, io_options={"symbolic_solver_labels": True})
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if h.readModel(path) != highspy.HighsStatus.kOk:
+            return []
+        h.setOptionValue("iis_strategy", 2)  # the elastic strategy: the default returned empty IISs (TECH-NOTES)
+        h.run()
+        try:
+            status, iis = h.getIis()
+        except Exception:  # noqa: BLE001  HiGHS calls its IIS "under development"
+            return []
+        if status != highspy.HighsStatus.kOk:
+            return []
+        lp = h.getLp()
+        names = list(lp.row_names_) if lp.row_names_ else []
+        return [names[i] if i < len(names) else f"row {i}" for i in iis.row_index_]
+
+
+def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
+    """Which targets conflict and by how much each must move (elastic copy), plus HiGHS's IIS rows."""
+    em = build_model(p, elastic=True)
+    sol = _solver(em, None).solve(em)
+    iis = _iis_rows(original) if original is not None else []
+    if sol.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+        return Diagnosis([], iis, bounds_conflict=True)
+    sol.solution_loader.load_vars()
+    by_id = {t["target_id"]: t for t in p.targets}
+    relax = []
+    for (k, y), var in em.slack.items():
+        s = float(var.value or 0.0)
+        scale = row_scale(p, by_id[k], y)
+        if s / scale > tol:
+            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale))
+    return Diagnosis(relax, iis)
