@@ -35,8 +35,7 @@ def add_objective(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> Non
         return
     m.cost = pyo.Objective(
         expr=pyo.quicksum(
-            (build_coefficient(p, ms, tau) * m.build[r, ms, tau] for r, ms in p.pairs for tau in p.years),
-            linear=True,
+            build_coefficient(p, ms, tau) * m.build[r, ms, tau] for r, ms in p.pairs for tau in p.years
         ),
         sense=pyo.minimize,
     )

@@ -1,0 +1,126 @@
+"""Command line: ``planner run CASE [--out DIR]`` and ``planner validate CASE``.
+
+Exit codes: 0 optimal (or valid), 2 bad input, 3 infeasible targets, 1 anything else. Problems are printed one
+line each, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from . import load, run
+from .errors import InfeasibleError, InputError
+from .export import write_excel
+from .inputs import CITY
+from .results import REPORTED, Result
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                  help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
+
+EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _input_error(e: InputError) -> None:
+    n = len(e.problems)
+    _err(f"Bad input: {n} problem{'s' if n != 1 else ''} found.")
+    for p in e.problems:
+        _err(f"  {p}")
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return str(x)
+
+
+def print_summary(res: Result) -> None:
+    s, p = res.summary, res.params
+    ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
+    units = dict(zip(res.data.indicators["indicator_id"], res.data.indicators["unit"], strict=True))
+    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, "
+               f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
+    obj = s["objective_yuan"]
+    typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
+    years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
+    years = list(dict.fromkeys(years))
+    typer.echo("\nCity emissions, baseline -> with measures:")
+    typer.echo(f"  {'indicator':<10}{'unit':<8}" + "".join(f"{y:>26}" for y in years))
+    for i in REPORTED:
+        if (i, p.base_year) not in ind.index:
+            continue
+        cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
+                        for y in years)
+        typer.echo(f"  {i:<10}{units.get(i, ''):<8}{cells}")
+    typer.echo("\nTargets:")
+    typer.echo(f"  {'target':<36}{'year':>5} {'level':>16} {'':2} {'limit':>16}  {'status':<9}{'marginal cost':>14}")
+    for t in res.targets.itertuples():
+        unit = units.get(t.indicator_id, "")
+        typer.echo(f"  {t.target_id:<36}{t.year:>5} {_fmt(t.level):>16} {t.sense:2} {_fmt(t.limit):>16}  "
+                   f"{t.status:<9}{_fmt(t.marginal_cost):>14} yuan/{unit}")
+
+
+@app.command("run")
+def run_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/)"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
+) -> None:
+    """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
+    try:
+        res = run(case, time_limit=time_limit)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    except InfeasibleError as e:
+        d = e.data
+        names = dict(zip(d.targets["target_id"], d.targets["name_zh"], strict=True)) if d is not None else {}
+        units = {}
+        if d is not None:
+            iu = dict(zip(d.indicators["indicator_id"], d.indicators["unit"], strict=True))
+            units = {t: iu.get(i, "") for t, i in zip(d.targets["target_id"], d.targets["indicator_id"], strict=True)}
+        _err(f"Infeasible: case {case}")
+        for line in e.diagnosis.lines(names, units):
+            _err(line)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    if not res.optimal:
+        _err(f"Case {case}: solver status {res.solution.status}; no workbook written.")
+        raise typer.Exit(EXIT_OTHER)
+    print_summary(res)
+    out_dir = out if out is not None else Path("reports") / res.summary["case"]
+    path = write_excel(res, out_dir / f"{res.summary['case']}.xlsx")
+    typer.echo(f"\nWorkbook: {path}")
+
+
+@app.command("validate")
+def validate_cmd(case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml")) -> None:
+    """Check the case file and its data; build nothing."""
+    try:
+        data = load(case)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    n = {k: len(v) for k, v in data.tables.items()}
+    typer.echo(f"{case}: valid ({n['regions']} regions, {n['measures']} measures, {n['indicators']} indicators, "
+               f"{n['targets']} targets, {n['baseline']} baseline rows, {n['sources']} sources)")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("Interrupted; nothing half-written was left behind.")
+        sys.exit(EXIT_OTHER)
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1
+        _err(f"Error: {type(e).__name__}: {e}")
+        sys.exit(EXIT_OTHER)
