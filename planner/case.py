@@ -29,7 +29,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError
+from .errors import Problem as _Problem
 from .schema import OVERRIDABLE
 
 SETTINGS = {
@@ -44,6 +45,13 @@ SETTINGS = {
     "discount_rate": float,
     "extends": str,
 }
+TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
+
+
+def Problem(where: str, key: str, message: str) -> _Problem:  # noqa: N802  a case-file problem names a key
+    return _Problem(where, key, message, field="key")
+
+
 REQUIRED = ("data", "base_year", "first_year", "last_year", "discount_rate")
 
 
@@ -125,7 +133,7 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dic
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, expected) or isinstance(value, bool):
-                problems.append(Problem(where, key, f"expected {expected.__name__}, got {value!r}"))
+                problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
                 continue
             if key == "data":
                 value = str((path.parent / value).resolve())

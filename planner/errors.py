@@ -15,9 +15,10 @@ class Problem:
     where: str
     column: str
     message: str
+    field: str = "column"  # "key" for a case-file setting
 
     def __str__(self) -> str:
-        col = f", column {self.column}" if self.column else ""
+        col = f", {self.field} {self.column}" if self.column else ""
         return f"{self.where}{col}: {self.message}"
 
 

@@ -166,7 +166,7 @@ def _apply_overrides(name: str, df: pd.DataFrame, case: Case, problems: list[Pro
                 continue
             v, err = convert(col, value)
             if err:
-                problems.append(Problem(f"{where}, {label}", col_name, err))
+                problems.append(Problem(f"{where}, {label}", col_name, err, field="key"))
             typed[col_name] = v
         if key_t in index:
             for col_name, v in typed.items():
@@ -174,25 +174,22 @@ def _apply_overrides(name: str, df: pd.DataFrame, case: Case, problems: list[Pro
             df.at[index[key_t], "origin_"] = f"{where}, {label}"
             continue
         row = dict(zip(key_cols, key_t, strict=True))
+        lacking = [c.name for c in table.columns if c.required and c.name not in row and c.name not in typed]
         for col in table.columns:
-            if col.name in row:
-                continue
-            if col.name in typed:
-                row[col.name] = typed[col.name]
-            elif col.required:
-                what = "a new target" if name == "targets" else f"a new {name} row"
-                problems.append(Problem(f"{where}, {label}", col.name,
-                                        f"missing; {label} is not in the data, so it adds {what} and needs every "
-                                        "required column: " + ", ".join(c.name for c in table.columns if c.required)))
-            else:
-                row[col.name] = col.default
+            if col.name not in row:
+                row[col.name] = typed.get(col.name, col.default)
+        if lacking:
+            what = "a new target" if name == "targets" else f"a new {name} row"
+            problems.append(Problem(f"{where}, {label}", ", ".join(lacking), field="key", message=(
+                f"missing; {label} is not in the data, so it adds {what} and needs every required column: "
+                + ", ".join(c.name for c in table.columns if c.required))))
         for k, v in typed.items():
             row.setdefault(k, v)
         for key_col, key_value in zip(key_cols, key_t, strict=True):
             kc = table.column(key_col)
             _, err = convert(kc, key_value)
             if err:
-                problems.append(Problem(f"{where}, {label}", key_col, err))
+                problems.append(Problem(f"{where}, {label}", key_col, err, field="key"))
         row["origin_"] = f"{where}, {label}"
         new_rows.append(row)
     if new_rows:

@@ -11,6 +11,7 @@ have to move; HiGHS's irreducible infeasible subsystem (IIS) on the original LP 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -123,10 +124,12 @@ class Diagnosis:
 
 
 def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
-    """Names of the rows of HiGHS's irreducible infeasible subsystem, or [] where HiGHS finds none."""
+    """HiGHS's irreducible infeasible subsystem as readable rows (``target cap90 (2022)``,
+    ``potential of a in r1 (2022)``), or [] where HiGHS finds none."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.mps")
-        m.write(path, io_options={"symbolic_solver_labels": True})
+        _, smap_id = m.write(path, io_options={"symbolic_solver_labels": True})
+        by_symbol = m.solutions.symbol_map[smap_id].bySymbol
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         if h.readModel(path) != highspy.HighsStatus.kOk:
@@ -139,9 +142,21 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
             return []
         if status != highspy.HighsStatus.kOk:
             return []
-        lp = h.getLp()
-        names = list(lp.row_names_) if lp.row_names_ else []
-        return [names[i] if i < len(names) else f"row {i}" for i in iis.row_index_]
+        names = list(h.getLp().row_names_ or [])
+    out = []
+    for i in iis.row_index_:
+        label = names[i] if i < len(names) else f"row {i}"
+        core = re.sub(r"^[cr]_[ul]_|_$", "", label)
+        con = by_symbol.get(core)
+        if con is not None and con.parent_component().name == "target":
+            k, y = con.index()
+            out.append(f"target {k} ({y})")
+        elif con is not None and con.parent_component().name == "stock_bounds":
+            r, ms, y = con.index()
+            out.append(f"potential of {ms} in {r} ({y})")
+        else:
+            out.append(core)
+    return list(dict.fromkeys(out))
 
 
 def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
