@@ -124,3 +124,7 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1
         _err(f"Error: {type(e).__name__}: {e}")
         sys.exit(EXIT_OTHER)
+
+
+if __name__ == "__main__":
+    main()

@@ -119,7 +119,8 @@ class Diagnosis:
             out.append(f"  {label}, {r.year}: limit must be {direction} by {r.slack:,.6g} "
                        f"{units.get(r.target_id, '')} ({r.relative:.2%} of its baseline level)".replace("  (", " ("))
         if self.iis_rows:
-            out.append("HiGHS IIS rows in conflict: " + ", ".join(self.iis_rows))
+            out.append("HiGHS IIS (rows that together cannot hold):")
+            out += [f"  {row}" for row in self.iis_rows]
         return out
 
 
@@ -143,20 +144,31 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
         if status != highspy.HighsStatus.kOk:
             return []
         names = list(h.getLp().row_names_ or [])
-    out = []
+    targets: dict[str, list[int]] = {}
+    potentials: dict[str, dict[str, list[int]]] = {}
+    other = []
     for i in iis.row_index_:
         label = names[i] if i < len(names) else f"row {i}"
         core = re.sub(r"^[cr]_[ul]_|_$", "", label)
         con = by_symbol.get(core)
         if con is not None and con.parent_component().name == "target":
             k, y = con.index()
-            out.append(f"target {k} ({y})")
+            targets.setdefault(k, []).append(y)
         elif con is not None and con.parent_component().name == "stock_bounds":
             r, ms, y = con.index()
-            out.append(f"potential of {ms} in {r} ({y})")
+            potentials.setdefault(ms, {}).setdefault(r, []).append(y)
         else:
-            out.append(core)
-    return list(dict.fromkeys(out))
+            other.append(core)
+    out = [f"target {k} ({_years(ys)})" for k, ys in targets.items()]
+    out += [f"potential of {ms} in " + ", ".join(f"{r} ({_years(ys)})" for r, ys in by_r.items())
+            for ms, by_r in potentials.items()]
+    return out + other
+
+
+def _years(ys: list[int]) -> str:
+    ys = sorted(set(ys))
+    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}" if ys[-1] - ys[0] == len(ys) - 1 else \
+        ", ".join(map(str, ys))
 
 
 def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
