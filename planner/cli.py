@@ -60,12 +60,24 @@ def print_summary(res: Result) -> None:
         cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
                         for y in years)
         typer.echo(f"  {i:<10}{units.get(i, ''):<8}{cells}")
-    typer.echo("\nTargets:")
-    typer.echo(f"  {'target':<36}{'year':>5} {'level':>16} {'':2} {'limit':>16}  {'status':<9}{'marginal cost':>14}")
+    typer.echo("\nTargets (achieved vs required, in the target's own terms):")
+    typer.echo(f"  {'target':<36}{'year':>5}  {'achieved':>16}    {'required':>16}  {'status':<9}"
+               f"{'marginal cost, yuan per unit':>30}")
     for t in res.targets.itertuples():
         unit = units.get(t.indicator_id, "")
-        typer.echo(f"  {t.target_id:<36}{t.year:>5} {_fmt(t.level):>16} {t.sense:2} {_fmt(t.limit):>16}  "
-                   f"{t.status:<9}{_fmt(t.marginal_cost):>14} yuan/{unit}")
+        sense = ">=" if t.kind in ("reduction", "intensity_reduction") else t.sense
+        if t.kind in ("share_min", "share_max", "reduction", "intensity_reduction"):
+            achieved, required = _pct(t.achieved), _pct(t.value)
+        elif t.kind == "peak":
+            achieved, required = _fmt(t.level), _fmt(t.limit)
+        else:
+            achieved, required = _fmt(t.level), _fmt(t.value)
+        typer.echo(f"  {t.target_id:<36}{t.year:>5}  {achieved:>16} {sense:>2} {required:>16}  {t.status:<9}"
+                   f"{_fmt(t.marginal_cost):>18} yuan/{unit}")
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{x:.2%}"
 
 
 @app.command("run")
