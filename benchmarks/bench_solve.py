@@ -46,10 +46,13 @@ def main() -> None:
 
     # sweep: one target value stepped, model built once, HiGHS warm from the previous basis
     m = build_model(p)
-    planner.solve(m)
-    k = next(t["target_id"] for t in p.targets if t["kind"] == "share_min")
+    first = planner.solve(m)
+    # step the binding share target with the largest dual, so every point really moves the solution
+    shares = {t["target_id"] for t in p.targets if t["kind"] == "share_min"}
+    k = max(((abs(d), key[0]) for key, d in first.duals.items() if key[0] in shares), default=(0, None))[1]
+    k = k or next(iter(shares))
     v0 = float(m.target_value[k].value)
-    steps = [v0 * (1 + 0.1 * i / max(args.sweep - 1, 1)) for i in range(args.sweep)]
+    steps = [v0 * (1 - 0.05 * i / max(args.sweep - 1, 1)) for i in range(args.sweep)]
     start = time.perf_counter()
     for v in steps:
         m.target_value[k] = v
