@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from . import load, run
@@ -35,7 +36,7 @@ def _input_error(e: InputError) -> None:
 
 
 def _fmt(x) -> str:
-    if x is None:
+    if x is None or x != x:
         return "-"
     if isinstance(x, float):
         return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
@@ -123,6 +124,49 @@ def validate_cmd(case: Path = typer.Argument(..., help="Case file, e.g. cases/ba
     n = {k: len(v) for k, v in data.tables.items()}
     typer.echo(f"{case}: valid ({n['regions']} regions, {n['measures']} measures, {n['indicators']} indicators, "
                f"{n['targets']} targets, {n['baseline']} baseline rows, {n['sources']} sources)")
+
+
+@app.command("data-report")
+def data_report_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(None, "--out", help="Write the full catalog: .md (page), .csv or .xlsx"),
+) -> None:
+    """Print the measure catalog: numbers, cost per t CO2 and per pollution equivalent, co-control, sources."""
+    from .catalog import assumptions, catalog, markdown
+
+    try:
+        data = load(case)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    cat = catalog(data)
+    typer.echo(f"{len(cat)} measures (discount rate {data.case.discount_rate:.0%}); yuan per unit per year, "
+               "per t CO2e cut (CH4 x 28) and per pollution equivalent (PE) cut:")
+    typer.echo(f"  {'measure':<34}{'sector':<12}{'unit':<16}{'annual cost':>14}{'yuan/t CO2e':>12}{'yuan/PE':>10}"
+               f"  {'co-control':<26}{'assumed':<8}")
+    for r in cat.sort_values("cost_per_t_co2e", na_position="last").itertuples():
+        typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{_fmt(r.annual_cost):>14}"
+                   f"{_fmt(r.cost_per_t_co2e):>12}{_fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
+                   f"{'yes' if r.assumed else '':<8}")
+    a = assumptions(data)
+    kinds = data.tables["sources"]["kind"].value_counts().to_dict()
+    typer.echo(f"\nSources: {kinds}. {len(a)} assumptions, each with its derivation in sources.csv:")
+    for row in a.itertuples():
+        typer.echo(f"  {row.source_id}: {row.title}")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix == ".md":
+            out.write_text(markdown(data), encoding="utf-8")
+        elif out.suffix == ".csv":
+            cat.to_csv(out, index=False)
+        elif out.suffix == ".xlsx":
+            with pd.ExcelWriter(out) as xw:
+                cat.to_excel(xw, sheet_name="Catalog", index=False)
+                a.to_excel(xw, sheet_name="Assumptions", index=False)
+        else:
+            _err(f"{out}: expected a file name ending in .md, .csv or .xlsx")
+            raise typer.Exit(EXIT_INPUT)
+        typer.echo(f"\nWritten: {out}")
 
 
 def main() -> None:

@@ -252,6 +252,17 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                         f"no baseline rows for {i} in region {r}; expected rows for years "
                                         f"{case.base_year} to {case.last_year}"))
 
+    # bounded_by: same unit, not itself
+    for row in data["indicators"].itertuples():
+        b = row.bounded_by
+        if not b:
+            continue
+        if b == row.indicator_id:
+            problems.append(Problem(row.origin_, "bounded_by", f"an indicator cannot be bounded by itself ({b})"))
+        elif b in indicators.index and indicators.at[b, "unit"] != row.unit:
+            problems.append(Problem(row.origin_, "bounded_by", f"expected an indicator in the same unit "
+                                    f"({row.unit}), got {b} in {indicators.at[b, 'unit']}"))
+
     # effects: exogenous indicators are never moved
     for origin, m, i in zip(data["effects"]["origin_"], data["effects"]["measure_id"],
                             data["effects"]["indicator_id"], strict=True):

@@ -113,6 +113,9 @@ TABLES: dict[str, Table] = {
                        description="true: measures act through stock-years (forest growth), not stock"),
                 Column("exogenous", "bool", required=False, default=False,
                        description="true: a driver no measure may move (GDP, land area)"),
+                Column("bounded_by", "id", required=False, default="", references="indicators.indicator_id",
+                       description="The level never exceeds this indicator's level in any region and year "
+                                   "(used <= generated, electric <= fleet, forest <= land)"),
             ),
             "Every quantity a target or report talks about",
         ),
@@ -195,6 +198,17 @@ TABLES: dict[str, Table] = {
                 _source(),
             ),
             "The targets of the plan and the user's own",
+        ),
+        Table(
+            "pollution_equivalents",
+            ("indicator_id",),
+            (
+                Column("indicator_id", "id", references="indicators.indicator_id"),
+                Column("kg_per_equivalent", "number", unit="kg per pollution equivalent", min=0, min_exclusive=True),
+                _source(),
+            ),
+            "Weights that add pollutants into pollution equivalents (data report, co-control metrics)",
+            optional=True,
         ),
     )
 }

@@ -2,34 +2,43 @@
 
 When a change of data or model moves a number here, update it in the same commit and say why in the comment beside
 it (newest first), so the history of the answer is readable. Sizes: variables = build[r, m, t] for the 207
-(region, measure) potential rows x 15 years; constraints = the same number of stock bounds plus the target rows
-(22 single-year targets + 5 rows of the 2030 peak, one per year 2031-2035; strict_co2 adds its cap).
+(region, measure) potential rows x 15 years; constraints = the same number of stock bounds, the target rows
+(22 single-year targets + 5 rows of the 2030 peak, one per year 2031-2035; strict_co2 adds its cap) and the
+indicator_bound rows that can bind (166).
 """
 
 STORED = {
     "baseline": {
         # 2026-11-24: first shipped data (75 measures, 207 potential rows); negative: no-regret efficiency measures
         # (waste heat, motors, captive coal to grid, PV) save more than all target-driven measures cost.
-        "objective": -26793433968.30531,
+        # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
+        # over-deploy past 100% of their resource; objective rises, +166 bound rows.
+        "objective": -26723364678.915005,
         "variables": 3105,
-        "constraints": 3132,
+        "constraints": 3298,
     },
     "strict_co2": {
         # 2026-11-24: first version; the 210 Mt cap costs 10.6 billion yuan (present value) more than baseline.
-        "objective": -16147294171.341076,
+        # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
+        # over-deploy past 100% of their resource; objective rises, +166 bound rows.
+        "objective": -16002893084.200083,
         "variables": 3105,
-        "constraints": 3133,
+        "constraints": 3299,
     },
     "high_nonfossil": {
         # 2026-11-24: first version; 30% non-fossil in 2025 costs 5.9 billion yuan more than baseline.
-        "objective": -20885223392.01737,
+        # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
+        # over-deploy past 100% of their resource; objective rises, +166 bound rows.
+        "objective": -20641005639.161938,
         "variables": 3105,
-        "constraints": 3132,
+        "constraints": 3298,
     },
     "low_discount": {
         # 2026-11-24: first version; at 4% the savings of long-lived measures weigh more: more negative.
-        "objective": -69705817275.4691,
+        # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
+        # over-deploy past 100% of their resource; objective rises, +166 bound rows.
+        "objective": -69613698301.28514,
         "variables": 3105,
-        "constraints": 3132,
+        "constraints": 3298,
     },
 }

@@ -203,3 +203,13 @@ def test_case_extends_loop(case):
     a.write_text('extends = "b.toml"\n')
     b.write_text('extends = "a.toml"\n')
     assert problems(a) == ["a.toml, key extends: cases extend each other in a loop: a.toml -> b.toml -> a.toml"]
+
+
+def test_bounded_by_needs_the_same_unit(tmp_path, monkeypatch):
+    from tests.tiny import flat, indicator
+    monkeypatch.chdir(tmp_path)
+    case = make_case(tmp_path, indicators=[indicator("fleet", "vehicles"), {**indicator("ev", "t"), "bounded_by": "fleet"}],
+                     baseline=flat("r1", "fleet", 1) + flat("r1", "ev", 0))
+    assert problems(case) == [
+        "data/indicators.csv, row 3, column bounded_by: expected an indicator in the same unit (t), got fleet in "
+        "vehicles"]

@@ -271,3 +271,33 @@ def test_user_hook_adds_a_constraint(tmp_path):
                      potentials=[potential("r1", "a", 4), potential("r1", "b", 100)],
                      targets=[target("cap", "cap", "co2", 2022, 90)])
     assert planner.run(case, extra=no_a).solution.objective == pytest.approx(60, **APPROX)
+
+
+def test_indicator_bound_stops_using_more_than_there_is(tmp_path):
+    """Manure generated 100, utilised 70. Two no-regret measures (net -1 per unit-year) each add 1 t utilised, with
+    potentials of 20 each: alone they would reach 110 t. bounded_by caps utilised at generated: 30 units in all,
+    from 2021, 2 years: objective -60; the bound row binds in both years."""
+    ind_gen = indicator("gen")
+    ind_used = {**indicator("used"), "bounded_by": "gen"}
+    case = make_case(
+        tmp_path, indicators=[ind_gen, ind_used], baseline=flat("r1", "gen", 100) + flat("r1", "used", 70),
+        measures=[measure("a", fixed_om=1, savings=2), measure("b", fixed_om=1, savings=2)],
+        effects=[effect("a", "used", 1), effect("b", "used", 1)],
+        potentials=[potential("r1", "a", 20), potential("r1", "b", 20)])
+    res = planner.run(case)
+    assert res.solution.objective == pytest.approx(-60, **APPROX)
+    assert sum(v for (r, m, t), v in res.solution.build.items() if t == 2021) == pytest.approx(30)
+    lv = res.indicators.set_index(["region_id", "indicator_id", "year"])["level"]
+    assert lv["r1", "used", 2022] == pytest.approx(100)
+
+
+def test_indicator_bound_rows_are_left_out_where_they_cannot_bind(tmp_path):
+    """With potentials too small to reach the bound (10 + 10 < 30 of headroom) no bound row is built."""
+    case = make_case(
+        tmp_path, indicators=[indicator("gen"), {**indicator("used"), "bounded_by": "gen"}],
+        baseline=flat("r1", "gen", 100) + flat("r1", "used", 70),
+        measures=[measure("a", fixed_om=1, savings=2), measure("b", fixed_om=1, savings=2)],
+        effects=[effect("a", "used", 1), effect("b", "used", 1)],
+        potentials=[potential("r1", "a", 10), potential("r1", "b", 10)])
+    m = planner.build_model(planner.load(case))
+    assert len(m.indicator_bound) == 0

@@ -43,6 +43,7 @@ class Params:
     max_stock: dict[tuple[str, str], float]
     max_build: dict[tuple[str, str], float | None]
     targets: list[dict]  # enabled target rows
+    bounded_by: dict[str, str]  # indicator -> the indicator its level may not exceed
 
     @property
     def pair_set(self) -> set[tuple[str, str]]:
@@ -121,4 +122,6 @@ def derive(data: Data) -> Params:
         max_build={(r, m): (None if v is None or v != v else float(v))
                    for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["max_build"], strict=True)},
         targets=targets,
+        bounded_by={i: b for i, b in zip(data.indicators["indicator_id"], data.indicators["bounded_by"], strict=True)
+                    if b},
     )

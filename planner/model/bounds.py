@@ -1,0 +1,38 @@
+"""Physical bounds between indicators: what is used never exceeds what there is.
+
+For every indicator i with ``bounded_by = j`` in indicators.csv, every region r and model year t::
+
+    level[r, i, t] <= level[r, j, t]                                     (constraint indicator_bound)
+
+Manure or straw utilised cannot exceed what is generated, electric vehicles cannot outnumber the fleet, forest cannot
+cover more than the land. Potentials alone cannot say this, because several measures draw on the same resource and
+the resource grows over time. Rows whose bound holds for any deployment (the most the measures can add to i stays
+below the least that j can be) are left out, so the LP carries only the rows that can bind.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from .params import Params
+
+
+def _can_bind(p: Params, r: str, i: str, j: str, t: int) -> bool:
+    top = p.baseline[r, i, t]
+    bottom = p.baseline[r, j, t]
+    for (rr, m), eff in p.effects.items():
+        if rr != r or (r, m) not in p.pair_set:
+            continue
+        span = p.max_stock[r, m] * (min(t - p.years[0] + 1, p.lifetime[m]) if p.accumulates[i] else 1.0)
+        top += max(0.0, eff.get(i, 0.0)) * span
+        span_j = p.max_stock[r, m] * (min(t - p.years[0] + 1, p.lifetime[m]) if p.accumulates[j] else 1.0)
+        bottom += min(0.0, eff.get(j, 0.0)) * span_j
+    return top > bottom
+
+
+def add_constraints(m: pyo.ConcreteModel, p: Params) -> None:
+    rows = [(r, i, t) for i, j in p.bounded_by.items() for r in p.regions for t in p.years
+            if _can_bind(p, r, i, j, t)]
+    m.BOUNDED = pyo.Set(initialize=rows, dimen=3, ordered=True)
+    m.indicator_bound = pyo.Constraint(
+        m.BOUNDED, rule=lambda _, r, i, t: m.level[r, i, t] <= m.level[r, p.bounded_by[i], t])
