@@ -14,7 +14,8 @@ SOURCE = {"source_id": "src", "kind": "assumption", "title": "test", "publisher"
 
 
 def _write(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
-    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    """Write rows; ``columns`` first, then any further keys the rows carry (optional columns)."""
+    columns = list(dict.fromkeys([*(columns or []), *(k for r in rows for k in r)]))
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=columns)
         w.writeheader()
