@@ -1,4 +1,4 @@
-"""The Excel workbook of a result: Summary, Allocation, Indicators, Targets, Inputs.
+"""The Excel workbook of a result: Summary, Measures, Allocation, Indicators, Targets, Inputs.
 
 Headers carry the English name with its unit and the Chinese name; region, measure, indicator and target names are
 given in both languages next to their ids. The workbook is written to a temporary file in the target folder and
@@ -60,6 +60,28 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
           for i in REPORTED),
     ]
 
+    mt = result.measures.copy()
+    mt.insert(1, "region_zh", mt["region_id"].map(rz))
+    mt.insert(3, "measure_zh", mt["measure_id"].map(mz))
+    mt.insert(4, "measure_en", mt["measure_id"].map(men))
+    mt.insert(5, "sector", mt["measure_id"].map(ms["sector"]))
+    mt.insert(6, "clause", mt["measure_id"].map(ms["clause"]))
+    mt.insert(7, "unit", mt["measure_id"].map(ms["unit"]))
+    stock_years = [c for c in mt.columns if c.startswith("stock_")]
+    cut_year = 2030 if 2030 in result.params.years else result.params.years[-1]
+    mt_cols = [
+        ("region_id", "Region id", "地区代码", ""), ("region_zh", "Region", "地区", ""),
+        ("measure_id", "Measure id", "措施代码", ""), ("measure_zh", "Measure", "措施", ""),
+        ("measure_en", "Measure (English)", "措施(英文)", ""), ("sector", "Sector", "领域", ""),
+        ("clause", "Plan clause", "方案条款", ""), ("unit", "Measure unit", "措施单位", ""),
+        ("first_year", "First built", "首次部署年份", "0"),
+        *((c, f"Standing {c[6:]} (units)", f"{c[6:]}年保有量", NUM) for c in stock_years),
+        ("investment", "Investment, all years (yuan)", "累计投资(元)", MONEY),
+        ("discounted_cost", "Discounted net cost (yuan, PV)", "折现净成本(元,现值)", MONEY),
+        *((f"cut_{i}", f"{ien.get(i, i)} cut {cut_year} ({units.get(i, 't')}/yr)", f"{cut_year}年{POLLUTANT_ZH[i]}削减量",
+           NUM) for i in REPORTED),
+    ]
+
     ind = result.indicators.copy()
     ind.insert(1, "region_zh", ind["region_id"].map(rz))
     ind.insert(3, "indicator_zh", ind["indicator_id"].map(iz))
@@ -104,6 +126,11 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         ("Solve time (s)", "求解时间(秒)", round(s["solve_seconds"], 3)),
         ("Variables", "变量数", s["variables"]), ("Constraints", "约束数", s["constraints"]),
         ("Targets met", "达标目标数", f"{(result.targets['status'] != 'violated').sum()} / {len(result.targets)}"),
+        ("Binding targets", "起约束作用的目标", ", ".join(dict.fromkeys(
+            result.targets.loc[result.targets["status"] == "binding", "target_id"]))),
+        ("Total investment, all years (yuan)", "累计投资(元)", float(result.allocation["investment"].sum())
+         if not result.allocation.empty else 0.0),
+        *(_co2_rows(result)),
         ("Data folder", "数据目录", s["data_folder"]), ("Data hash (sha256, 16 hex)", "数据哈希", s["data_hash"]),
         ("Written", "生成时间", s["written"]),
     ]
@@ -128,11 +155,23 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
 
     return {
         "Summary": (summary, summary_cols),
+        "Measures": (mt, mt_cols),
         "Allocation": (alloc, alloc_cols),
         "Indicators": (ind, ind_cols),
         "Targets": (tg, tg_cols),
         "Inputs": (inputs, inputs_cols),
     }
+
+
+def _co2_rows(result: Result) -> list[tuple]:
+    ind = result.indicators[(result.indicators["region_id"] == "city") & (result.indicators["indicator_id"] == "co2")]
+    ind = ind.set_index("year")
+    rows = []
+    for y in (result.params.base_year, 2025, 2030, result.params.years[-1]):
+        if y in ind.index:
+            rows.append((f"CO2 {y} with measures / baseline (t)", f"{y}年二氧化碳排放(措施后/基准,吨)",
+                         f"{ind.at[y, 'level']:,.0f} / {ind.at[y, 'baseline']:,.0f}"))
+    return list(dict.fromkeys(rows))
 
 
 def _width(value) -> int:

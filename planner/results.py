@@ -26,6 +26,7 @@ class Result:
     params: Params
     solution: Solution
     allocation: pd.DataFrame
+    measures: pd.DataFrame
     indicators: pd.DataFrame
     targets: pd.DataFrame
     summary: dict
@@ -130,6 +131,30 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=cols)
 
 
+def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
+    """One row per region and measure deployed: what stands in 2025, 2030 and the last year, what it costs, and what
+    it cuts in 2030 (or the last model year before it)."""
+    if alloc.empty:
+        return pd.DataFrame(columns=["region_id", "measure_id", "first_year", "investment", "discounted_cost"])
+    years = [y for y in (2025, 2030, p.years[-1]) if y in p.years]
+    years = list(dict.fromkeys(years))
+    mid = 2030 if 2030 in p.years else p.years[-1]
+    out = []
+    for (r, m), g in alloc.groupby(["region_id", "measure_id"], sort=False):
+        g = g.set_index("year")
+        rec = {"region_id": r, "measure_id": m, "first_year": int(g.index[g["build"] > 1e-9].min())
+               if (g["build"] > 1e-9).any() else None}
+        for y in years:
+            rec[f"stock_{y}"] = float(g["stock"].get(y, 0.0))
+        rec["investment"] = float(g["investment"].sum())
+        rec["discounted_cost"] = float(sum(g["annual_cost"].get(y, 0.0) * (1 + p.rate) ** -(y - p.base_year)
+                                           for y in g.index))
+        for i in REPORTED:
+            rec[f"cut_{i}"] = -float(g[f"delta_{i}"].get(mid, 0.0))
+        out.append(rec)
+    return pd.DataFrame.from_records(out).sort_values("investment", ascending=False, ignore_index=True)
+
+
 def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     years = [p.base_year, *[y for y in range(p.base_year + 1, p.years[-1] + 1)]]
     records = []
@@ -167,9 +192,11 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "data_hash": data.data_hash,
         "written": dt.datetime.now().isoformat(timespec="seconds"),
     }
+    alloc = allocation_table(p, data, build)
     return Result(
         data=data, params=p, solution=sol,
-        allocation=allocation_table(p, data, build),
+        allocation=alloc,
+        measures=measure_table(p, alloc),
         indicators=indicator_table(p, lv),
         targets=evaluate_targets(p, lv, sol.duals),
         summary=summary, counts=counts,

@@ -44,7 +44,7 @@ def test_run_writes_the_workbook_and_exits_0(feasible):
     assert "Case tiny: optimal" in out.stdout
     assert "cap90" in out.stdout and "binding" in out.stdout
     book = openpyxl.load_workbook(feasible.parent / "out" / "tiny.xlsx")
-    assert book.sheetnames == ["Summary", "Allocation", "Indicators", "Targets", "Inputs"]
+    assert book.sheetnames == ["Summary", "Measures", "Allocation", "Indicators", "Targets", "Inputs"]
     targets = book["Targets"]
     assert targets.freeze_panes == "A2"
     header = [c.value for c in targets[1]]
