@@ -78,8 +78,8 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         *((c, f"Standing {c[6:]} (units)", f"{c[6:]}年保有量", NUM) for c in stock_years),
         ("investment", "Investment, all years (yuan)", "累计投资(元)", MONEY),
         ("discounted_cost", "Discounted net cost (yuan, PV)", "折现净成本(元,现值)", MONEY),
-        *((f"cut_{i}", f"{ien.get(i, i)} cut {cut_year} ({units.get(i, 't')}/yr)", f"{cut_year}年{POLLUTANT_ZH[i]}削减量",
-           NUM) for i in REPORTED),
+        *((f"cut_{i}", f"{ien.get(i, i)} cut {cut_year} ({units.get(i, 't')}/yr)",
+           f"{cut_year}年{POLLUTANT_ZH[i]}削减量", NUM) for i in REPORTED),
     ]
 
     ind = result.indicators.copy()

@@ -67,7 +67,9 @@ def convert(col: Column, raw) -> tuple[object, str | None]:
     if col.type == "text":
         return text, None
     if col.type == "choice":
-        return (text, None) if text in col.choices else (None, f"expected one of {', '.join(col.choices)}, got {text!r}")
+        if text in col.choices:
+            return text, None
+        return None, f"expected one of {', '.join(col.choices)}, got {text!r}"
     if col.type == "bool":
         low = text.lower()
         if low in TRUE:
@@ -108,7 +110,8 @@ def _read_table(table: Table, data_dir: Path, problems: list[Problem]) -> pd.Dat
     where = _display(path)
     if not path.is_file():
         if not table.optional:
-            problems.append(Problem(where, "", f"file not found; expected the {table.name} table ({table.description})"))
+            problems.append(Problem(where, "", f"file not found; expected the {table.name} table "
+                                           f"({table.description})"))
         return None
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)

@@ -208,7 +208,8 @@ def test_case_extends_loop(case):
 def test_bounded_by_needs_the_same_unit(tmp_path, monkeypatch):
     from tests.tiny import flat, indicator
     monkeypatch.chdir(tmp_path)
-    case = make_case(tmp_path, indicators=[indicator("fleet", "vehicles"), {**indicator("ev", "t"), "bounded_by": "fleet"}],
+    ev = {**indicator("ev", "t"), "bounded_by": "fleet"}
+    case = make_case(tmp_path, indicators=[indicator("fleet", "vehicles"), ev],
                      baseline=flat("r1", "fleet", 1) + flat("r1", "ev", 0))
     assert problems(case) == [
         "data/indicators.csv, row 3, column bounded_by: expected an indicator in the same unit (t), got fleet in "

@@ -41,4 +41,4 @@ def level(m: pyo.ConcreteModel, p: Params, i: str, scope: str, year: int):
     """Level of indicator i summed over the target's scope in ``year`` (a constant before the model years)."""
     if year < p.years[0]:
         return p.baseline_sum(i, scope, year)
-    return pyo.quicksum((m.level[r, i, year] for r in p.scope_regions(scope)))
+    return pyo.quicksum(m.level[r, i, year] for r in p.scope_regions(scope))

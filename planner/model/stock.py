@@ -30,7 +30,7 @@ def add_variables(m: pyo.ConcreteModel, p: Params) -> None:
 def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
     def stock(_, r, ms, t):
         life = p.lifetime[ms]
-        return pyo.quicksum((m.build[r, ms, tau] for tau in p.years if t - life < tau <= t))
+        return pyo.quicksum(m.build[r, ms, tau] for tau in p.years if t - life < tau <= t)
 
     m.stock = pyo.Expression(m.RM, m.T, rule=stock)
 
