@@ -4,7 +4,7 @@ pollution equivalent, whether it cuts pollution and carbon together, and where i
 Computed from validated inputs alone (no solve), for ``planner data-report``:
 
 - annual net cost of one unit: ``capex * crf(rate, lifetime) + fixed_om - savings`` (low / high from
-  ``capex_low``/``capex_high`` and ``savings_high``/``savings_low`` where given);
+  ``capex_low``/``capex_high``, ``fixed_om_low``/``fixed_om_high`` and ``savings_high``/``savings_low`` where given);
 - CO2e per unit: the all-region effects (or the mean of the regional rows where only those exist) of CO2 and of
   the other greenhouse gases weighted by their 100-year global warming potential (`GWP100`);
 - pollution equivalents per unit: ``sum_p -effect[p] * 1000 / kg_per_equivalent[p]`` over the pollutants of
@@ -56,9 +56,12 @@ def catalog(data: Data) -> pd.DataFrame:
         cost = float(m.capex) * f + float(m.fixed_om) - float(m.savings)
         capex_low, capex_high = _num(getattr(m, "capex_low", None)), _num(getattr(m, "capex_high", None))
         sav_low, sav_high = _num(getattr(m, "savings_low", None)), _num(getattr(m, "savings_high", None))
-        cost_low = (capex_low if capex_low is not None else float(m.capex)) * f + float(m.fixed_om) \
+        om_low, om_high = _num(getattr(m, "fixed_om_low", None)), _num(getattr(m, "fixed_om_high", None))
+        cost_low = (capex_low if capex_low is not None else float(m.capex)) * f \
+            + (om_low if om_low is not None else float(m.fixed_om)) \
             - (sav_high if sav_high is not None else float(m.savings))
-        cost_high = (capex_high if capex_high is not None else float(m.capex)) * f + float(m.fixed_om) \
+        cost_high = (capex_high if capex_high is not None else float(m.capex)) * f \
+            + (om_high if om_high is not None else float(m.fixed_om)) \
             - (sav_low if sav_low is not None else float(m.savings))
         co2 = sum(g * _effect(eff, m.measure_id, i) for i, g in GWP100.items())
         pe_cut = sum(-_effect(eff, m.measure_id, p) * 1000.0 / w for p, w in weights.items())
