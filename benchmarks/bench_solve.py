@@ -41,7 +41,8 @@ def main() -> None:
     t_load, data = timed(lambda: planner.load(args.case), args.repeat)
     t_derive, p = timed(lambda: derive(data), args.repeat)
     t_build, m = timed(lambda: build_model(p), args.repeat)
-    t_cold, sol = timed(lambda: planner.solve(build_model(p)), 1)
+    fresh = [build_model(p) for _ in range(3)]
+    t_cold, sol = timed(lambda: planner.solve(fresh.pop()), 3)
     assert sol.optimal, sol.status
 
     # sweep: one target value stepped, model built once, HiGHS warm from the previous basis

@@ -17,17 +17,18 @@ import pyomo.environ as pyo
 from .params import Params
 
 
+def _reach(p: Params, r: str, i: str, t: int, sign: float) -> float:
+    """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t."""
+    total = 0.0
+    for ms, e in p.acting.get((r, i), ()):
+        if e * sign > 0:
+            span = min(t - p.years[0] + 1, p.lifetime[ms]) if p.accumulates[i] else 1.0
+            total += e * p.max_stock[r, ms] * span
+    return total
+
+
 def _can_bind(p: Params, r: str, i: str, j: str, t: int) -> bool:
-    top = p.baseline[r, i, t]
-    bottom = p.baseline[r, j, t]
-    for (rr, m), eff in p.effects.items():
-        if rr != r or (r, m) not in p.pair_set:
-            continue
-        span = p.max_stock[r, m] * (min(t - p.years[0] + 1, p.lifetime[m]) if p.accumulates[i] else 1.0)
-        top += max(0.0, eff.get(i, 0.0)) * span
-        span_j = p.max_stock[r, m] * (min(t - p.years[0] + 1, p.lifetime[m]) if p.accumulates[j] else 1.0)
-        bottom += min(0.0, eff.get(j, 0.0)) * span_j
-    return top > bottom
+    return p.baseline[r, i, t] + _reach(p, r, i, t, 1.0) > p.baseline[r, j, t] + _reach(p, r, j, t, -1.0)
 
 
 def add_constraints(m: pyo.ConcreteModel, p: Params) -> None:

@@ -16,23 +16,21 @@ row in effects.csv if there is one, else the all-region row. Before the first mo
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from .params import Params
 
 
 def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
-    by_region: dict[str, list[tuple[str, dict[str, float]]]] = {r: [] for r in p.regions}
-    for (r, ms), eff in p.effects.items():
-        if (r, ms) in p.pair_set:
-            by_region[r].append((ms, eff))
-
     def level(_, r, i, t):
-        terms = [
-            (e[i] * p.weight(ms, i, tau, t), m.build[r, ms, tau])
-            for ms, e in by_region[r] if i in e
-            for tau in p.years if tau <= t
-        ]
-        return pyo.quicksum((c * v for c, v in terms if c != 0.0), start=p.baseline[r, i, t])
+        coefs, variables = [], []
+        for ms, e in p.acting.get((r, i), ()):
+            for tau in p.years:
+                w = p.weight(ms, i, tau, t) if tau <= t else 0.0
+                if w:
+                    coefs.append(e * w)
+                    variables.append(m.build[r, ms, tau])
+        return LinearExpression(constant=p.baseline[r, i, t], linear_coefs=coefs, linear_vars=variables)
 
     m.level = pyo.Expression(m.R, m.I, m.T, rule=level)
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -45,9 +46,19 @@ class Params:
     targets: list[dict]  # enabled target rows
     bounded_by: dict[str, str]  # indicator -> the indicator its level may not exceed
 
-    @property
+    @cached_property
     def pair_set(self) -> set[tuple[str, str]]:
         return set(self.pairs)
+
+    @cached_property
+    def acting(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
+        """(region, indicator) -> [(measure, effect)] for the measures that can be built there and move it."""
+        out: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for (r, m), eff in self.effects.items():
+            if (r, m) in self.pair_set:
+                for i, e in eff.items():
+                    out.setdefault((r, i), []).append((m, e))
+        return out
 
     def weight(self, m: str, i: str, tau: int, t: int) -> float:
         """Coefficient of build[., m, tau] in the level of indicator i in year t (before the effect)."""
