@@ -214,3 +214,15 @@ def test_bounded_by_needs_the_same_unit(tmp_path, monkeypatch):
     assert problems(case) == [
         "data/indicators.csv, row 3, column bounded_by: expected an indicator in the same unit (t), got fleet in "
         "vehicles"]
+
+
+def test_csv_saved_as_gbk_is_named(case):
+    """Excel on a Chinese system saves CSV as GBK by default: say so instead of failing deep inside."""
+    path = case.parent / "data" / "regions.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    assert problems(case) == ["data/regions.csv: not UTF-8 text; save the file as CSV UTF-8"]
+
+
+def test_empty_required_cell(case):
+    edit(case.parent / "data" / "measures.csv", "a,措施a,a,", "a,,a,")
+    assert problems(case) == ["data/measures.csv, row 2, column name_zh: expected a value, got an empty cell"]
