@@ -119,3 +119,18 @@ def test_workbook_is_bilingual(solved):
     assert targets["Target\n目标"].str.contains("[\u4e00-\u9fff]").all()
     alloc = pd.read_excel(book, sheet_name="Allocation")
     assert alloc["Measure\n措施"].str.contains("[\u4e00-\u9fff]").all()
+
+
+def test_indicator_bounds_hold_in_the_workbook(solved):
+    """What is used never exceeds what there is (indicators.csv bounded_by), every region and year, rebuilt from the
+    Allocation sheet like the targets above."""
+    _, res, book = solved
+    case = res.data.case
+    levels, years = _levels_from_workbook(book, case.data_dir, case)
+    ind = res.data.tables["indicators"]
+    pairs = [(i, b) for i, b in zip(ind["indicator_id"], ind["bounded_by"], strict=True) if b]
+    assert len(pairs) >= 15
+    for i, b in pairs:
+        for r in res.data.regions:
+            lo, hi = levels[r, i], levels[r, b]
+            assert (lo <= hi * (1 + 1e-7) + 1e-6).all(), (r, i, b)
