@@ -195,11 +195,22 @@ def write_excel(result: Result, path: str | Path) -> Path:
                 out.columns = [f"{en}\n{zh}" for _, en, zh, _ in cols]
                 out.to_excel(xw, sheet_name=sheet, index=False)
                 _format(xw.book[sheet], out, cols)
+                if sheet == "Targets":
+                    _format_target_values(xw.book[sheet], df, [c for c, *_ in cols])
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _format_target_values(ws, df: pd.DataFrame, names: list[str]) -> None:
+    """Shares and reductions read as percentages, counts and amounts as whole numbers, row by row."""
+    value_cols = [names.index(c) + 1 for c in ("value", "achieved")]
+    for row, kind in enumerate(df["kind"], start=2):
+        fmt = PCT if kind in ("share_min", "share_max", "reduction", "intensity_reduction") else INT
+        for col in value_cols:
+            ws.cell(row=row, column=col).number_format = fmt
 
 
 def _format(ws, df: pd.DataFrame, cols) -> None:
