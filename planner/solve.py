@@ -146,6 +146,7 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
         names = list(h.getLp().row_names_ or [])
     targets: dict[str, list[int]] = {}
     potentials: dict[str, dict[str, list[int]]] = {}
+    limits: dict[tuple[str, str], list[int]] = {}
     other = []
     for i in iis.row_index_:
         label = names[i] if i < len(names) else f"row {i}"
@@ -157,11 +158,16 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
         elif con is not None and con.parent_component().name == "stock_bounds":
             r, ms, y = con.index()
             potentials.setdefault(ms, {}).setdefault(r, []).append(y)
+        elif con is not None and con.parent_component().name == "indicator_bound":
+            r, i, y = con.index()
+            limits.setdefault((i, r), []).append(y)
         else:
             other.append(core)
     out = [f"target {k} ({_years(ys)})" for k, ys in targets.items()]
     out += [f"potential of {ms} in " + ", ".join(f"{r} ({_years(ys)})" for r, ys in by_r.items())
             for ms, by_r in potentials.items()]
+    bound_by = m.params.bounded_by
+    out += [f"bound {i} <= {bound_by[i]} in {r} ({_years(ys)})" for (i, r), ys in limits.items()]
     return out + other
 
 

@@ -1,8 +1,8 @@
 """Stored results of the shipped cases, checked by tests/test_shipped_case.py.
 
 When a change of data or model moves a number here, update it in the same commit and say why in the comment beside
-it (newest first), so the history of the answer is readable. Sizes: variables = build[r, m, t] for the 207
-(region, measure) potential rows x 15 years (216 rows: 3,240 variables); constraints = the same number of stock bounds, the target rows
+it (newest first), so the history of the answer is readable. Sizes: variables = build[r, m, t] for the 216
+(region, measure) potential rows x 15 years = 3,240; constraints = the same number of stock bounds, the target rows
 (22 single-year targets + 5 rows of the 2030 peak, one per year 2031-2035; strict_co2 adds its cap) and the
 indicator_bound rows that can bind (166).
 """

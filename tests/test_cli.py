@@ -114,3 +114,18 @@ def test_potential_too_small_is_named(tmp_path):
     d = e.value.diagnosis
     assert [(r.target_id, r.year, round(r.slack, 9)) for r in d.relaxations] == [("f", 2022, 6)]
     assert "potential of m in r1 (2022)" in d.iis_rows
+
+
+def test_target_beyond_a_physical_bound_is_named(tmp_path):
+    """Utilisation of 120% of what is generated cannot be met: the share must drop by 20 t (of 100 generated), and
+    the IIS names the bound used <= generated next to the target."""
+    used = {**indicator("used"), "bounded_by": "gen"}
+    case = make_case(tmp_path, indicators=[indicator("gen"), used], baseline=flat("r1", "gen", 100) +
+                     flat("r1", "used", 50), measures=[measure("m", fixed_om=1)], effects=[effect("m", "used", 1)],
+                     potentials=[potential("r1", "m", 1000)],
+                     targets=[target("util", "share_min", "used", 2022, 1.2, denominator_id="gen")])
+    with pytest.raises(planner.InfeasibleError) as e:
+        planner.run(case)
+    d = e.value.diagnosis
+    assert [(r.target_id, round(r.slack, 9)) for r in d.relaxations] == [("util", 20)]
+    assert "bound used <= gen in r1 (2022)" in d.iis_rows and "target util (2022)" in d.iis_rows

@@ -100,7 +100,8 @@ def _effects(data, m):
 @pytest.mark.parametrize("m", ["pv_utility", "pv_distributed", "wind_onshore", "small_hydro"])
 def test_renewables_displace_coal_power_at_plausible_factors(data, m):
     """Non-fossil power displacing coal power: +x tce non-fossil = -x tce coal (coal-equivalent method),
-    CO2 per MWh displaced within the range of coal power, and CO2 / tce of coal displaced = 2.66 (IPCC default, 29.3076 GJ/tce) within 5%. Full-load hours from
+    CO2 per MWh displaced within the range of coal power, and CO2 / tce of coal displaced = 2.66 (IPCC default,
+    29.3076 GJ/tce) within 5%. Full-load hours from
     tce / 0.305 (tce per MWh, coal-equivalent): PV 800-1,300 h in Chongqing (low irradiance), wind 1,500-2,600 h,
     small hydro 2,500-5,000 h."""
     hours = {"pv_utility": (800, 1300), "pv_distributed": (800, 1300), "wind_onshore": (1500, 2600),
