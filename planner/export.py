@@ -39,20 +39,26 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
     units = dict(zip(d.indicators["indicator_id"], d.indicators["unit"], strict=True))
     ms = d.measures.set_index("measure_id")
 
-    alloc = result.allocation.copy()
-    alloc.insert(1, "region_zh", alloc["region_id"].map(rz))
-    alloc.insert(2, "region_en", alloc["region_id"].map(ren))
-    alloc.insert(4, "measure_zh", alloc["measure_id"].map(mz))
-    alloc.insert(5, "measure_en", alloc["measure_id"].map(men))
-    alloc.insert(6, "sector", alloc["measure_id"].map(ms["sector"]))
-    alloc.insert(7, "clause", alloc["measure_id"].map(ms["clause"]))
-    alloc.insert(8, "unit", alloc["measure_id"].map(ms["unit"]))
-    alloc_cols = [
+    def labelled(df: pd.DataFrame) -> pd.DataFrame:
+        """Region and measure names in both languages, sector, clause and unit next to the ids."""
+        df = df.copy()
+        df.insert(1, "region_zh", df["region_id"].map(rz))
+        df.insert(2, "region_en", df["region_id"].map(ren))
+        for pos, (col, values) in enumerate((("measure_zh", mz), ("measure_en", men), ("sector", ms["sector"]),
+                                             ("clause", ms["clause"]), ("unit", ms["unit"])), start=4):
+            df.insert(pos, col, df["measure_id"].map(values))
+        return df
+
+    label_cols = [
         ("region_id", "Region id", "地区代码", ""), ("region_zh", "Region", "地区", ""),
         ("region_en", "Region (English)", "地区(英文)", ""),
         ("measure_id", "Measure id", "措施代码", ""), ("measure_zh", "Measure", "措施", ""),
         ("measure_en", "Measure (English)", "措施(英文)", ""), ("sector", "Sector", "领域", ""),
         ("clause", "Plan clause", "方案条款", ""), ("unit", "Measure unit", "措施单位", ""),
+    ]
+    alloc = labelled(result.allocation)
+    alloc_cols = [
+        *label_cols,
         ("year", "Year", "年份", "0"), ("build", "Built this year (units)", "当年新增", NUM),
         ("stock", "Standing (units)", "累计保有", NUM), ("investment", "Investment (yuan)", "当年投资(元)", MONEY),
         ("annual_cost", "Annual net cost (yuan/yr)", "年净成本(元/年)", MONEY),
@@ -60,20 +66,11 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
           for i in REPORTED),
     ]
 
-    mt = result.measures.copy()
-    mt.insert(1, "region_zh", mt["region_id"].map(rz))
-    mt.insert(3, "measure_zh", mt["measure_id"].map(mz))
-    mt.insert(4, "measure_en", mt["measure_id"].map(men))
-    mt.insert(5, "sector", mt["measure_id"].map(ms["sector"]))
-    mt.insert(6, "clause", mt["measure_id"].map(ms["clause"]))
-    mt.insert(7, "unit", mt["measure_id"].map(ms["unit"]))
+    mt = labelled(result.measures)
     stock_years = [c for c in mt.columns if c.startswith("stock_")]
     cut_year = 2030 if 2030 in result.params.years else result.params.years[-1]
     mt_cols = [
-        ("region_id", "Region id", "地区代码", ""), ("region_zh", "Region", "地区", ""),
-        ("measure_id", "Measure id", "措施代码", ""), ("measure_zh", "Measure", "措施", ""),
-        ("measure_en", "Measure (English)", "措施(英文)", ""), ("sector", "Sector", "领域", ""),
-        ("clause", "Plan clause", "方案条款", ""), ("unit", "Measure unit", "措施单位", ""),
+        *label_cols,
         ("first_year", "First built", "首次部署年份", "0"),
         *((c, f"Standing {c[6:]} (units)", f"{c[6:]}年保有量", NUM) for c in stock_years),
         ("investment", "Investment, all years (yuan)", "累计投资(元)", MONEY),
