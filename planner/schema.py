@@ -116,6 +116,8 @@ TABLES: dict[str, Table] = {
                 Column("bounded_by", "id", required=False, default="", references="indicators.indicator_id",
                        description="The level never exceeds this indicator's level in any region and year "
                                    "(used <= generated, electric <= fleet, forest <= land)"),
+                Column("source_id", "id", required=False, default="", references="sources.source_id",
+                       description="Where the definition comes from"),
             ),
             "Every quantity a target or report talks about",
         ),

@@ -180,7 +180,7 @@ def test_no_orphan_sources_and_every_document_has_a_reference(data):
     rests on) or used by a shipped case; every document or dataset says where to find it."""
     src = data.tables["sources"]
     used = set()
-    for name in ("regions", "districts", "baseline", "measures", "effects", "potentials", "targets",
+    for name in ("regions", "districts", "indicators", "baseline", "measures", "effects", "potentials", "targets",
                  "pollution_equivalents"):
         used |= set(data.tables[name]["source_id"])
     notes = " ".join(" ".join(df["note"].astype(str)) for df in data.tables.values() if "note" in df.columns)
