@@ -141,9 +141,8 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dic
         else:
             allowed = ", ".join([*SETTINGS, *OVERRIDABLE])
             problems.append(Problem(where, key, f"unknown setting; expected one of {allowed}"))
-    settings.setdefault("name", path.stem)
-    if path == seen[0]:
-        settings["name"] = raw.get("name", path.stem) if isinstance(raw.get("name", ""), str) else path.stem
+    if not isinstance(raw.get("name"), str):  # a case is named by its own file, never by the one it extends
+        settings["name"] = path.stem
     return settings, overrides
 
 

@@ -32,14 +32,37 @@ class Data:
     tables: dict[str, pd.DataFrame]
     data_hash: str
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    @property
+    def sources(self) -> pd.DataFrame:
+        return self.tables["sources"]
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.tables["indicators"]
+
+    @property
+    def baseline(self) -> pd.DataFrame:
+        return self.tables["baseline"]
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        return self.tables["measures"]
+
+    @property
+    def effects(self) -> pd.DataFrame:
+        return self.tables["effects"]
+
+    @property
+    def potentials(self) -> pd.DataFrame:
+        return self.tables["potentials"]
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        return self.tables["targets"]
 
     @property
     def regions(self) -> list[str]:
+        """Region ids in data order (the regions table itself is ``tables["regions"]``)."""
         return list(self.tables["regions"]["region_id"])
 
     @property

@@ -10,6 +10,7 @@ have to move; HiGHS's irreducible infeasible subsystem (IIS) on the original LP 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -35,6 +36,7 @@ STATUS = {
 }
 
 
+@functools.cache
 def solver_name() -> str:
     h = highspy.Highs()
     return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
@@ -116,8 +118,9 @@ class Diagnosis:
         for r in self.relaxations:
             direction = "lowered" if r.sense == GE else "raised"
             label = f"{r.target_id} ({names[r.target_id]})" if r.target_id in names else r.target_id
-            out.append(f"  {label}, {r.year}: limit must be {direction} by {r.slack:,.6g} "
-                       f"{units.get(r.target_id, '')} ({r.relative:.2%} of its baseline level)".replace("  (", " ("))
+            amount = " ".join(x for x in (f"{r.slack:,.6g}", units.get(r.target_id, "")) if x)
+            out.append(f"  {label}, {r.year}: limit must be {direction} by {amount} "
+                       f"({r.relative:.2%} of its baseline level)")
         if self.iis_rows:
             out.append("HiGHS IIS (rows that together cannot hold):")
             out += [f"  {row}" for row in self.iis_rows]
