@@ -62,6 +62,10 @@ class Data:
         return self.tables["targets"]
 
     @property
+    def electricity(self) -> pd.DataFrame:
+        return self.tables["electricity"]
+
+    @property
     def regions(self) -> list[str]:
         """Region ids in data order (the regions table itself is ``tables["regions"]``)."""
         return list(self.tables["regions"]["region_id"])
@@ -278,6 +282,13 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                 problems.append(Problem(data_file("baseline"), "indicator_id",
                                         f"no baseline rows for {i} in region {r}; expected rows for years "
                                         f"{case.base_year} to {case.last_year}"))
+
+    # the grid balance: its parameters and the baseline's balance identity
+    from .model.electricity import check as check_grid  # a lazy import: planner.model imports this module
+
+    for origin, column, message in check_grid(data["electricity"], bl, list(indicators.index), sorted(regions),
+                                              data_file("electricity")):
+        problems.append(Problem(origin, column, message))
 
     # bounded_by: same unit, not itself
     for row in data["indicators"].itertuples():

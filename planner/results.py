@@ -48,14 +48,14 @@ def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[st
 def levels(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
     """level[r, i, t] for every region, indicator and year from the base year to the last model year."""
     out = dict(p.baseline)
-    for (r, m), eff in p.effects.items():
-        if (r, m) not in p.pair_set:
+    for (rb, m), flow in p.flows.items():
+        if (rb, m) not in p.pair_set:
             continue
         for tau in p.years:
-            b = build.get((r, m, tau), 0.0)
+            b = build.get((rb, m, tau), 0.0)
             if b == 0.0:
                 continue
-            for i, e in eff.items():
+            for (r, i), e in flow.items():
                 for t in p.years:
                     w = p.weight(m, i, tau, t)
                     if w:
@@ -122,7 +122,7 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
             continue
         rec = {"region_id": r, "measure_id": m, "year": t, "build": b, "stock": s,
                "investment": b * float(ms.at[m, "capex"]), "annual_cost": s * p.unit_cost[m]}
-        eff = p.effects.get((r, m), {})
+        eff = p.total_effect(r, m)
         for i in REPORTED:
             rec[f"delta_{i}"] = eff.get(i, 0.0) * s
         records.append(rec)

@@ -17,6 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "peak")
+GRID_PARAMETERS = (
+    "thermal_co2", "thermal_coal", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
+    "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
+)
 SOURCE_KINDS = ("document", "dataset", "assumption")
 SECTORS = (
     "industry", "energy", "transport", "buildings", "agriculture", "ecology", "air", "water", "soil", "waste",
@@ -204,6 +208,27 @@ TABLES: dict[str, Table] = {
                 _source(),
             ),
             "The targets of the plan and the user's own",
+        ),
+        Table(
+            "electricity",
+            ("parameter", "region_id", "year"),
+            (
+                Column("parameter", "choice", choices=GRID_PARAMETERS,
+                       description="thermal_*: change per MWh of thermal output; import_co2: t CO2/MWh imported; "
+                                   "must_run: city thermal floor (MWh/yr); thermal_share: a region's share of thermal "
+                                   "generation; grid_factor_official: published provincial factor (t/MWh)"),
+                Column("region_id", "id", required=False, default="", references="regions.region_id",
+                       description="thermal_share only: the region; blank for city-grid parameters"),
+                Column("year", "int", required=False, default=None,
+                       description="Blank: every year; dated rows are interpolated"),
+                Column("value", "number", unit="see unit", min=0),
+                Column("unit", "text"),
+                _source(),
+                Column("note", "text", required=False, default="", description="Derivation"),
+            ),
+            "The city grid's electricity balance (planner/model/electricity.py): factors of thermal output and "
+            "imports, the must-run floor and the regions' thermal shares",
+            optional=True,
         ),
         Table(
             "pollution_equivalents",

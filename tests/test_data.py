@@ -145,7 +145,7 @@ def test_no_indicator_can_be_driven_below_zero(p):
     displace more than its own plants emit, so co2_power is checked for the whole city."""
 
     def floor(r, i, t):
-        return p.baseline[r, i, t] + sum(min(0.0, e) * p.max_stock[r, m] for m, e in p.acting.get((r, i), ()))
+        return p.baseline[r, i, t] + sum(min(0.0, e) * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, i), ()))
 
     for i in p.indicators:
         if p.accumulates[i] or i == "co2_sink":
