@@ -31,6 +31,7 @@ class Result:
     targets: pd.DataFrame
     summary: dict
     counts: dict
+    electricity: pd.DataFrame | None = None
 
     @property
     def optimal(self) -> bool:
@@ -170,6 +171,36 @@ def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     return df
 
 
+def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
+    """The city grid per year, base year to last: demand, local non-fossil generation, imports, thermal output and
+    its floor, and the emission factors of electricity they imply (t CO2/MWh): territorial (thermal CO2 / demand),
+    consumption-based (thermal and imported CO2 / demand), marginal (thermal_co2 for one more MWh of demand; for one MWh
+    less, 0 where thermal output sits at its must-run floor), beside the published provincial factor."""
+    cols = ["year", "demand", "generation_nonfossil", "imports", "thermal", "must_run", "thermal_co2", "import_co2",
+            "factor_territorial", "factor_consumption", "factor_marginal_up", "factor_marginal_down",
+            "factor_official"]
+    g = p.grid
+    if g is None:
+        return pd.DataFrame(columns=cols)
+    from .model.electricity import DEMAND, GENERATION, IMPORT, THERMAL
+
+    ef = g.factors["thermal_co2"]
+    records = []
+    for y in range(p.base_year, p.years[-1] + 1):
+        d, gen, imp, th = (scope_level(p, lv, i, CITY, y) for i in (DEMAND, GENERATION, IMPORT, THERMAL))
+        floor = g.must_run.get(y)
+        records.append({
+            "year": y, "demand": d, "generation_nonfossil": gen, "imports": imp, "thermal": th, "must_run": floor,
+            "thermal_co2": th * ef, "import_co2": imp * g.import_co2,
+            "factor_territorial": th * ef / d if d else None,
+            "factor_consumption": (th * ef + imp * g.import_co2) / d if d else None,
+            "factor_marginal_up": ef,
+            "factor_marginal_down": 0.0 if floor is not None and th <= floor * (1 + 1e-6) else ef,
+            "factor_official": g.official.get(y),
+        })
+    return pd.DataFrame.from_records(records, columns=cols)
+
+
 def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float) -> Result:
     build = sol.build if sol.optimal else {}
     lv = levels(p, build)
@@ -200,7 +231,8 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         indicators=indicator_table(p, lv),
         targets=evaluate_targets(p, lv, sol.duals),
         summary=summary, counts=counts,
+        electricity=electricity_table(p, lv),
     )
 
 
-__all__ = ["Result", "collect", "levels", "stocks", "evaluate_targets", "LE", "GE"]
+__all__ = ["Result", "collect", "electricity_table", "levels", "stocks", "evaluate_targets", "LE", "GE"]

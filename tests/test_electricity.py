@@ -96,3 +96,14 @@ def test_thermal_shares_must_add_up_to_one(tmp_path):
         planner.load(case)
     msgs = [(p.column, p.message) for p in e.value.problems]
     assert ("value", "expected thermal_share values adding up to 1 over the regions, got 0.9") in msgs
+
+
+def test_electricity_table_reports_the_factors(tmp_path):
+    """After the 30 PV units of the first test: demand 100, generation 50, thermal 50 MWh at 0.8 t/MWh: territorial
+    factor 40/100 = 0.4 t/MWh; no imports, so the consumption-based factor is the same; the marginal MWh is thermal."""
+    case = grid_case(tmp_path, [measure("pv", fixed_om=1)], [effect("pv", "elec_gen_nonfossil", 1)],
+                     [potential("r2", "pv", 1000)], [target("cap", "cap", "co2", 2022, 40)])
+    row = planner.run(case).electricity.set_index("year").loc[2022]
+    assert (row["demand"], row["generation_nonfossil"], row["thermal"]) == pytest.approx((100, 50, 50))
+    assert row["factor_territorial"] == pytest.approx(0.4) and row["factor_consumption"] == pytest.approx(0.4)
+    assert row["factor_marginal_up"] == pytest.approx(0.8)
