@@ -10,6 +10,7 @@ A case never copies the base data: it names the data folder and overrides single
     first_year = 2021
     last_year = 2035
     discount_rate = 0.06
+    baseline = "reference"             # baseline variant: a `variant` of data/baseline.csv (default reference)
 
     [targets.carbon_peak_2030]         # change columns of a target row ...
     enabled = false
@@ -43,6 +44,7 @@ SETTINGS = {
     "first_year": int,
     "last_year": int,
     "discount_rate": float,
+    "baseline": str,
     "extends": str,
 }
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
@@ -69,6 +71,7 @@ class Case:
     title_zh: str = ""
     title_en: str = ""
     description: str = ""
+    baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -213,6 +216,7 @@ def load_case(path: str | Path) -> Case:
         title_zh=settings.get("title_zh", ""),
         title_en=settings.get("title_en", ""),
         description=settings.get("description", ""),
+        baseline=settings.get("baseline", ""),
         overrides=overrides,
         chain=seen,
     )

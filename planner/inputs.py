@@ -337,6 +337,29 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                         f"target year {t.year}, got {t.base_year}"))
 
 
+def variants(baseline: pd.DataFrame) -> list[str]:
+    """The named baseline variants of a baseline table, in data order."""
+    return list(dict.fromkeys(v for v in baseline["variant"] if v))
+
+
+def select_variant(bl: pd.DataFrame, case: Case, problems: list[Problem]) -> pd.DataFrame:
+    """The baseline rows of the case's variant: blank-variant rows, overridden by the variant's own rows for the same
+    region, indicator and year. No setting means ``reference`` where the data has it, else the blank rows alone."""
+    named = variants(bl)
+    chosen = case.baseline or ("reference" if "reference" in named else "")
+    if chosen and chosen not in named:
+        problems.append(Problem(_display(case.path), "baseline", f"unknown baseline variant {chosen!r}; expected one "
+                                f"of {', '.join(named) or '(none: data/baseline.csv has no variant rows)'}",
+                                field="key"))
+        return bl
+    own = bl[bl["variant"] == chosen] if chosen else bl.iloc[0:0]
+    taken = set(zip(own["region_id"], own["indicator_id"], own["year"], strict=True))
+    free = pd.Series([k not in taken for k in zip(bl["region_id"], bl["indicator_id"], bl["year"], strict=True)],
+                     index=bl.index, dtype=bool)
+    shared = bl[(bl["variant"] == "") & free]
+    return pd.concat([shared, own]).sort_values(["region_id", "indicator_id", "year"], kind="stable")
+
+
 def _hash(case: Case) -> str:
     h = hashlib.sha256()
     for path in [*sorted(case.data_dir.glob("*.csv")), *case.chain]:
@@ -365,6 +388,7 @@ def load(case: Case | str | Path) -> Data:
         raise InputError(problems)
     for name, df in tables.items():
         _check_keys(TABLES[name], df, problems)
+    tables["baseline"] = select_variant(tables["baseline"], case, problems)
     _check_references(tables, case.data_dir, problems)
     if not problems:
         _check_semantics(tables, case, problems)

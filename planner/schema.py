@@ -123,8 +123,12 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "baseline",
-            ("region_id", "indicator_id", "year"),
+            ("variant", "region_id", "indicator_id", "year"),
             (
+                Column("variant", "id", required=False, default="",
+                       description="Baseline variant the row belongs to (reference, frozen_technology, ...); blank: "
+                                   "every variant. A case picks one with `baseline = ...`; its rows override blank "
+                                   "rows of the same region, indicator and year"),
                 Column("region_id", "id", references="regions.region_id"),
                 Column("indicator_id", "id", references="indicators.indicator_id"),
                 Column("year", "int"),
