@@ -191,9 +191,9 @@ def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
         floor = g.must_run.get(y)
         records.append({
             "year": y, "demand": d, "generation_nonfossil": gen, "imports": imp, "thermal": th, "must_run": floor,
-            "thermal_co2": th * ef, "import_co2": imp * g.import_co2,
+            "thermal_co2": th * ef, "import_co2": imp * g.import_co2.get(y, 0.0),
             "factor_territorial": th * ef / d if d else None,
-            "factor_consumption": (th * ef + imp * g.import_co2) / d if d else None,
+            "factor_consumption": (th * ef + imp * g.import_co2.get(y, 0.0)) / d if d else None,
             "factor_marginal_up": ef,
             "factor_marginal_down": 0.0 if floor is not None and th <= floor * (1 + 1e-6) else ef,
             "factor_official": g.official.get(y),

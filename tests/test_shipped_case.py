@@ -39,7 +39,15 @@ def _levels_from_workbook(book: Path, data_dir: Path, case: planner.Case) -> dic
     alloc = pd.read_excel(book, sheet_name="Allocation")
     alloc.columns = [c.split("\n")[0] for c in alloc.columns]
     years = np.arange(case.base_year, case.last_year + 1)
-    base = pd.read_csv(data_dir / "baseline.csv")
+    base = pd.read_csv(data_dir / "baseline.csv", keep_default_na=False)
+    if "variant" in base.columns:  # the case's variant (default reference) overrides blank rows of the same key
+        chosen = case.baseline or ("reference" if (base["variant"] == "reference").any() else "")
+        own = base[base["variant"] == chosen] if chosen else base.iloc[0:0]
+        taken = set(zip(own["region_id"], own["indicator_id"], own["year"], strict=True))
+        blank = base[(base["variant"] == "") & ~pd.Series(
+            [k in taken for k in zip(base["region_id"], base["indicator_id"], base["year"], strict=True)],
+            index=base.index, dtype=bool)]
+        base = pd.concat([blank, own])
     effects = pd.read_csv(data_dir / "effects.csv", keep_default_na=False)
     acc = pd.read_csv(data_dir / "indicators.csv").set_index("indicator_id")["accumulates"].astype(str).str.lower()
     regions = pd.read_csv(data_dir / "regions.csv")["region_id"].tolist()

@@ -60,7 +60,7 @@ class Grid:
     factors: dict[str, float]  # parameter -> value per MWh of thermal output
     shares: dict[str, float]  # region -> share of thermal generation (sums to 1)
     must_run: dict[int, float]  # year -> MWh/yr
-    import_co2: float
+    import_co2: dict[int, float]  # year -> t CO2/MWh imported
     official: dict[int, float] = field(default_factory=dict)  # year -> published provincial grid factor, t/MWh
 
     def moved(self, indicators: list[str]) -> dict[str, float]:
@@ -93,7 +93,7 @@ def read_grid(table: pd.DataFrame, regions: list[str], years: list[int]) -> Grid
         factors=factors,
         shares=shares,
         must_run=_by_year(city[city["parameter"] == "must_run"], years),
-        import_co2=float(city.loc[city["parameter"] == "import_co2", "value"].iloc[0]),
+        import_co2=_by_year(city[city["parameter"] == "import_co2"], years),
         official={int(y): float(v) for y, v in zip(official["year"], official["value"], strict=True)
                   if y is not None and y == y},
     )

@@ -134,7 +134,7 @@ def derive(data: Data) -> Params:
         for m, row in ms.iterrows()
     }
     regions = data.regions
-    grid = read_grid(data.electricity, regions, case.years)
+    grid = read_grid(data.electricity, regions, list(range(case.base_year, case.last_year + 1)))
     targets = [t._asdict() for t in data.targets.itertuples(index=False) if t.enabled]
     return Params(
         regions=regions,
