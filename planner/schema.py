@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "peak")
 GRID_PARAMETERS = (
-    "thermal_co2", "thermal_coal", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
+    "thermal_co2", "thermal_coal", "thermal_gas", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
     "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
 )
 SOURCE_KINDS = ("document", "dataset", "assumption")

@@ -72,7 +72,37 @@ def _levels_from_workbook(book: Path, data_dir: Path, case: planner.Case) -> dic
                 continue
             s = stock[r, m]
             levels[r, i] = levels[r, i] + e * (np.cumsum(s) if acc[i] == "true" else s)
+        # the city grid: the thermal output a measure moves, booked to every region by its thermal share
+        grid = _grid(data_dir)
+        if grid is None:
+            continue
+        factors, shares = grid
+        for m in {m for m, _ in eff}:
+            if (r, m) not in stock:
+                continue
+            delta = eff.get((m, "elec_demand"), 0.0) - eff.get((m, "elec_gen_nonfossil"), 0.0) \
+                - eff.get((m, "elec_import"), 0.0)
+            for rr, share in shares.items():
+                for i, f in factors.items():
+                    if (rr, i) in levels:
+                        levels[rr, i] = levels[rr, i] + share * f * delta * stock[r, m]
     return levels, years
+
+
+def _grid(data_dir: Path):
+    """({indicator: change per MWh of thermal output}, {region: thermal share}) from electricity.csv, or None."""
+    path = data_dir / "electricity.csv"
+    if not path.is_file():
+        return None
+    g = pd.read_csv(path, keep_default_na=False)
+    city = g[g["region_id"] == ""].groupby("parameter")["value"].first().astype(float)
+    moved = {"elec_thermal": 1.0, "co2": city["thermal_co2"], "co2_power": city["thermal_co2"],
+             "energy_coal": city["thermal_coal"], "energy_gas": city.get("thermal_gas", 0.0),
+             "energy_total": city["thermal_coal"] + city.get("thermal_gas", 0.0),
+             "energy_industry": city["thermal_energy_industry"], "so2": city["thermal_so2"],
+             "nox": city["thermal_nox"], "key_industry_nox": city["thermal_nox"], "pm": city["thermal_pm"]}
+    shares = g[g["parameter"] == "thermal_share"].set_index("region_id")["value"].astype(float).to_dict()
+    return moved, shares
 
 
 def test_every_target_met_rechecked_from_the_workbook(solved):

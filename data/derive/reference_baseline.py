@@ -582,6 +582,12 @@ def electricity_table(ref: dict) -> pd.DataFrame:
     row("thermal_coal", round(fac["thermal_coal"], 4), "tce/MWh", "rb_assume_electricity",
         "coal burned per MWh of thermal output: coal-unit share x 0.305 tce/MWh (CEC 2020 供电煤耗 305.5 g/kWh); "
         f"gas units use {fac['thermal_gas']:.5f} tce gas/MWh of thermal output (in energy_gas)")
+    row("thermal_gas", round(fac["thermal_gas"], 5), "tce/MWh", "rb_assume_electricity",
+        "gas burned per MWh of thermal output: gas-unit share x 0.2457 tce/MWh (CCGT 50%)")
+    row("thermal_energy_industry", round(fac["thermal_coal"] + fac["thermal_gas"] - 0.1229, 4), "tce/MWh",
+        "rb_assume_electricity", "conversion loss of power plants (above-scale industry) per MWh of thermal output: "
+        "fuel (thermal_coal + thermal_gas) less the calorific value of a MWh, 0.1229 tce; the convention of "
+        "ma_data_conventions (0.305 - 0.1229 = 0.1821 for coal units alone)")
     row("thermal_so2", THERMAL_SO2, "t/MWh", "ma_cec_2021", "CEC 2020 national thermal power 0.160 g/kWh "
         "(ultra-low-emission units, retrofits completed before 2021)")
     row("thermal_nox", THERMAL_NOX, "t/MWh", "ma_cec_2021", "CEC 2020 national thermal power 0.179 g/kWh")

@@ -13,8 +13,8 @@ change to every region r' by the region's share of thermal generation ``s[r']`` 
     elec_thermal[r'] += s[r'] * delta[r, m]
     i[r']            += s[r'] * f[i] * delta[r, m]       for every indicator i that thermal output moves
 
-with ``f`` from data/electricity.csv: ``thermal_co2`` (co2, co2_power), ``thermal_coal`` (energy_coal, energy_total),
-``thermal_energy_industry`` (energy_industry: the conversion loss of power plants, which are industry),
+with ``f`` from data/electricity.csv: ``thermal_co2`` (co2, co2_power), ``thermal_coal`` (energy_coal),
+``thermal_gas`` (energy_gas; 0 if not given), their sum (energy_total), ``thermal_energy_industry`` (energy_industry: the conversion loss of power plants, which are industry),
 ``thermal_so2``, ``thermal_nox`` (nox, key_industry_nox: power is a key industry), ``thermal_pm``. The sign of a measure
 (an electric bus cuts CO2 or adds it) thus comes out of the balance, not out of the data. Imports carry their own
 factor ``import_co2`` into the consumption-based emission factor of electricity (results), never into the city's
@@ -37,20 +37,22 @@ import pyomo.environ as pyo
 
 DEMAND, GENERATION, IMPORT, THERMAL = "elec_demand", "elec_gen_nonfossil", "elec_import", "elec_thermal"
 BALANCE = (DEMAND, GENERATION, IMPORT, THERMAL)
-# indicator moved by thermal output -> the parameter giving its change per MWh of thermal output
+# indicator moved by thermal output -> the parameters whose sum is its change per MWh of thermal output
 MOVED_BY_THERMAL = {
-    "co2": "thermal_co2",
-    "co2_power": "thermal_co2",
-    "energy_coal": "thermal_coal",
-    "energy_total": "thermal_coal",
-    "energy_industry": "thermal_energy_industry",
-    "so2": "thermal_so2",
-    "nox": "thermal_nox",
-    "key_industry_nox": "thermal_nox",
-    "pm": "thermal_pm",
+    "co2": ("thermal_co2",),
+    "co2_power": ("thermal_co2",),
+    "energy_coal": ("thermal_coal",),
+    "energy_gas": ("thermal_gas",),
+    "energy_total": ("thermal_coal", "thermal_gas"),
+    "energy_industry": ("thermal_energy_industry",),
+    "so2": ("thermal_so2",),
+    "nox": ("thermal_nox",),
+    "key_industry_nox": ("thermal_nox",),
+    "pm": ("thermal_pm",),
 }
-FACTORS = tuple(dict.fromkeys(MOVED_BY_THERMAL.values()))
-REQUIRED = (*FACTORS, "import_co2", "must_run", "thermal_share")
+OPTIONAL = ("thermal_gas",)  # 0 when not given (an all-coal thermal fleet)
+FACTORS = tuple(dict.fromkeys(p for ps in MOVED_BY_THERMAL.values() for p in ps))
+REQUIRED = (*(p for p in FACTORS if p not in OPTIONAL), "import_co2", "must_run", "thermal_share")
 
 
 @dataclass
@@ -66,8 +68,9 @@ class Grid:
     def moved(self, indicators: list[str]) -> dict[str, float]:
         """Indicator -> change per MWh of city thermal output, for the indicators the data has."""
         out = {THERMAL: 1.0}
-        out.update({i: self.factors[p] for i, p in MOVED_BY_THERMAL.items() if i in indicators})
-        return out
+        out.update({i: sum(self.factors.get(p, 0.0) for p in ps) for i, ps in MOVED_BY_THERMAL.items()
+                    if i in indicators})
+        return {i: f for i, f in out.items() if f}
 
 
 def _by_year(rows: pd.DataFrame, years: list[int]) -> dict[int, float]:
