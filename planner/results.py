@@ -97,6 +97,9 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
             db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
             limit = (1 - v) * base * dy / db
             achieved = 1 - (L / dy) / (base / db) if base else None
+        elif kind == "abatement":
+            base = p.baseline_sum(i, scope, y)
+            limit, achieved = base - v, base - L
         else:  # peak: ceiling C from the year of the peak on, the no-peak path E0(t) before it
             limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
             achieved = L

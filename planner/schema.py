@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "peak")
+TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "abatement", "peak")
 SOURCE_KINDS = ("document", "dataset", "assumption")
 SECTORS = (
     "industry", "energy", "transport", "buildings", "agriculture", "ecology", "air", "water", "soil", "waste",
@@ -198,7 +198,8 @@ TABLES: dict[str, Table] = {
                        description="The last year the target holds (every model year from year to until); blank: "
                                    "the last model year (a lasting target); until = year: that year only"),
                 Column("value", "number", required=False, default=None,
-                       description="Limit (cap, floor), share (0-1) or reduction fraction (0-1); peak: the ceiling "
+                       description="Limit (cap, floor), share (0-1), reduction fraction (0-1), abatement below the baseline "
+                                   "(indicator unit); peak: the ceiling "
                                    "after the peak year, or blank for the level of the peak year in a first solve "
                                    "without the peak"),
                 Column("enabled", "bool", required=False, default=True),

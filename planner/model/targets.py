@@ -17,6 +17,9 @@ reduction             L(i, t) - (1 - v) * L(i, b) <= 0                 (a consta
                                                                         years)
 intensity_reduction   L(i, t) - (1 - v) * L(i, b) * D(t) / D(b) <= 0   (D = denominator_id, exogenous: the
                                                                         ratio of each year t)
+abatement             L(i, t) - (B(i, t) - v) <= 0                     (B = baseline of i in scope: measures
+                                                                        cut at least v below it, e.g. 重点工程
+                                                                        减排量)
 peak                  L(i, t) <= C          for y <= t <= until        (ceiling)
                       L(i, t) <= E0(t)      for first year <= t < y    (no rise before the peak year)
 ===================== =================================================================================
@@ -96,6 +99,8 @@ def row_expression(m: pyo.ConcreteModel, p: Params, t: dict, year: int, value):
         d = t["denominator_id"]
         ratio = p.baseline_sum(d, scope, year) / p.baseline_sum(d, scope, t["base_year"])
         return lhs - (1 - value) * ratio * level(m, p, i, scope, t["base_year"])
+    if kind == "abatement":
+        return lhs - (p.baseline_sum(i, scope, year) - value)
     if kind == "peak":
         return lhs - (value if year >= t["year"] else m.peak_path[t["target_id"], year])
     raise ValueError(kind)
