@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyomo.environ as pyo
 
 from .model import build_model
-from .model.targets import NO_RISE, peak_targets, rows
+from .model.targets import CEILING, peak_targets, rows
 
 
 @dataclass
@@ -93,28 +93,30 @@ def prepare(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
     if ref is None or not ref.optimal:
         return ref
     written = state(m).written
-    for k, path in ref.path.items():
-        for kk, y in m.KP:
-            if kk == k:
-                m.peak_path[k, y] = path[y]
+    for t in peak_targets(m.params):
+        k, year = t["target_id"], t["year"]
+        path = ref.path[k]
         if k in m.peak_auto:
             current = pyo.value(m.target_value[k])
             if k in written and current != written[k]:
                 m.peak_auto.discard(k)  # the user set the ceiling: it is explicit from now on
-                continue
-            year = next(t["year"] for t in m.params.targets if t["target_id"] == k)
-            m.target_value[k] = path[year]
-            written[k] = path[year]
+            else:
+                m.target_value[k] = path[year]
+                written[k] = path[year]
+        ceiling = float(pyo.value(m.target_value[k]))
+        for kk, y in m.KP:
+            if kk == k:
+                m.peak_path[k, y] = path[y] if y < year else min(ceiling, path[y])
     return ref
 
 
 def limits(m: pyo.ConcreteModel) -> dict[tuple[str, int], float]:
-    """The right-hand side of every peak row as solved: ceiling C, or E0(t) before the peak year."""
+    """The right-hand side of every peak row as solved: E0(t) before the peak year, min(C, E0(y)) in it, C after."""
     out = {}
     for r in rows(m.params):
         if r.role:
             out[r.target_id, r.year] = float(pyo.value(
-                m.peak_path[r.target_id, r.year] if r.role == NO_RISE else m.target_value[r.target_id]))
+                m.target_value[r.target_id] if r.role == CEILING else m.peak_path[r.target_id, r.year]))
     return out
 
 

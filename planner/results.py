@@ -100,7 +100,7 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
         elif kind == "abatement":
             base = p.baseline_sum(i, scope, y)
             limit, achieved = base - v, base - L
-        else:  # peak: ceiling C from the year of the peak on, the no-peak path E0(t) before it
+        else:  # peak: the no-peak path E0(t) before the peak year, min(C, E0(y)) in it, the ceiling C after it
             limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
             achieved = L
         if limit is None:

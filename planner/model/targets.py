@@ -20,8 +20,9 @@ intensity_reduction   L(i, t) - (1 - v) * L(i, b) * D(t) / D(b) <= 0   (D = deno
 abatement             L(i, t) - (B(i, t) - v) <= 0                     (B = baseline of i in scope: measures
                                                                         cut at least v below it, e.g. 重点工程
                                                                         减排量)
-peak                  L(i, t) <= C          for y <= t <= until        (ceiling)
-                      L(i, t) <= E0(t)      for first year <= t < y    (no rise before the peak year)
+peak                  L(i, t) <= E0(t)          first year <= t < y   (no rise before the peak year)
+                      L(i, y) <= min(C, E0(y))                          (the peak year)
+                      L(i, t) <= C              y < t <= until          (ceiling)
 ===================== =================================================================================
 
 A lasting level is kept by stock: a unit that retires leaves the level, so the model builds a new one to keep it
@@ -51,7 +52,7 @@ from .indicators import level
 from .params import Params
 
 LE, GE = "<=", ">="
-CEILING, NO_RISE = "ceiling", "no_rise"
+NO_RISE, PEAK_YEAR, CEILING = "no_rise", "peak_year", "ceiling"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Row:
     target_id: str
     year: int
     sense: str
-    role: str = ""  # peak rows: "ceiling" (t >= peak year) or "no_rise" (t < peak year)
+    role: str = ""  # peak rows: "no_rise" (t < peak year), "peak_year" (t = peak year), "ceiling" (t > peak year)
 
 
 def last_year(p: Params, t: dict) -> int:
@@ -74,7 +75,8 @@ def rows(p: Params) -> list[Row]:
     for t in p.targets:
         k, y, end = t["target_id"], t["year"], last_year(p, t)
         if t["kind"] == "peak":
-            out += [Row(k, s, LE, NO_RISE if s < y else CEILING) for s in p.years if s <= end]
+            out += [Row(k, s, LE, NO_RISE if s < y else PEAK_YEAR if s == y else CEILING)
+                    for s in p.years if s <= end]
         else:
             sense = GE if t["kind"] in ("floor", "share_min") else LE
             out += [Row(k, s, sense) for s in p.years if y <= s <= end]
@@ -102,7 +104,7 @@ def row_expression(m: pyo.ConcreteModel, p: Params, t: dict, year: int, value):
     if kind == "abatement":
         return lhs - (p.baseline_sum(i, scope, year) - value)
     if kind == "peak":
-        return lhs - (value if year >= t["year"] else m.peak_path[t["target_id"], year])
+        return lhs - (value if year > t["year"] else m.peak_path[t["target_id"], year])
     raise ValueError(kind)
 
 
@@ -114,8 +116,8 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
         m.K, mutable=True, within=pyo.Any,
         initialize={k: (t["value"] if t["value"] is not None else 0.0) for k, t in by_id.items()},
     )
-    # Peak rows before the peak year: the no-peak path E0(t), set by the first stage (planner.peak) before a solve.
-    pre = [(r.target_id, r.year) for r in target_rows if r.role == NO_RISE]
+    # Peak rows up to the peak year: E0(t) before it, min(C, E0(y)) in it; set by planner.peak before each solve.
+    pre = [(r.target_id, r.year) for r in target_rows if r.role in (NO_RISE, PEAK_YEAR)]
     m.KP = pyo.Set(initialize=pre, dimen=2, ordered=True)
     m.peak_path = pyo.Param(m.KP, mutable=True, within=pyo.Any, initialize=dict.fromkeys(pre, 0.0))
     m.peak_auto = {t["target_id"] for t in peak_targets(p) if t["value"] is None}  # ceiling from the first stage
