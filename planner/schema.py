@@ -198,8 +198,8 @@ TABLES: dict[str, Table] = {
                        description="The last year the target holds (every model year from year to until); blank: "
                                    "the last model year (a lasting target); until = year: that year only"),
                 Column("value", "number", required=False, default=None,
-                       description="Limit (cap, floor), share (0-1), reduction fraction (0-1), abatement below the baseline "
-                                   "(indicator unit); peak: the ceiling "
+                       description="Limit (cap, floor), share (0-1), reduction fraction (0-1), abatement below the "
+                                   "baseline (indicator unit); peak: the ceiling "
                                    "after the peak year, or blank for the level of the peak year in a first solve "
                                    "without the peak"),
                 Column("enabled", "bool", required=False, default=True),

@@ -76,7 +76,8 @@ def test_lasting_intensity_reduction_uses_the_driver_of_each_year(tmp_path):
     12 x 3 + 10.5 x 2 + 10.5 = 67.5."""
     years = (2020, 2022, 2024)
     baseline = [{"region_id": "r1", "indicator_id": i, "year": y, "value": v, "source_id": "src"}
-                for i, vals in (("energy", (100, 120, 150)), ("va", (10, 12, 13))) for y, v in zip(years, vals)]
+                for i, vals in (("energy", (100, 120, 150)), ("va", (10, 12, 13)))
+                for y, v in zip(years, vals, strict=True)]
     case = make_case(
         tmp_path, indicators=[indicator("energy", "tce"), indicator("va", "yuan", exogenous=True)],
         baseline=baseline, last_year=2024, measures=[measure("m", fixed_om=1)], effects=[effect("m", "energy", -1)],
@@ -122,9 +123,10 @@ def test_peak_ceiling_from_a_first_solve_without_the_peak(tmp_path):
     """First stage (no peak): pv 5 every year, m nothing: co2 95, 105, 115, 125, objective -20. Ceiling = the 2022
     level 105. Second stage: 2023 needs 10 of m, 2024 needs 20 (lifetime 1): 30 - 20 = 10. pv is built in 2022
     too. (The old row L(t) <= L(2022) paid to skip pv in 2022: the peak rises to 110, m drops to 5 + 15 = 20,
-    objective 20 - 15 = 5 < 10: a higher peak and a held-back no-regret measure. The exogenous ceiling forbids it.)
-    Rows: 2021 <= 95 (no rise before the peak year), 2022 <= min(105, 105), 2023 and 2024 <= 105; each tightened tonne in
-    2023 or 2024 costs one more unit of m: 1 yuan/t."""
+    objective 20 - 15 = 5 < 10: a higher peak and a held-back no-regret measure. The exogenous ceiling forbids
+    it.)
+    Rows: 2021 <= 95 (no rise before the peak year), 2022 <= min(105, 105), 2023 and 2024 <= 105; each tightened
+    tonne in 2023 or 2024 costs one more unit of m: 1 yuan/t."""
     res = planner.run(peak_case(tmp_path))
     assert res.solution.reference_objective == pytest.approx(-20, **APPROX)
     assert res.solution.objective == pytest.approx(10, **APPROX)
@@ -185,8 +187,8 @@ def test_infeasible_peak_is_diagnosed_in_its_own_rows(tmp_path):
 
 
 def test_when_the_case_fails_without_its_peak_the_diagnosis_names_the_other_targets(tmp_path):
-    """A cap the potentials cannot reach (90 t to cut in 2021, at most 15) makes the first stage infeasible: the diagnosis names the floor, not
-    the peak."""
+    """A cap the potentials cannot reach (90 t to cut in 2021, at most 15) makes the first stage infeasible: the
+    diagnosis names the cap, not the peak."""
     case = peak_case(tmp_path, m_max=10, extra_targets=[{**target("low", "cap", "co2", 2021, 10), "until": 2021}])
     with pytest.raises(planner.InfeasibleError) as e:
         planner.run(case)
