@@ -132,12 +132,24 @@ class Diagnosis:
                    "(min_stock cannot be reached within max_build, or min_stock > max_stock)."]
         else:
             out = ["The targets cannot be met together. Smallest relaxation that makes the case feasible:"]
-        for r in self.relaxations:
-            direction = "lowered" if r.sense == GE else "raised"
-            label = f"{r.target_id} ({names[r.target_id]})" if r.target_id in names else r.target_id
-            amount = " ".join(x for x in (f"{r.slack:,.6g}", units.get(r.target_id, "")) if x)
-            out.append(f"  {label}, {r.year}: limit must be {direction} by {amount} "
-                       f"({r.relative:.2%} of its baseline level)")
+        for k in self.targets:  # a lasting target's rows in one line: its years and the range of the amounts
+            rs = sorted((r for r in self.relaxations if r.target_id == k), key=lambda r: r.year)
+            direction = "lowered" if rs[0].sense == GE else "raised"
+            label = f"{k} ({names[k]})" if k in names else k
+            unit = units.get(k, "")
+
+            def amount(r, unit=unit):
+                return " ".join(x for x in (f"{r.slack:,.6g}", unit) if x)
+
+            if len(rs) == 1:
+                r = rs[0]
+                out.append(f"  {label}, {r.year}: limit must be {direction} by {amount(r)} "
+                           f"({r.relative:.2%} of its baseline level)")
+                continue
+            big = max(rs, key=lambda r: r.relative)
+            out.append(f"  {label}, {_years([r.year for r in rs])}: limit must be {direction} in each of these "
+                       f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}); "
+                       f"at most {big.relative:.2%} of its baseline level ({big.year})")
         if self.iis_rows:
             out.append("HiGHS IIS (rows that together cannot hold):")
             out += [f"  {row}" for row in self.iis_rows]

@@ -193,3 +193,16 @@ def test_when_the_case_fails_without_its_peak_the_diagnosis_names_the_other_targ
     with pytest.raises(planner.InfeasibleError) as e:
         planner.run(case)
     assert e.value.diagnosis.targets == ["low"]
+
+
+def test_diagnosis_of_a_lasting_target_is_one_line(tmp_path):
+    """A floor of 60 units with at most 50 standing fails in each of its 4 years by 10: one line names the years
+    and the range of the amounts."""
+    case = make_case(tmp_path, indicators=[indicator("u", "units")], baseline=flat("r1", "u", 0, (2020, 2024)),
+                     last_year=2024, measures=[measure("m", fixed_om=1)], effects=[effect("m", "u", 1)],
+                     potentials=[potential("r1", "m", 50)], targets=[lasting("f", "floor", "u", 2021, 60)])
+    with pytest.raises(planner.InfeasibleError) as e:
+        planner.run(case)
+    lines = e.value.diagnosis.lines(units={"f": "units"})
+    assert lines[1] == ("  f, 2021-2024: limit must be lowered in each of these 4 years, by 10 units (2021) to "
+                        "10 units (2024); at most 1000.00% of its baseline level (2021)")
