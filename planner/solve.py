@@ -77,7 +77,7 @@ def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
 
     With a peak target, the case without its peak targets is solved first (`planner.peak`, cached) and its path
     sets the peak rows' limits; if that first stage is not optimal, its status is returned."""
-    ref = peak.prepare(m, lambda first: _solve_once(first, time_limit))
+    ref = prepare_peak(m, time_limit)
     if ref is not None and not ref.optimal:
         return Solution(status=ref.status, objective=None, solver=solver_name())
     sol = _solve_once(m, time_limit)
@@ -85,6 +85,13 @@ def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
         sol.peak_limits = peak.limits(m)
         sol.reference_objective = ref.objective
     return sol
+
+
+def prepare_peak(m: pyo.ConcreteModel, time_limit: float | None = None) -> peak.Reference | None:
+    """Run (or reuse) the first stage of the model's peak targets and write their limits into the model, without
+    solving it: for an engine that compiles the model and solves it outside Pyomo (call it after changing a non-peak
+    target value, before compiling or re-solving)."""
+    return peak.prepare(m, lambda first: _solve_once(first, time_limit))
 
 
 def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:

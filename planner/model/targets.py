@@ -33,9 +33,11 @@ later rows (an endogenous ``L(i, t) <= L(i, y)`` did: the solver raised the peak
 pay for themselves). C is the row's ``value`` (t CO2) when given, else ``E0(y)``; ``E0`` is the path of indicator i
 in the same case solved with every peak target switched off (the first stage, `planner.peak`, run by
 `planner.solve` before the model is solved and cached until a non-peak target value changes). The rows before the
-peak year hold each year at its no-peak level ``E0(t)`` (``model.peak_path[k, t]``, mutable), so switching a peak
-on can never raise emissions in any year up to the peak year. Setting ``model.target_value[k]`` of a peak whose
-value was blank turns its ceiling into that explicit value for the next solves.
+peak year hold each year at its no-peak level ``E0(t)`` and the peak year at ``min(C, E0(y))``
+(``model.peak_path[k, t]``, mutable), so switching a peak on can never raise emissions in any year up to and
+including the peak year, even with an explicit ceiling above ``E0(y)``. Setting ``model.target_value[k]`` of a peak
+whose value was blank turns its ceiling into that explicit value for the next solves. The peak's indicator in the
+shipped data is gross CO2 (energy and processes); sinks are ``co2_sink`` and never netted in.
 
 Every row is ``lhs (<= or >=) rhs`` in the unit of indicator i. With ``elastic=True`` each row gets a slack
 ``s >= 0`` that relaxes it (``lhs - s <= rhs`` or ``lhs + s >= rhs``): the infeasibility diagnosis minimises the
