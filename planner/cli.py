@@ -16,7 +16,7 @@ from . import load, run
 from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
-from .results import REPORTED, Result
+from .results import DERIVED, NET, REPORTED, Result
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -47,6 +47,7 @@ def print_summary(res: Result) -> None:
     s, p = res.summary, res.params
     ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
     units = dict(zip(res.data.indicators["indicator_id"], res.data.indicators["unit"], strict=True))
+    units.update({i: unit for i, (_, _, unit) in DERIVED.items()})
     typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, "
                f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
     obj = s["objective_yuan"]
@@ -55,7 +56,7 @@ def print_summary(res: Result) -> None:
     years = list(dict.fromkeys(years))
     typer.echo("\nCity emissions, baseline -> with measures:")
     typer.echo(f"  {'indicator':<10}{'unit':<8}" + "".join(f"{y:>26}" for y in years))
-    for i in REPORTED:
+    for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
         if (i, p.base_year) not in ind.index:
             continue
         cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
