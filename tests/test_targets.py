@@ -206,3 +206,11 @@ def test_diagnosis_of_a_lasting_target_is_one_line(tmp_path):
     lines = e.value.diagnosis.lines(units={"f": "units"})
     assert lines[1] == ("  f, 2021-2024: limit must be lowered in each of these 4 years, by 10 units (2021) to "
                         "10 units (2024); at most 1000.00% of its baseline level (2021)")
+
+
+def test_peak_ceiling_below_the_no_peak_level_binds_the_peak_year_too(tmp_path):
+    """Ceiling 100 < E0(2022) = 105: the peak year holds at min(100, 105) = 100 as well. pv 5 every year; m
+    (lifetime 1) 5 in 2022, 15 in 2023, 25 in 2024: 45 - 20 = 25."""
+    res = planner.run(peak_case(tmp_path, value=100))
+    assert list(res.targets["limit"]) == pytest.approx([95, 100, 100, 100])
+    assert res.solution.objective == pytest.approx(25, **APPROX)
