@@ -323,6 +323,10 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
         if t.year is not None and t.year not in years:
             problems.append(Problem(where, "year", f"expected a model year {case.first_year}-{case.last_year}, "
                                     f"got {t.year}"))
+        until = getattr(t, "until", None)
+        if until is not None and t.year is not None and until < t.year:
+            problems.append(Problem(where, "until", f"expected a year from the target year {t.year} on (blank: "
+                                    f"the last model year {case.last_year}), got {until}"))
         if t.kind == "peak":
             if t.year is not None and t.year >= case.last_year:
                 problems.append(Problem(where, "year", f"a peak year must be before the last model year "

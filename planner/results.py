@@ -13,10 +13,12 @@ import pandas as pd
 
 from .inputs import CITY, Data
 from .model import Params
-from .model.targets import GE, LE, rows
+from .model.targets import CEILING, GE, LE, last_year, rows
 from .solve import Solution
 
 REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
+SINK, NET = "co2_sink", "co2_net"  # co2 is gross (energy and processes); sinks added by measures are co2_sink
+DERIVED = {NET: ("净二氧化碳排放(扣除措施新增碳汇)", "Net CO2 emissions (co2 + co2_sink)", "t CO2")}
 TOL = 1e-6
 
 
@@ -68,9 +70,13 @@ def scope_level(p: Params, lv: dict, i: str, scope: str, year: int) -> float:
     return sum(lv[r, i, year] for r in p.scope_regions(scope))
 
 
-def evaluate_targets(p: Params, lv: dict, duals: dict | None = None) -> pd.DataFrame:
-    """Level, limit, slack, status and marginal cost of every target row, from levels alone."""
-    duals = duals or {}
+def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
+                     peak_limits: dict | None = None) -> pd.DataFrame:
+    """Level, limit, slack, status and marginal cost of every target row (one per target and year it holds), from
+    levels alone. ``peak_limits`` are the right-hand sides of the peak rows as solved (`Solution.peak_limits`: the
+    ceiling, or the no-peak path before the peak year); without them a peak row's limit is its explicit value.
+    ``net_level``: for CO2 rows, the level net of the sinks added by measures (co2 + co2_sink)."""
+    duals, peak_limits = duals or {}, peak_limits or {}
     by_id = {t["target_id"]: t for t in p.targets}
     records = []
     for row in rows(p):
@@ -92,25 +98,33 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None) -> pd.DataF
             db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
             limit = (1 - v) * base * dy / db
             achieved = 1 - (L / dy) / (base / db) if base else None
-        else:  # peak
-            limit = scope_level(p, lv, i, scope, t["year"])
+        elif kind == "abatement":
+            base = p.baseline_sum(i, scope, y)
+            limit, achieved = base - v, base - L
+        else:  # peak: the no-peak path E0(t) before the peak year, min(C, E0(y)) in it, the ceiling C after it
+            limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
             achieved = L
-        slack = (L - limit) if row.sense == GE else (limit - L)
-        tol = TOL * max(1.0, abs(limit))
-        status = "binding" if abs(slack) <= tol else ("met" if slack > 0 else "violated")
+        if limit is None:
+            slack, status = None, "not solved"
+        else:
+            slack = (L - limit) if row.sense == GE else (limit - L)
+            tol = TOL * max(1.0, abs(limit))
+            status = "binding" if abs(slack) <= tol else ("met" if slack > 0 else "violated")
         dual = duals.get((row.target_id, y))
         marginal = None
         if dual is not None:
             marginal = (dual if row.sense == GE else -dual) / ((1 + p.rate) ** -(y - p.base_year))
             marginal = 0.0 if abs(marginal) < 1e-9 else marginal
+        net = L + scope_level(p, lv, SINK, scope, y) if i == "co2" and SINK in p.indicators else None
         records.append({
             "target_id": row.target_id, "kind": kind, "indicator_id": i, "scope": scope, "year": y,
-            "sense": row.sense, "value": v, "achieved": achieved, "level": L, "limit": limit, "slack": slack,
-            "status": status, "marginal_cost": marginal,
+            "first_year": t["year"], "until": last_year(p, t), "role": row.role, "sense": row.sense, "value": v,
+            "achieved": achieved, "level": L, "limit": limit, "slack": slack, "status": status,
+            "marginal_cost": marginal, "net_level": net,
         })
     return pd.DataFrame.from_records(records, columns=[
-        "target_id", "kind", "indicator_id", "scope", "year", "sense", "value", "achieved", "level", "limit",
-        "slack", "status", "marginal_cost"])
+        "target_id", "kind", "indicator_id", "scope", "year", "first_year", "until", "role", "sense", "value",
+        "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"])
 
 
 def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
@@ -167,6 +181,12 @@ def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
             records.append({"region_id": CITY, "indicator_id": i, "year": y,
                             "baseline": p.baseline_sum(i, CITY, y), "level": scope_level(p, lv, i, CITY, y)})
     df = pd.DataFrame.from_records(records)
+    if "co2" in p.indicators and SINK in p.indicators:  # net CO2 beside the gross figure the peak applies to
+        gross = df[df["indicator_id"] == "co2"].set_index(["region_id", "year"])
+        sink = df[df["indicator_id"] == SINK].set_index(["region_id", "year"])
+        net = (gross[["baseline", "level"]] + sink[["baseline", "level"]]).reset_index()
+        net.insert(1, "indicator_id", NET)
+        df = pd.concat([df, net[df.columns]], ignore_index=True)
     df["change"] = df["level"] - df["baseline"]
     return df
 
@@ -211,6 +231,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "title_en": case.title_en,
         "status": sol.status,
         "objective_yuan": sol.objective,
+        "objective_without_peak_yuan": sol.reference_objective,
         "discount_rate": case.discount_rate,
         "base_year": case.base_year,
         "years": f"{case.first_year}-{case.last_year}",
@@ -229,7 +250,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         allocation=alloc,
         measures=measure_table(p, alloc),
         indicators=indicator_table(p, lv),
-        targets=evaluate_targets(p, lv, sol.duals),
+        targets=evaluate_targets(p, lv, sol.duals, sol.peak_limits),
         summary=summary, counts=counts,
         electricity=electricity_table(p, lv),
     )

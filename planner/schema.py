@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "peak")
+TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "abatement", "peak")
 GRID_PARAMETERS = (
     "thermal_co2", "thermal_coal", "thermal_gas", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
     "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
@@ -201,9 +201,15 @@ TABLES: dict[str, Table] = {
                 Column("scope", "id", description="city, or a region_id"),
                 Column("base_year", "int", required=False, default=None,
                        description="reduction and intensity_reduction: the year compared against"),
-                Column("year", "int", description="The year the target applies to (peak: the peak year)"),
+                Column("year", "int", description="The first year the target applies to (peak: the peak year)"),
+                Column("until", "int", required=False, default=None,
+                       description="The last year the target holds (every model year from year to until); blank: "
+                                   "the last model year (a lasting target); until = year: that year only"),
                 Column("value", "number", required=False, default=None,
-                       description="Limit (cap, floor), share (0-1) or reduction fraction (0-1); blank for peak"),
+                       description="Limit (cap, floor), share (0-1), reduction fraction (0-1), abatement below the "
+                                   "baseline (indicator unit); peak: the ceiling "
+                                   "after the peak year, or blank for the level of the peak year in a first solve "
+                                   "without the peak"),
                 Column("enabled", "bool", required=False, default=True),
                 _source(),
             ),
@@ -247,7 +253,7 @@ TABLES: dict[str, Table] = {
 # Columns a case file may override, per table (ids and sources stay as in the data).
 OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
-                "year", "value", "enabled", "source_id", "note"),
+                "year", "until", "value", "enabled", "source_id", "note"),
     "measures": ("capex", "fixed_om", "savings", "lifetime", "source_id", "note"),
     "potentials": ("max_stock", "min_stock", "max_build", "source_id", "note"),
 }

@@ -248,14 +248,41 @@ def test_every_measure_has_names_effects_and_a_potential(data):
     assert set(ms["measure_id"]) <= with_potential
 
 
-def test_every_target_of_the_plan_is_a_row(data):
-    t = data.tables["targets"].set_index("target_id")
-    assert len(t) == 23
+def test_every_target_of_the_plan_is_a_row():
+    t = pd.read_csv(ROOT / "data" / "targets.csv").set_index("target_id")
+    plan = t[t["source_id"] == "seed_plan"]
+    assert len(plan) == 23
     assert t.loc["carbon_peak_2030", "kind"] == "peak"
     assert t.loc["nonfossil_share_2025", "value"] == 0.25
     assert t.loc["industrial_energy_intensity_2025", "value"] == 0.145
-    assert (t["source_id"] == "seed_plan").all()
     assert t["name_zh"].str.contains("[\u4e00-\u9fff]").all()
+
+
+def test_targets_last_unless_their_row_says_otherwise(data):
+    """Every target of the plan lasts to the horizon (blank until) and its note says why (the plan's wording:
+    稳定在, 保持在, 全面, 以上, or the level reached is not to be lost)."""
+    t = data.tables["targets"]
+    assert t["until"].isna().all()
+    assert t["note"].str.contains("lasting").all()
+
+
+def test_intensity_and_pollutant_targets_cite_their_documents(data):
+    """The documents the plan cites set CO2- and energy-intensity targets for the same years; every pollutant total
+    can be capped (rows disabled by default, switched on by cases/pollutant_caps.toml), and the 14th-FYP key-project
+    cuts for Chongqing are rows too."""
+    t = data.tables["targets"].set_index("target_id")
+    src = data.tables["sources"].set_index("source_id")
+    assert t.loc["energy_intensity_2025", "value"] == 0.14
+    assert (t.loc["energy_intensity_2025", "indicator_id"], t.loc["energy_intensity_2025", "denominator_id"]) == \
+        ("energy_total", "gdp")
+    assert t.loc["co2_intensity_2030", "value"] == pytest.approx(1 - 0.35 / 0.516, abs=5e-4)
+    for k in ("energy_intensity_2025", "co2_intensity_2025", "co2_intensity_2030"):
+        assert t.loc[k, "source_id"] != "seed_plan" and len(src.loc[t.loc[k, "source_id"], "note"]) > 40
+    for i in ("so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n"):
+        row = t.loc[f"{i}_no_increase_2025"]
+        assert (row["kind"], row["base_year"], row["value"], bool(row["enabled"])) == ("reduction", 2020, 0, False)
+    cuts = {k: t.loc[f"{k}_key_projects_2025", "value"] for k in ("cod", "nh3n", "nox", "vocs")}
+    assert cuts == {"cod": 43200, "nh3n": 1800, "nox": 36800, "vocs": 10600}
 
 
 def test_baseline_covers_2020_to_2035_for_every_region_and_indicator(data):
@@ -286,15 +313,20 @@ def test_co2_by_sector_adds_up_in_the_baseline(p):
 
 
 def test_every_co2_effect_is_split_by_sector(p):
-    """Each measure's CO2 effect in each region equals the sum of its sector effects: a sector report never loses
-    or invents a tonne."""
-    checked = 0
+    """Each measure's gross CO2 effect in each region equals the sum of its five sector effects: a sector report
+    never loses or invents a tonne. Sinks are not in co2: a measure that sequesters has a co2_sink row and no co2
+    row (the peak applies to gross CO2; net CO2 = co2 + co2_sink is reported beside it)."""
+    gross = SECTORS[:-1]
+    checked = sinks = 0
     for r, m in p.pairs:
         eff = p.total_effect(r, m)  # own effects and those booked through the grid
         if "co2" in eff:
-            assert sum(eff.get(s, 0.0) for s in SECTORS) == pytest.approx(eff["co2"], rel=1e-9, abs=1e-9), (r, m)
+            assert sum(eff.get(s, 0.0) for s in gross) == pytest.approx(eff["co2"], rel=1e-9, abs=1e-9), (r, m)
             checked += 1
-    assert checked >= 150
+        if "co2_sink" in eff:
+            assert eff["co2_sink"] < 0 and "co2" not in eff, (r, m)
+            sinks += 1
+    assert checked >= 150 and sinks >= 6 * len(p.regions)
 
 
 # ------------------------------------------------------------------------------------- reference baseline
