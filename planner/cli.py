@@ -132,7 +132,7 @@ def data_report_cmd(
     out: Path = typer.Option(None, "--out", help="Write the full catalog: .md (page), .csv or .xlsx"),
 ) -> None:
     """Print the measure catalog: numbers, cost per t CO2 and per pollution equivalent, co-control, sources."""
-    from .catalog import assumptions, catalog, markdown
+    from .catalog import assumptions, catalog, markdown, provenance_lines
 
     try:
         data = load(case)
@@ -148,6 +148,9 @@ def data_report_cmd(
         typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{_fmt(r.annual_cost):>14}"
                    f"{_fmt(r.cost_per_t_co2e):>12}{_fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
                    f"{'yes' if r.assumed else '':<8}")
+    typer.echo("")
+    for line in provenance_lines(data):
+        typer.echo(line)
     a = assumptions(data)
     kinds = data.tables["sources"]["kind"].value_counts().to_dict()
     typer.echo(f"\nSources: {kinds}. {len(a)} assumptions, each with its derivation in sources.csv:")
