@@ -51,6 +51,9 @@ def print_summary(res: Result) -> None:
                f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
     obj = s["objective_yuan"]
     typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
+    if "no_regret_yuan" in s:
+        typer.echo(f"  of which no-regret measures (net cost < 0): {s['no_regret_yuan'] / 1e8:,.2f} 亿元; "
+                   f"other measures, deployed for the targets: {s['target_cost_yuan'] / 1e8:,.2f} 亿元")
     years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
     years = list(dict.fromkeys(years))
     typer.echo("\nCity emissions, baseline -> with measures:")

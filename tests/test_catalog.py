@@ -145,3 +145,19 @@ def test_data_report_prints_and_writes_provenance(prov_case):
     assert "## Indicators the targets use: published or derived" in page
     assert "| gen | 指标gen | t | 200 | published | doc | 2 of 4 | 50% | share |" in page
     assert "| cheap | 措施cheap | unit | -10 | 25% | 4.0 | owners apply a two-year payback rule |" in page
+
+
+def test_cost_split_separates_no_regret_savings_from_target_cost(tmp_path):
+    """Rate 0, years 2021-2022. 'free' saves 10 a unit-year and may stand 3 units: built in 2021, it saves
+    3 x 10 x 2 years = 60. 'need' costs 1 a unit-year and cuts CO2 by 1; the cap of 95 in 2022 (baseline 100) needs
+    5 units in 2022 only: 5. Objective -55 = no-regret -60 + target cost 5, and the workbook says so."""
+    case = make_case(
+        tmp_path, indicators=[indicator("co2"), indicator("waste")],
+        measures=[measure("free", savings=10), measure("need", fixed_om=1)],
+        effects=[effect("free", "waste", -1), effect("need", "co2", -1)],
+        potentials=[potential("r1", "free", 3), potential("r1", "need", 10)],
+        targets=[target("cap", "cap", "co2", 2022, 95)])
+    res = planner.run(case)
+    assert res.summary["objective_yuan"] == pytest.approx(-55)
+    assert res.summary["no_regret_yuan"] == pytest.approx(-60)
+    assert res.summary["target_cost_yuan"] == pytest.approx(5)
