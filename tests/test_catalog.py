@@ -150,7 +150,7 @@ def test_data_report_prints_and_writes_provenance(prov_case):
 def test_cost_split_separates_no_regret_savings_from_target_cost(tmp_path):
     """Rate 0, years 2021-2022. 'free' saves 10 a unit-year and may stand 3 units: built in 2021, it saves
     3 x 10 x 2 years = 60. 'need' costs 1 a unit-year and cuts CO2 by 1; the cap of 95 in 2022 (baseline 100) needs
-    5 units in 2022 only: 5. Objective -55 = no-regret -60 + target cost 5, and the workbook says so."""
+    5 units in 2022 only: 5. Objective -55 = no-regret -60 + target cost 5."""
     case = make_case(
         tmp_path, indicators=[indicator("co2"), indicator("waste")],
         measures=[measure("free", savings=10), measure("need", fixed_om=1)],
