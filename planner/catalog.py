@@ -261,7 +261,8 @@ def markdown(data: Data) -> str:
               "cites an assumption. The last columns give how many of the indicator's baseline rows (all years "
               f"and regions) rest on assumptions. Overall, {baseline_assumed_share(data):.0%} of the baseline rows "
               "rest on assumptions.", "",
-              f"| indicator | 指标 | unit | {base} value | {base} value is | sources | assumed rows | share | targets |",
+              f"| indicator | 指标 | unit | {base} value | {base} value is | sources | assumed rows | share "
+              "| targets |",
               "|---|---|---|---:|---|---|---:|---:|---|"]
     for r in indicator_provenance(data).itertuples(index=False):
         d = r._asdict()
