@@ -52,6 +52,9 @@ def print_summary(res: Result) -> None:
                f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
     obj = s["objective_yuan"]
     typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
+    if "no_regret_yuan" in s:
+        typer.echo(f"  of which no-regret measures (net cost < 0): {s['no_regret_yuan'] / 1e8:,.2f} 亿元; "
+                   f"other measures, deployed for the targets: {s['target_cost_yuan'] / 1e8:,.2f} 亿元")
     years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
     years = list(dict.fromkeys(years))
     typer.echo("\nCity emissions, baseline -> with measures:")
@@ -158,7 +161,7 @@ def data_report_cmd(
     out: Path = typer.Option(None, "--out", help="Write the full catalog: .md (page), .csv or .xlsx"),
 ) -> None:
     """Print the measure catalog: numbers, cost per t CO2 and per pollution equivalent, co-control, sources."""
-    from .catalog import assumptions, catalog, markdown
+    from .catalog import assumptions, catalog, markdown, provenance_lines
 
     try:
         data = load(case)
@@ -174,6 +177,9 @@ def data_report_cmd(
         typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{_fmt(r.annual_cost):>14}"
                    f"{_fmt(r.cost_per_t_co2e):>12}{_fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
                    f"{'yes' if r.assumed else '':<8}")
+    typer.echo("")
+    for line in provenance_lines(data):
+        typer.echo(line)
     a = assumptions(data)
     kinds = data.tables["sources"]["kind"].value_counts().to_dict()
     typer.echo(f"\nSources: {kinds}. {len(a)} assumptions, each with its derivation in sources.csv:")

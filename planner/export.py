@@ -125,6 +125,8 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         ("Case", "情景", s["case"]), ("Title", "标题", f"{s['title_zh']} {s['title_en']}".strip()),
         ("Status", "求解状态", s["status"]),
         ("Total discounted cost (yuan, present value in base year)", "总折现成本(元,基准年现值)", s["objective_yuan"]),
+        ("  of which no-regret measures (net cost < 0)", "其中:无悔措施(净成本<0)", s.get("no_regret_yuan")),
+        ("  of which other measures, for the targets", "其中:其他措施(为达标)", s.get("target_cost_yuan")),
         ("Total discounted cost of the same case without its peak targets (first stage; yuan)",
          "不含达峰约束的同一情景总折现成本(第一阶段,元)", s.get("objective_without_peak_yuan")),
         ("Discount rate", "折现率", s["discount_rate"]), ("Base year", "基准年", s["base_year"]),

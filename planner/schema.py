@@ -157,6 +157,11 @@ TABLES: dict[str, Table] = {
                        description="Fuel, energy or revenue gained per unit and year (negative: extra cost)"),
                 Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
                 _source(),
+                Column("barrier", "text", required=False, default="",
+                       description="For a no-regret measure (net annual cost below zero): what holds its uptake back "
+                                   "(split incentive, turnover, siting, ...); its potentials' max_build is the "
+                                   "diffusion ceiling the barrier allows. Blank where the note says its autonomous "
+                                   "uptake is in the baseline, or where the measure costs money"),
             ),
             "The measures the model may deploy",
         ),

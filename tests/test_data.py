@@ -540,3 +540,107 @@ def test_generator_reproduces_the_shipped_rows():
     r = subprocess.run([sys.executable, str(ROOT / "data" / "derive" / "reference_baseline.py"), "--check"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+    assert checked >= 150
+
+
+# ------------------------------------------------------------------------------------- shared pools
+
+
+# claimed indicator -> (pool indicator, the measures that claim it). Several measures draw on one resource; the
+# resource is an indicator and the claims are another, bounded by it (bounded_by, model/bounds.py).
+POOLS = {
+    "landfill_ch4_avoided": ("landfill_ch4", {"wst_landfill_gas", "wst_waste_to_energy", "wst_kitchen_waste_ad",
+                                              "wst_cement_kiln_coprocessing", "wat_sludge_anaerobic_digestion"}),
+    "msw_diverted": ("msw_landfilled", {"wst_waste_to_energy", "wst_kitchen_waste_ad",
+                                        "wst_cement_kiln_coprocessing"}),
+    "public_vehicles_electric": ("public_vehicles", {"ev_bus", "ev_taxi", "ev_ridehail_official",
+                                                     "ev_service_vehicle"}),
+    "pv_roof_area_used": ("pv_roof_area", {"pv_distributed", "bld_rooftop_pv"}),
+    "afforestable_land_used": ("afforestable_land", {"eco_afforestation", "eco_karst_control",
+                                                     "soil_pv_derelict_land"}),
+    "forest_area": ("land_area", {"eco_afforestation", "eco_karst_control"}),
+    "straw_utilized": ("straw_generated", {"agr_straw_utilization", "biomass_power"}),
+    "manure_utilized": ("manure_generated", {"agr_manure_utilization", "agr_manure_biogas"}),
+    "bulk_solid_waste_utilized": ("bulk_solid_waste_generated", {"wst_bulk_solid_waste", "soil_phosphogypsum",
+                                                                 "bld_green_material"}),
+    "bof_steel_claimed": ("bof_steel", {"steel_bof_to_eaf", "steel_ultra_low_emission"}),
+    "scrap_used": ("scrap_supply", {"steel_bof_to_eaf", "wst_scrap_steel"}),
+}
+
+
+def _claims_at_full_potential(p, r, claimed, pool, t):
+    """Baseline use plus every claim at full potential, against the pool less anything measures take from it."""
+    use = p.baseline[r, claimed, t] + sum(e * p.max_stock[r, m] for m, e in p.acting.get((r, claimed), ()) if e > 0)
+    size = p.baseline[r, pool, t] + sum(e * p.max_stock[r, m] for m, e in p.acting.get((r, pool), ()) if e < 0)
+    return use, size
+
+
+@pytest.mark.parametrize("claimed", list(POOLS))
+def test_every_pool_fits_or_is_bounded(p, claimed):
+    """Each pool lists every measure that claims it (a new claimant must be added here), and in every region and
+    year the claims at full potential fit within the pool, or indicators.csv bounds the claimed indicator by the
+    pool so the LP cannot exceed it."""
+    pool, expected = POOLS[claimed]
+    claimants = {m for r in p.regions for m, e in p.acting.get((r, claimed), ()) if e > 0}
+    assert claimants == expected, claimed
+    fits = all(use <= size + 1e-6 for r in p.regions for t in p.years
+               for use, size in [_claims_at_full_potential(p, r, claimed, pool, t)])
+    assert fits or p.bounded_by.get(claimed) == pool, f"{claimed}: claims exceed {pool} and nothing bounds them"
+
+
+def test_pools_that_bind(p):
+    """The pools that matter: at full potential the five waste measures claim more landfill methane than landfills
+    emit (landfilling ended in 2022 in the central districts and in 2025 city-wide), EAF conversion and ultra-low-
+    emission retrofits claim more BF-BOF steel than is made, and biomass power and straw utilisation more straw
+    than is left; all three are bounded. Roofs fit with room to spare."""
+    def excess(claimed, r, t):
+        use, size = _claims_at_full_potential(p, r, claimed, POOLS[claimed][0], t)
+        return use - size
+
+    for claimed in ("landfill_ch4_avoided", "msw_diverted", "bof_steel_claimed", "straw_utilized"):
+        assert max(excess(claimed, r, 2035) for r in p.regions) > 0, claimed
+        assert p.bounded_by[claimed] == POOLS[claimed][0]
+    assert all(excess("pv_roof_area_used", r, t) < 0 for r in p.regions for t in p.years)
+    city_ch4 = sum(p.baseline[r, "landfill_ch4", 2020] for r in p.regions)
+    assert city_ch4 == pytest.approx(102_036, rel=1e-6)  # pl_asm_landfill: first-order decay, 10% of CH4
+    assert sum(p.baseline[r, "msw_landfilled", 2025] for r in p.regions) == 0  # zero landfill by 2025
+
+
+# ------------------------------------------------------------------------------------- no-regret measures
+
+
+def test_every_no_regret_measure_is_in_the_baseline_or_held_back(data):
+    """A measure that pays for itself at the shipped 8% (capex x crf + fixed O&M - savings < 0) either has its
+    autonomous uptake in the baseline (its note says so) or names the barrier that holds it back, and every one of
+    its potential rows caps the yearly build below the potential (a diffusion ceiling, max_build < max_stock)."""
+    from planner.catalog import AUTONOMOUS, no_regret
+
+    nr = no_regret(data)
+    assert len(nr) >= 20
+    pot = data.tables["potentials"]
+    for r in nr.itertuples():
+        if r.treatment == "autonomous in baseline":
+            note = data.tables["measures"].set_index("measure_id").loc[r.measure_id, "note"]
+            assert AUTONOMOUS in note, r.measure_id
+            continue
+        assert r.treatment == "barrier" and len(r.barrier) >= 40, r.measure_id
+        rows = pot[pot["measure_id"] == r.measure_id]
+        for row in rows.itertuples():
+            assert row.max_build == row.max_build and row.max_build is not None, (r.measure_id, row.region_id)
+            assert float(row.max_build) < float(row.max_stock), (r.measure_id, row.region_id)
+        assert r.years_to_full >= 5, r.measure_id
+
+
+def test_savings_are_valued_at_resource_cost(data):
+    """Electricity a measure saves or generates is worth the 0.3964 yuan/kWh coal benchmark to society, not the
+    retail tariff (pl_asm_resource_prices): motors 200 kWh/kW, waste heat 7,000 MWh/MW, rooftop PV 850 kWh/kW,
+    landfill gas 4,860 kWh/t CH4; road fuels lose their consumption tax (gasoline 1.52, diesel 1.20 yuan/L)."""
+    ms = data.tables["measures"].set_index("measure_id")["savings"].astype(float)
+    assert ms["motor_efficiency"] == pytest.approx(200 * 0.3964)
+    assert ms["waste_heat_power"] == pytest.approx(7_000_000 * 0.3964)
+    assert ms["bld_rooftop_pv"] == pytest.approx(850 * 0.3964)
+    assert ms["wst_landfill_gas"] == pytest.approx(4_860 * 0.3964)
+    assert ms["ev_ridehail_official"] == pytest.approx(21_740 - 4_200 * 1.52)
+    assert ms["electric_forklift"] == pytest.approx(14_400 - 3_000 * 1.20)
