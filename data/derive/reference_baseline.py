@@ -317,6 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     base["value"] = base["value"].astype(float)
     exo = base[base["indicator_id"].isin(EXOGENOUS)].copy()
     exo["variant"] = ""
+    # resource pools (landfilled waste, roof area, land, steel, scrap) hold in every variant: once the file has
+    # variants, an indicator whose rows are all blank is such a pool and is written back unchanged
+    blank_only = set(base["indicator_id"]) - set(base.loc[base["variant"] != "", "indicator_id"]) - set(EXOGENOUS)
+    shared = base[base["indicator_id"].isin(blank_only)].copy() if (base["variant"] != "").any() else base.iloc[0:0]
+    base = base[~base["indicator_id"].isin(set(shared["indicator_id"]))]
     frozen = base[(~base["indicator_id"].isin(EXOGENOUS)) & (base["variant"].isin(["", "frozen_technology"]))]
     frozen = frozen[~frozen["indicator_id"].isin(ELEC)].copy()
     frozen["variant"] = "frozen_technology"
@@ -543,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
 
     new = pd.DataFrame(rows)
     new["text"] = new["value"].map(str)
-    out = pd.concat([exo, frozen, new], ignore_index=True)
+    out = pd.concat([exo, shared, frozen, new], ignore_index=True)
     out["value"] = out["text"]
     out = out[["variant", "region_id", "indicator_id", "year", "value", "source_id", "split_key", "note"]]
     order = {"": 0, "frozen_technology": 1, "reference": 2}
