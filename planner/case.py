@@ -11,6 +11,7 @@ A case never copies the base data: it names the data folder and overrides single
     last_year = 2035
     discount_rate = 0.06
     baseline = "reference"             # baseline variant: a `variant` of data/baseline.csv (default reference)
+    history_until = 2023               # the baseline reproduces the record to 2023: after_record measures start 2024
 
     [targets.carbon_peak_2030]         # change columns of a target row ...
     enabled = false
@@ -45,6 +46,7 @@ SETTINGS = {
     "last_year": int,
     "discount_rate": float,
     "baseline": str,
+    "history_until": int,
     "extends": str,
 }
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
@@ -72,6 +74,7 @@ class Case:
     title_en: str = ""
     description: str = ""
     baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
+    history_until: int | None = None  # last year of the record the baseline reproduces (after_record measures wait)
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -217,6 +220,7 @@ def load_case(path: str | Path) -> Case:
         title_en=settings.get("title_en", ""),
         description=settings.get("description", ""),
         baseline=settings.get("baseline", ""),
+        history_until=settings.get("history_until"),
         overrides=overrides,
         chain=seen,
     )

@@ -156,6 +156,10 @@ TABLES: dict[str, Table] = {
                 Column("savings", "number", unit="yuan/unit/yr",
                        description="Fuel, energy or revenue gained per unit and year (negative: extra cost)"),
                 Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
+                Column("after_record", "bool", required=False, default=False,
+                       description="true: the measure moves indicators whose record a calibrated baseline reproduces "
+                                   "(energy, CO2, electricity, forest, ...), so a case with history_until = Y can build "
+                                   "it only from Y + 1: what was deployed before is in the record"),
                 _source(),
                 Column("barrier", "text", required=False, default="",
                        description="For a no-regret measure (net annual cost below zero): what holds its uptake back "
@@ -262,6 +266,6 @@ TABLES: dict[str, Table] = {
 OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
                 "year", "until", "value", "enabled", "source_id", "note"),
-    "measures": ("capex", "fixed_om", "savings", "lifetime", "source_id", "note"),
+    "measures": ("capex", "fixed_om", "savings", "lifetime", "after_record", "source_id", "note"),
     "potentials": ("max_stock", "min_stock", "max_build", "first_year", "source_id", "note"),
 }
