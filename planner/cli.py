@@ -6,6 +6,7 @@ line each, never as a traceback.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
 from .results import REPORTED, Result
+from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_only
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -78,7 +80,7 @@ def print_summary(res: Result) -> None:
 
 
 def _pct(x) -> str:
-    return "-" if x is None else f"{x:.2%}"
+    return "-" if x is None or x != x else f"{x:.2%}"
 
 
 @app.command("run")
@@ -88,6 +90,9 @@ def run_cmd(
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        _err(f"--time-limit: expected a number of seconds > 0, got {time_limit}")
+        raise typer.Exit(EXIT_INPUT)
     try:
         res = run(case, time_limit=time_limit)
     except InputError as e:
@@ -108,8 +113,9 @@ def run_cmd(
         _err(f"Case {case}: solver status {res.solution.status}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
     print_summary(res)
-    out_dir = out if out is not None else Path("reports") / res.summary["case"]
-    path = write_excel(res, out_dir / f"{res.summary['case']}.xlsx")
+    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
+    out_dir = out if out is not None else Path("reports") / name
+    path = write_excel(res, out_dir / f"{name}.xlsx")
     typer.echo(f"\nWorkbook: {path}")
 
 
@@ -154,22 +160,24 @@ def data_report_cmd(
     for row in a.itertuples():
         typer.echo(f"  {row.source_id}: {row.title}")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix == ".md":
-            out.write_text(markdown(data), encoding="utf-8")
-        elif out.suffix == ".csv":
-            cat.to_csv(out, index=False)
-        elif out.suffix == ".xlsx":
-            with pd.ExcelWriter(out) as xw:
-                cat.to_excel(xw, sheet_name="Catalog", index=False)
-                a.to_excel(xw, sheet_name="Assumptions", index=False)
-        else:
+        if out.suffix not in (".md", ".csv", ".xlsx"):
             _err(f"{out}: expected a file name ending in .md, .csv or .xlsx")
             raise typer.Exit(EXIT_INPUT)
+        with atomic(out) as tmp:
+            if out.suffix == ".md":
+                tmp.write_text(markdown(data), encoding="utf-8")
+            elif out.suffix == ".csv":
+                csv_text(cat).to_csv(tmp, index=False)
+            else:
+                with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                    frame_text(cat).to_excel(xw, sheet_name="Catalog", index=False)
+                    frame_text(a).to_excel(xw, sheet_name="Assumptions", index=False)
+                    text_only(xw.book)
         typer.echo(f"\nWritten: {out}")
 
 
 def main() -> None:
+    install_signal_handlers()
     try:
         app()
     except KeyboardInterrupt:
