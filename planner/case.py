@@ -81,8 +81,8 @@ class Case:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # the parent resolved, the name as given: a link is shown as itself, not as what it points to
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

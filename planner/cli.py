@@ -35,6 +35,14 @@ def _input_error(e: InputError) -> None:
     _err(f"Bad input: {n} problem{'s' if n != 1 else ''} found.")
     for p in e.problems:
         _err(f"  {p}")
+    for note in getattr(e, "notes", []):
+        _err(note)
+
+
+def _warnings(data) -> None:
+    """Numbers likely in the wrong unit: printed, not fatal."""
+    for w in getattr(data, "warnings", []):
+        _err(f"Warning: {w}")
 
 
 def _fmt(x) -> str:
@@ -109,8 +117,12 @@ def run_cmd(
         for line in e.diagnosis.lines(names, units):
             _err(line)
         raise typer.Exit(EXIT_INFEASIBLE) from None
+    _warnings(res.data)
     if not res.optimal:
-        _err(f"Case {case}: solver status {res.solution.status}; no workbook written.")
+        why = ("; HiGHS calls the solution optimal but it violates rows by more than its tolerance: the model is "
+               "probably badly scaled (see the warnings)" if res.solution.status == "optimal_with_infeasibilities"
+               else "")
+        _err(f"Case {case}: solver status {res.solution.status}{why}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
     print_summary(res)
     name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
@@ -127,6 +139,7 @@ def validate_cmd(case: Path = typer.Argument(..., help="Case file, e.g. cases/ba
     except InputError as e:
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
+    _warnings(data)
     n = {k: len(v) for k, v in data.tables.items()}
     typer.echo(f"{case}: valid ({n['regions']} regions, {n['measures']} measures, {n['indicators']} indicators, "
                f"{n['targets']} targets, {n['baseline']} baseline rows, {n['sources']} sources)")

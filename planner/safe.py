@@ -53,18 +53,22 @@ def text_only(book) -> None:
 def frame_text(df):
     """A copy of a DataFrame whose text cells pass `text_cell` (openpyxl refuses control characters)."""
     df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = df[col].map(lambda v: text_cell(v) if isinstance(v, str) else v)
+    for col in _text_columns(df):
+        df[col] = df[col].map(lambda v: text_cell(v) if isinstance(v, str) else v)
     return df
+
+
+def _text_columns(df) -> list:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return [c for c in df.columns if not is_numeric_dtype(df[c]) or is_bool_dtype(df[c])]
 
 
 def csv_text(df):
     """A copy of a DataFrame safe to open in Excel as CSV: text starting with = + - @ is quoted with '."""
     df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = df[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    for col in _text_columns(df):
+        df[col] = df[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return df
 
 

@@ -77,7 +77,9 @@ def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
     seconds = time.perf_counter() - start
     status = STATUS.get(res.termination_condition, str(res.termination_condition.name))
     sol = Solution(status=status, objective=None, solve_seconds=seconds, solver=solver_name())
-    if status == "optimal" and res.solution_status == SolutionStatus.optimal:
+    if status == "optimal" and res.solution_status != SolutionStatus.optimal:
+        sol.status = "optimal_with_infeasibilities"  # HiGHS: optimal, but rows violated beyond its tolerance
+    elif status == "optimal":
         res.solution_loader.load_vars()
         sol.objective = float(res.incumbent_objective)
         sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
