@@ -189,6 +189,25 @@ def data_report_cmd(
         typer.echo(f"\nWritten: {out}")
 
 
+@app.command("template")
+def template_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(Path("inputs.xlsx"), "--out", help="The data-entry workbook to write (.xlsx)"),
+) -> None:
+    """Write the case's data as one data-entry workbook (a sheet per table, drop-downs, validations)."""
+    from .template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        _err(f"{out}: expected a file name ending in .xlsx")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        path = write_template(case, out)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"Template: {path} (use it with data = \"{path.name}\" in a case file)")
+
+
 def main() -> None:
     install_signal_handlers()
     try:
