@@ -69,4 +69,5 @@ def run(case: Case | str | Path, time_limit: float | None = None, extra: Callabl
     sol = solve(m, time_limit=time_limit)
     if sol.status in ("infeasible", "infeasible_or_unbounded"):
         raise InfeasibleError(diagnose(p, original=m), data)
-    return collect(data, p, sol, counts, build_seconds)
+    options = {} if time_limit is None else {"time_limit": time_limit}
+    return collect(data, p, sol, counts, build_seconds, options)

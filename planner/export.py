@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .record import record_rows
 from .results import REPORTED, Result
 from .safe import atomic, frame_text, text_only
 
@@ -129,6 +130,7 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         *(_co2_rows(result)),
         ("Data folder", "数据目录", s["data_folder"]), ("Data hash (sha256, 16 hex)", "数据哈希", s["data_hash"]),
         ("Written", "生成时间", s["written"]),
+        *record_rows(s),
     ]
     summary = pd.DataFrame(summary_rows, columns=["item_en", "item_zh", "value"])
     summary["value"] = summary["value"].astype(object)

@@ -14,6 +14,7 @@ import pandas as pd
 from .inputs import CITY, Data
 from .model import Params
 from .model.targets import GE, LE, rows
+from .record import run_record
 from .solve import Solution
 
 REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
@@ -170,7 +171,8 @@ def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     return df
 
 
-def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float) -> Result:
+def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float,
+            solver_options: dict | None = None) -> Result:
     build = sol.build if sol.optimal else {}
     lv = levels(p, build)
     case = data.case
@@ -191,6 +193,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "data_folder": str(case.data_dir),
         "data_hash": data.data_hash,
         "written": dt.datetime.now().isoformat(timespec="seconds"),
+        **run_record(data, solver_options),  # case chain, input hashes, package versions, solver options
     }
     alloc = allocation_table(p, data, build)
     return Result(
