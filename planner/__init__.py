@@ -11,7 +11,9 @@ diagnosis) -> `results` (pandas tables) -> `export` (Excel) and `cli`.
 from __future__ import annotations
 
 import importlib
+import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,18 @@ _LAZY = {
     "Result": "results", "collect": "results", "Diagnosis": "solve", "Solution": "solve", "diagnose": "solve",
     "solve": "solve",
 }
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``planner.solve`` would rebind ``planner.solve``; it stays the function."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "solve" and isinstance(value, types.ModuleType):
+            value = value.solve
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):

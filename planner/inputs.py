@@ -27,6 +27,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
 CITY = "city"
+SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets")  # read by _check_semantics
 
 
 @dataclass
@@ -535,10 +536,11 @@ def load(case: Case | str | Path) -> Data:
                      "target years and kinds, potentials), which need the table(s) above to be readable; run again "
                      "after fixing them.")
     else:
-        if problems:
-            notes.append("The checks of meaning (baseline coverage, target years and kinds, potentials) ran on the "
-                         "rows without a problem above; fixing those rows may show more.")
         bad = {p.where for p in problems}
+        skipped = sorted({n for n, df in tables.items() if n in SEMANTIC and df["origin_"].isin(bad).any()})
+        if skipped:
+            notes.append(f"The checks of meaning (baseline coverage, target years and kinds, potentials) skipped the "
+                         f"rows of {', '.join(skipped)} with a problem above; fixing them may show more.")
         _check_semantics({n: df[~df["origin_"].isin(bad)] for n, df in tables.items()}, case, problems)
     if problems:
         raise InputError(problems, notes)

@@ -135,10 +135,11 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
 def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     """One row per region and measure deployed: what stands in 2025, 2030 and the last year, what it costs, and what
     it cuts in 2030 (or the last model year before it)."""
-    if alloc.empty:
-        return pd.DataFrame(columns=["region_id", "measure_id", "first_year", "investment", "discounted_cost"])
     years = [y for y in (2025, 2030, p.years[-1]) if y in p.years]
     years = list(dict.fromkeys(years))
+    if alloc.empty:  # nothing deployed: the same columns, no rows
+        return pd.DataFrame(columns=["region_id", "measure_id", "first_year", *(f"stock_{y}" for y in years),
+                                     "investment", "discounted_cost", *(f"cut_{i}" for i in REPORTED)])
     mid = 2030 if 2030 in p.years else p.years[-1]
     out = []
     for (r, m), g in alloc.groupby(["region_id", "measure_id"], sort=False):

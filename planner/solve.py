@@ -23,6 +23,7 @@ from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from .model import Params, build_model
+from .model.indicators import level
 from .model.targets import GE, row_scale
 
 STATUS = {
@@ -98,6 +99,8 @@ class Relaxation:
     sense: str
     slack: float  # in the unit of the target's indicator
     relative: float  # slack / baseline level of the row
+    share: tuple[float, float] | None = None  # share targets: (the value, the slack over the denominator's level)
+    zero_baseline: bool = False  # the row's baseline level is 0: no percentage of it makes sense
 
 
 @dataclass
@@ -120,9 +123,15 @@ class Diagnosis:
         for r in self.relaxations:
             direction = "lowered" if r.sense == GE else "raised"
             label = f"{r.target_id} ({names[r.target_id]})" if r.target_id in names else r.target_id
+            if r.share is not None:  # a share moves in percentage points, not in the numerator's unit
+                value, points = r.share
+                new = value - points if r.sense == GE else value + points
+                out.append(f"  {label}, {r.year}: share must be {direction} by {points * 100:,.2f} percentage points "
+                           f"(from {value:.2%} to {new:.2%})")
+                continue
             amount = " ".join(x for x in (f"{r.slack:,.6g}", units.get(r.target_id, "")) if x)
-            out.append(f"  {label}, {r.year}: limit must be {direction} by {amount} "
-                       f"({r.relative:.2%} of its baseline level)")
+            of = "its baseline level is 0" if r.zero_baseline else f"{r.relative:.2%} of its baseline level"
+            out.append(f"  {label}, {r.year}: limit must be {direction} by {amount} ({of})")
         if self.iis_rows:
             out.append("HiGHS IIS (rows that together cannot hold):")
             out += [f"  {row}" for row in self.iis_rows]
@@ -196,5 +205,11 @@ def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 
         s = float(var.value or 0.0)
         scale = row_scale(p, by_id[k], y)
         if s / scale > tol:
-            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale))
+            t = by_id[k]
+            share = None
+            if t["kind"] in ("share_min", "share_max"):
+                d = pyo.value(level(em, p, t["denominator_id"], t["scope"], y))
+                share = (t["value"], s / d) if d > 0 else None
+            zero = abs(p.baseline_sum(t["indicator_id"], t["scope"], y)) == 0
+            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale, share, zero))
     return Diagnosis(relax, iis)

@@ -210,8 +210,8 @@ def test_all_stages_in_one_run(tmp_path, monkeypatch):
         "data/measures.csv, row 2, column fixed_om: expected a number >= 0, got 'abc'",
         "data/effects.csv, row 2, column indicator_id: unknown indicator_id 'co3'; expected one defined in "
         "data/indicators.csv; did you mean 'co2'?"]
-    assert e.value.notes == ["The checks of meaning (baseline coverage, target years and kinds, potentials) ran on "
-                             "the rows without a problem above; fixing those rows may show more."]
+    assert e.value.notes == ["The checks of meaning (baseline coverage, target years and kinds, potentials) skipped "
+                             "the rows of effects with a problem above; fixing them may show more."]
 
 
 def test_switched_off_target_is_not_checked_against_the_years(tmp_path, monkeypatch):
@@ -313,3 +313,34 @@ def test_interrupt_during_the_write_removes_the_temporary(tmp_path, monkeypatch)
     assert p.returncode == 143 and p.stderr.startswith("Interrupted (SIGTERM)")
     assert sorted(x.name for x in (tmp_path / "out").iterdir()) == ["book.xlsx"]
     assert (tmp_path / "out" / "book.xlsx").read_bytes() == b"earlier"
+
+
+# ------------------------------------------------------------------------------------------ shares, in share terms
+
+
+def test_infeasible_share_is_diagnosed_in_percentage_points(tmp_path):
+    """Electricity 100 MWh, non-fossil 0; at most 30 MWh of PV: a 50% non-fossil share must drop 20 points to 30%."""
+    from tests.tiny import flat, indicator
+    case = make_case(tmp_path, indicators=[indicator("elec", "MWh"), indicator("nonfossil", "MWh")],
+                     baseline=flat("r1", "elec", 100) + flat("r1", "nonfossil", 0),
+                     measures=[measure("pv", fixed_om=1)], effects=[effect("pv", "nonfossil", 1)],
+                     potentials=[potential("r1", "pv", 30)],
+                     targets=[target("share", "share_min", "nonfossil", 2022, 0.5, denominator_id="elec")])
+    out = cli("run", case.name, cwd=tmp_path)
+    assert out.returncode == 3, out.stderr
+    assert ("  share (目标share), 2022: share must be lowered by 20.00 percentage points (from 50.00% to 30.00%)"
+            in out.stderr.splitlines())
+
+
+def test_share_with_a_zero_denominator_prints_no_nan(tmp_path):
+    from tests.tiny import flat, indicator
+    case = make_case(tmp_path, indicators=[indicator("elec", "MWh"), indicator("nonfossil", "MWh")],
+                     baseline=flat("r1", "elec", 0) + flat("r1", "nonfossil", 0),
+                     measures=[measure("pv", fixed_om=1)], effects=[effect("pv", "nonfossil", 1)],
+                     potentials=[potential("r1", "pv", 30)],
+                     targets=[target("share", "share_max", "nonfossil", 2022, 0.5, denominator_id="elec")])
+    out = cli("run", case.name, "--out", "out", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "nan" not in out.stdout.lower()
+    line = next(x for x in out.stdout.splitlines() if x.strip().startswith("share "))
+    assert line.split()[2:5] == ["-", "<=", "50.00%"]
