@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -344,3 +345,26 @@ def test_share_with_a_zero_denominator_prints_no_nan(tmp_path):
     assert "nan" not in out.stdout.lower()
     line = next(x for x in out.stdout.splitlines() if x.strip().startswith("share "))
     assert line.split()[2:5] == ["-", "<=", "50.00%"]
+
+
+def test_optimal_with_primal_infeasibilities_is_reported_as_such(tmp_path, monkeypatch):
+    """HiGHS may call a badly scaled LP optimal while its solution violates rows: a status, never a TypeError."""
+    from types import SimpleNamespace
+
+    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    solve_module = importlib.import_module("planner.solve")  # planner.solve itself is the function
+
+    fake = SimpleNamespace(termination_condition=TerminationCondition.convergenceCriteriaSatisfied,
+                           solution_status=SolutionStatus.infeasible, incumbent_objective=None)
+    monkeypatch.setattr(solve_module, "_solver", lambda m, t: SimpleNamespace(solve=lambda m: fake))
+    monkeypatch.chdir(tmp_path)
+    case = tiny(tmp_path)
+    out = CliRunner().invoke(app, ["run", case.name, "--out", "out"])
+    assert out.exit_code == 1 and not isinstance(out.exception, TypeError)
+    assert "solver status optimal_with_infeasibilities; HiGHS calls the solution optimal but it violates rows by " \
+           "more than its tolerance" in out.output
+    assert not (tmp_path / "out").exists()
