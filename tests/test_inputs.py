@@ -233,3 +233,14 @@ def test_csv_saved_as_gbk_is_named(case):
 def test_empty_required_cell(case):
     edit(case.parent / "data" / "measures.csv", "a,措施a,a,", "a,,a,")
     assert problems(case) == ["data/measures.csv, row 2, column name_zh: expected a value, got an empty cell"]
+
+
+def test_docs_list_every_schema_column():
+    """docs/data.md's table of files names every column of the schema (a column never exists unseen)."""
+    from pathlib import Path
+
+    from planner.schema import TABLES
+    text = (Path(__file__).parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        line = next(x for x in text.splitlines() if x.startswith(f"| `{table.file}` |"))
+        assert all(c.name in line for c in table.columns), (table.name, line)
