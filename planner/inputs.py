@@ -18,7 +18,7 @@ import pandas as pd
 from . import sources_io
 from .case import Case, _display, load_case
 from .errors import InputError, Problem
-from .schema import MAX_ABS, TABLES, TEXT_MAX, WARN_ABS, WARN_TINY, Column, Table
+from .schema import MAX_ABS, MIN_ABS, TABLES, TEXT_MAX, WARN_ABS, WARN_TINY, Column, Table
 from .sources_io import RawTable
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,6 +123,9 @@ def convert(col: Column, raw) -> tuple[object, str | None]:
         if abs(value) >= MAX_ABS:
             return None, (f"expected a magnitude below {MAX_ABS:.0e} (HiGHS takes 1e20 as infinity and larger "
                           f"numbers make the model badly scaled; is the unit right?), got {text!r}")
+        if value != 0 and abs(value) <= MIN_ABS:
+            return None, (f"expected 0 or a magnitude above {MIN_ABS:.0e} (HiGHS drops coefficients this small, so "
+                          f"it would count as 0; is the unit right?), got {text!r}")
         if col.type == "int":
             if value != int(value):
                 return None, f"expected {_expected(col)}, got {text!r}"

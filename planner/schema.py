@@ -259,12 +259,14 @@ OVERRIDABLE = {
     "potentials": ("max_stock", "min_stock", "max_build", "source_id", "note"),
 }
 
-# Numbers: HiGHS treats 1e20 as infinity, and an LP whose coefficients span more than ~1e9 is badly scaled. No figure
-# of a city plan comes near 1e15 (Chongqing's GDP is 2.5e12 yuan): beyond it is an error; beyond 1e13, or a non-zero
-# magnitude below 1e-9, is warned about (file, row, column) since it is likely a unit mistake.
+# Numbers: HiGHS treats 1e20 as infinity, drops matrix coefficients of magnitude <= 1e-9 (its small_matrix_value:
+# such an effect would silently count as 0), and an LP whose coefficients span more than ~1e9 is badly scaled. No
+# figure of a city plan comes near 1e15 (Chongqing's GDP is 2.5e12 yuan): beyond it, or a non-zero magnitude of at
+# most 1e-9, is an error; beyond 1e13, or below 1e-7, is warned about (file, row, column): likely a unit mistake.
 MAX_ABS = 1e15
+MIN_ABS = 1e-9
 WARN_ABS = 1e13
-WARN_TINY = 1e-9
+WARN_TINY = 1e-7
 TEXT_MAX = 32_767  # characters an Excel cell holds; longer text is refused at input
 
 # Chinese names of the columns (same name, same meaning in every table), for the data-entry workbook.

@@ -238,11 +238,25 @@ def test_numbers_beyond_what_the_solver_represents(tmp_path, monkeypatch, file, 
 
 def test_odd_magnitudes_are_warned_with_file_row_column(tmp_path):
     case = tiny(tmp_path)
-    edit(tmp_path / "data" / "effects.csv", ",-1,", ",-1e-12,")
+    edit(tmp_path / "data" / "effects.csv", ",-1,", ",-5e-8,")
+    edit(tmp_path / "data" / "potentials.csv", ",20,", ",2e13,")
     out = cli("validate", case.name, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert ("Warning: data/effects.csv, row 2, column effect: -1e-12 is below 1e-09 in magnitude; check the unit "
-            "(the LP may be badly scaled)") in out.stderr
+    assert out.stderr.splitlines() == [
+        "Warning: data/effects.csv, row 2, column effect: -5e-08 is below 1e-07 in magnitude; check the unit (the LP "
+        "may be badly scaled)",
+        "Warning: data/potentials.csv, row 2, column max_stock: 2e+13 is beyond 1e+13; check the unit (the LP may be "
+        "badly scaled)"]
+
+
+def test_a_coefficient_highs_would_drop_is_refused(tmp_path, monkeypatch):
+    """HiGHS drops matrix entries of magnitude <= 1e-9: an effect of 1e-9 would silently count as 0 (and a cap
+    reachable with 1e15 units would be called infeasible)."""
+    monkeypatch.chdir(tmp_path)
+    case = tiny(tmp_path)
+    edit(tmp_path / "data" / "effects.csv", ",-1,", ",-1e-9,")
+    assert problems(case) == ["data/effects.csv, row 2, column effect: expected 0 or a magnitude above 1e-09 (HiGHS "
+                              "drops coefficients this small, so it would count as 0; is the unit right?), got '-1e-9'"]
 
 
 def test_toml_with_a_byte_order_mark_is_read(tmp_path):
