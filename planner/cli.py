@@ -94,7 +94,8 @@ def _pct(x) -> str:
 @app.command("run")
 def run_cmd(
     case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
-    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/)"),
+    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/), or a file "
+                             "name ending in .xlsx"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
@@ -126,8 +127,11 @@ def run_cmd(
         raise typer.Exit(EXIT_OTHER)
     print_summary(res)
     name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
-    out_dir = out if out is not None else Path("reports") / name
-    path = write_excel(res, out_dir / f"{name}.xlsx")
+    if out is not None and out.suffix.lower() == ".xlsx":
+        target = out  # --out names the workbook itself
+    else:
+        target = (out if out is not None else Path("reports") / name) / f"{name}.xlsx"
+    path = write_excel(res, target)
     typer.echo(f"\nWorkbook: {path}")
 
 
@@ -212,9 +216,9 @@ def main() -> None:
     install_signal_handlers()
     try:
         app()
-    except KeyboardInterrupt:
-        _err("Interrupted; nothing half-written was left behind.")
-        sys.exit(EXIT_OTHER)
+    except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.safe takes SIGINT first)
+        _err("Interrupted (SIGINT); no file was half-written, earlier workbooks are untouched.")
+        sys.exit(130)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1

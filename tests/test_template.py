@@ -94,3 +94,26 @@ def test_template_command(tiny_book, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Template: t.xlsx") and (tmp_path / "t.xlsx").is_file()
+
+
+def test_edit_in_the_workbook_changes_the_answer_as_by_hand(tiny_book, tmp_path):
+    """Edit the workbook as a planner would: measure a costs 7 instead of 5 a year; the 10 units the cap needs in 2022
+    cost 70 instead of 50 (rate 0)."""
+    case, path = tiny_book
+    xcase = xlsx_case(tmp_path, case, "inputs.xlsx")
+    assert planner.run(xcase).solution.objective == pytest.approx(10 * 5)
+    book = openpyxl.load_workbook(path)
+    ws = book["measures"]
+    col = [c.value for c in ws[1]].index("fixed_om") + 1
+    assert ws.cell(row=4, column=col).value == 5
+    ws.cell(row=4, column=col, value=7)
+    book.save(path)
+    assert planner.run(xcase).solution.objective == pytest.approx(10 * 7)
+
+
+def test_run_out_may_name_the_workbook(tiny_book, tmp_path):
+    case, _ = tiny_book
+    out = subprocess.run([sys.executable, "-m", "planner", "run", case.name, "--out", "mine/plan.xlsx"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.rstrip().endswith("Workbook: mine/plan.xlsx") and (tmp_path / "mine" / "plan.xlsx").is_file()
