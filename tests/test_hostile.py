@@ -297,11 +297,15 @@ def _signalled(tmp_path: Path, sig: int, after: float, earlier: bytes) -> tuple[
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-@pytest.mark.parametrize("after", [0.15, 0.6])
+@pytest.mark.parametrize("after", [0.5, 1.2])
 def test_interrupt_prints_one_line_and_leaves_nothing_behind(tmp_path, sig, code, after):
+    """Signalled while it imports, validates, solves or writes (the timing varies with the machine's load)."""
     out, rc = _signalled(tmp_path, sig, after, b"earlier workbook")
     if rc == 0:  # the run finished before the signal: the workbook is new and whole
         assert openpyxl.load_workbook(tmp_path / "out" / "tiny.xlsx")
+        return
+    if rc == -sig:  # signalled before the interpreter ran any of our code (a shell shows 128 + signal, too)
+        assert out.stderr == "" and (tmp_path / "out" / "tiny.xlsx").read_bytes() == b"earlier workbook"
         return
     assert rc == code, out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
