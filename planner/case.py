@@ -216,6 +216,11 @@ def load_case(path: str | Path) -> Case:
     elif not data_dir.is_dir():
         problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found; expected a folder of "
                                 "CSV files or an .xlsx workbook made by planner template"))
+    for key in ("base_year", "first_year", "last_year"):
+        if not 1900 <= settings[key] <= 2200:
+            problems.append(Problem(where, key, f"expected a year from 1900 to 2200, got {settings[key]}"))
+    if problems:
+        raise InputError(problems)
     if not settings["base_year"] < settings["first_year"] <= settings["last_year"]:
         problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
                                 f"{settings['base_year']}, {settings['first_year']}, {settings['last_year']}"))

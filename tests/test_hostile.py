@@ -17,6 +17,7 @@ import planner
 from planner.safe import EXCEL_MAX, file_name, text_cell
 from tests.tiny import effect, make_case, measure, potential, target
 
+ROOT = Path(__file__).parents[1]
 PLANNER = [sys.executable, "-m", "planner"]
 FORMULA = '=HYPERLINK("http://example.com","click")'
 
@@ -386,3 +387,30 @@ def test_optimal_with_primal_infeasibilities_is_reported_as_such(tmp_path, monke
     assert "solver status optimal_with_infeasibilities; HiGHS calls the solution optimal but it violates rows by " \
            "more than its tolerance" in out.output
     assert not (tmp_path / "out").exists()
+
+
+def test_sigterm_during_the_workbook_write_leaves_no_fragment(tmp_path):
+    """The shipped case's workbook takes seconds to write: signal once the summary is printed (the write follows)."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "baseline.xlsx").write_bytes(b"earlier workbook")
+    p = subprocess.Popen([*PLANNER, "run", str(ROOT / "cases" / "baseline.toml"), "--out", "out"], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    for line in p.stdout:
+        if line.startswith("  carbon_peak_2030") and "2035" in line:  # the last line before the write
+            p.send_signal(signal.SIGTERM)
+            break
+    rest, err = p.communicate(timeout=60)
+    assert "Workbook:" not in rest, "the write finished before the signal"
+    assert p.returncode == 143 and err == ("Interrupted (SIGTERM); no file was half-written, earlier workbooks are "
+                                           "untouched.\n")
+    assert [x.name for x in (tmp_path / "out").iterdir()] == ["baseline.xlsx"]
+    assert (tmp_path / "out" / "baseline.xlsx").read_bytes() == b"earlier workbook"
+
+
+def test_years_far_from_any_plan_are_refused(tmp_path, monkeypatch):
+    """last_year = 100000000 would build a model of a hundred million years before failing."""
+    monkeypatch.chdir(tmp_path)
+    case = tiny(tmp_path)
+    edit(case, "last_year = 2022", "last_year = 100000000")
+    assert problems(case) == ["tiny.toml, key last_year: expected a year from 1900 to 2200, got 100000000"]
