@@ -109,6 +109,7 @@ def _did_you_mean(word: str, options) -> str:
     return f"did you mean {close[0]}? " if close else ""
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]{0,99}$")
 
 
@@ -146,6 +147,10 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path], child: Path 
                 value = float(value)
             if not isinstance(value, expected) or isinstance(value, bool):
                 problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
+                continue
+            if isinstance(value, str) and (CONTROL.search(value) or len(value) > 32_767):
+                problems.append(Problem(where, key, "expected plain text of at most 32,767 characters, without "
+                                        "control characters"))
                 continue
             if key == "name" and not NAME_RE.match(value):
                 problems.append(Problem(where, key, f"expected a plain name (letters, digits, _ . -; it names the "

@@ -414,3 +414,11 @@ def test_years_far_from_any_plan_are_refused(tmp_path, monkeypatch):
     case = tiny(tmp_path)
     edit(case, "last_year = 2022", "last_year = 100000000")
     assert problems(case) == ["tiny.toml, key last_year: expected a year from 1900 to 2200, got 100000000"]
+
+
+def test_case_text_settings_are_plain_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    case = tiny(tmp_path, case_extra='description = "a\\u0007b"\ntitle_en = "' + "x" * 40_000 + '"\n')
+    assert problems(case) == [
+        "tiny.toml, key description: expected plain text of at most 32,767 characters, without control characters",
+        "tiny.toml, key title_en: expected plain text of at most 32,767 characters, without control characters"]
