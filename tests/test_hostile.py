@@ -422,3 +422,12 @@ def test_case_text_settings_are_plain_text(tmp_path, monkeypatch):
     assert problems(case) == [
         "tiny.toml, key description: expected plain text of at most 32,767 characters, without control characters",
         "tiny.toml, key title_en: expected plain text of at most 32,767 characters, without control characters"]
+
+
+def test_catalog_markdown_cells_never_break_the_table(tmp_path):
+    from planner.catalog import markdown
+    case = tiny(tmp_path)
+    edit(tmp_path / "data" / "measures.csv", ",五,", ',"a|b\nc",')
+    page = markdown(planner.load(case))
+    row = next(x for x in page.splitlines() if x.startswith("| a |"))
+    assert "a\\|b c" in row and row.count(" | ") == 13
