@@ -26,6 +26,17 @@ def cli(*args, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([*PLANNER, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def cli_here(*args, cwd, monkeypatch):
+    """The same command line in this process (faster): exit code, stdout, stderr."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+    monkeypatch.chdir(cwd)
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit), res.exception
+    return subprocess.CompletedProcess(args, res.exit_code, res.stdout, res.stderr)
+
+
 def tiny(tmp_path, **kw) -> Path:
     return make_case(tmp_path, measures=[measure("a", fixed_om=5, name_en=FORMULA, name_zh="=1+1")],
                      effects=[effect("a", "co2", -1)], potentials=[potential("r1", "a", 20)],
@@ -60,20 +71,20 @@ def text_cells_are_text(path: Path) -> list[str]:
 # ------------------------------------------------------------------------------------------ nothing executes
 
 
-def test_run_workbook_holds_formula_like_text_as_text(tmp_path):
+def test_run_workbook_holds_formula_like_text_as_text(tmp_path, monkeypatch):
     case = tiny(tmp_path, case_extra='description = "=1+1 @SUM(A1) -2+3"\n[measures.a]\nnote = "=cmd|calc"\n')
-    out = cli("run", case.name, "--out", "out", cwd=tmp_path)
+    out = cli_here("run", case.name, "--out", "out", cwd=tmp_path, monkeypatch=monkeypatch)
     assert out.returncode == 0, out.stderr
     values = text_cells_are_text(tmp_path / "out" / "tiny.xlsx")
     assert FORMULA in values and "=1+1" in values and "=1+1 @SUM(A1) -2+3" in values and "=cmd|calc" in values
 
 
-def test_data_report_workbook_and_csv_hold_formula_like_text_as_text(tmp_path):
+def test_data_report_workbook_and_csv_hold_formula_like_text_as_text(tmp_path, monkeypatch):
     case = tiny(tmp_path)
-    out = cli("data-report", case.name, "--out", "cat.xlsx", cwd=tmp_path)
+    out = cli_here("data-report", case.name, "--out", "cat.xlsx", cwd=tmp_path, monkeypatch=monkeypatch)
     assert out.returncode == 0, out.stderr
     assert FORMULA in text_cells_are_text(tmp_path / "cat.xlsx")
-    out = cli("data-report", case.name, "--out", "cat.csv", cwd=tmp_path)
+    out = cli_here("data-report", case.name, "--out", "cat.csv", cwd=tmp_path, monkeypatch=monkeypatch)
     assert out.returncode == 0, out.stderr
     assert "'" + FORMULA.replace('"', '""') in (tmp_path / "cat.csv").read_text(encoding="utf-8")
 
@@ -237,11 +248,11 @@ def test_numbers_beyond_what_the_solver_represents(tmp_path, monkeypatch, file, 
                                                  "1e+15 (HiGHS takes 1e20 as infinity")
 
 
-def test_odd_magnitudes_are_warned_with_file_row_column(tmp_path):
+def test_odd_magnitudes_are_warned_with_file_row_column(tmp_path, monkeypatch):
     case = tiny(tmp_path)
     edit(tmp_path / "data" / "effects.csv", ",-1,", ",-5e-8,")
     edit(tmp_path / "data" / "potentials.csv", ",20,", ",2e13,")
-    out = cli("validate", case.name, cwd=tmp_path)
+    out = cli_here("validate", case.name, cwd=tmp_path, monkeypatch=monkeypatch)
     assert out.returncode == 0, out.stderr
     assert out.stderr.splitlines() == [
         "Warning: data/effects.csv, row 2, column effect: -5e-08 is below 1e-07 in magnitude; check the unit (the LP "
@@ -275,9 +286,9 @@ def test_missing_parent_case_names_the_child(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("limit", ["-1", "nan", "0", "inf"])
-def test_time_limit_must_be_positive_and_finite(tmp_path, limit):
+def test_time_limit_must_be_positive_and_finite(tmp_path, monkeypatch, limit):
     case = tiny(tmp_path)
-    out = cli("run", case.name, "--time-limit", limit, cwd=tmp_path)
+    out = cli_here("run", case.name, "--time-limit", limit, cwd=tmp_path, monkeypatch=monkeypatch)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr.startswith("--time-limit: expected a number of seconds > 0, got ")
 
