@@ -535,9 +535,9 @@ def load(case: Case | str | Path) -> Data:
     _check_references(tables, case.data_dir, problems, notes)
     lacking = [t for t in TABLES if t not in tables]
     if lacking:
-        notes.append(f"Not checked yet: references into and the meaning of {', '.join(lacking)} (baseline coverage, "
-                     "target years and kinds, potentials), which need the table(s) above to be readable; run again "
-                     "after fixing them.")
+        notes.append(f"Not checked yet: the checks of meaning (baseline coverage, target years and kinds, "
+                     f"potentials) and references into {', '.join(lacking)}: they need every table readable; run "
+                     "again after fixing the problems above.")
     else:
         bad = {p.where for p in problems}
         skipped = sorted({n for n, df in tables.items() if n in SEMANTIC and df["origin_"].isin(bad).any()})
