@@ -442,3 +442,22 @@ def test_catalog_markdown_cells_never_break_the_table(tmp_path):
     page = markdown(planner.load(case))
     row = next(x for x in page.splitlines() if x.startswith("| a |"))
     assert "a\\|b c" in row and row.count(" | ") == 13
+
+
+def test_a_missing_table_still_lists_the_other_problems_and_says_what_waits(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    case = tiny(tmp_path)
+    (tmp_path / "data" / "effects.csv").unlink()
+    edit(tmp_path / "data" / "measures.csv", ",5,", ",abc,")
+    edit(tmp_path / "data" / "potentials.csv", "r1,a,", "r2,a,")
+    with pytest.raises(planner.InputError) as e:
+        planner.load(case)
+    assert [str(p) for p in e.value.problems] == [
+        "data/effects.csv: file not found; expected the effects table (What one unit of a measure standing does to "
+        "an indicator)",
+        "data/measures.csv, row 2, column fixed_om: expected a number >= 0, got 'abc'",
+        "data/potentials.csv, row 2, column region_id: unknown region_id 'r2'; expected one defined in "
+        "data/regions.csv"]
+    assert e.value.notes == [
+        "Not checked yet: the checks of meaning (baseline coverage, target years and kinds, potentials) and "
+        "references into effects: they need every table readable; run again after fixing the problems above."]
