@@ -18,7 +18,7 @@ from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
 from .results import REPORTED, Result
-from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_only
+from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -27,7 +27,7 @@ EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
 
 def _err(line: str) -> None:
-    typer.echo(line, err=True)
+    typer.echo(text_cell(line) if len(line) < 32_000 else line, err=True)  # no terminal escapes from the input
 
 
 def _input_error(e: InputError) -> None:

@@ -461,3 +461,10 @@ def test_a_missing_table_still_lists_the_other_problems_and_says_what_waits(tmp_
     assert e.value.notes == [
         "Not checked yet: the checks of meaning (baseline coverage, target years and kinds, potentials) and "
         "references into effects: they need every table readable; run again after fixing the problems above."]
+
+
+def test_error_lines_carry_no_terminal_escape(tmp_path, monkeypatch):
+    """A quoted TOML key may hold an escape sequence; printed, it would drive the user's terminal."""
+    case = tiny(tmp_path, case_extra='[measures."\\u001b[2J"]\ncapex = 1\n')
+    out = cli_here("validate", case.name, cwd=tmp_path, monkeypatch=monkeypatch)
+    assert out.returncode == 2 and "\x1b" not in out.stderr and "\\x1b[2J" in out.stderr
