@@ -166,7 +166,7 @@ class Diagnosis:
                 out.append(f"  {label}, {r.year}: {what} must be {direction} by {amount(r)}{of}")
                 continue
             big = max(rs, key=lambda r: r.relative)
-            tail = "" if share or big.zero_baseline else \
+            tail = "" if share else "; its baseline level is 0" if big.zero_baseline else \
                 f"; at most {big.relative:.2%} of its baseline level ({big.year})"
             out.append(f"  {label}, {_years([r.year for r in rs])}: {what} must be {direction} in each of these "
                        f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}){tail}")
