@@ -193,8 +193,8 @@ def test_unknown_csv_file_folder_and_broken_link_in_data(tmp_path, monkeypatch):
     (data / "districts.csv").symlink_to(data / "nowhere.csv")
     assert problems(case) == [
         "data/target.csv: not a table of the schema; expected one of baseline.csv, districts.csv, effects.csv, "
-        "electricity.csv, indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, regions.csv, sources.csv, "
-        "targets.csv; did you mean 'targets.csv'?",
+        "electricity.csv, indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, regions.csv, "
+        "sources.csv, targets.csv; did you mean 'targets.csv'?",
         "data/districts.csv: is a broken link; expected the districts table as a CSV file",
         "data/pollution_equivalents.csv: is a folder; expected the pollution_equivalents table as a CSV file"]
 
