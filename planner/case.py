@@ -43,6 +43,7 @@ SETTINGS = {
     "first_year": int,
     "last_year": int,
     "discount_rate": float,
+    "gwp_ch4": float,
     "extends": str,
 }
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
@@ -69,6 +70,7 @@ class Case:
     title_zh: str = ""
     title_en: str = ""
     description: str = ""
+    gwp_ch4: float = 28.0  # GWP100 of CH4 for CO2e in the MAC curves (IPCC AR5 without feedbacks; AR6 gives 27.9)
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -200,6 +202,9 @@ def load_case(path: str | Path) -> Case:
     if not 0 <= settings["discount_rate"] < 1:
         problems.append(Problem(where, "discount_rate",
                                 f"expected a rate between 0 and 1 (0.06 for 6%), got {settings['discount_rate']}"))
+    if settings.get("gwp_ch4", 28.0) <= 0:
+        problems.append(Problem(where, "gwp_ch4",
+                                f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
     if problems:
         raise InputError(problems)
     return Case(
@@ -213,6 +218,7 @@ def load_case(path: str | Path) -> Case:
         title_zh=settings.get("title_zh", ""),
         title_en=settings.get("title_en", ""),
         description=settings.get("description", ""),
+        gwp_ch4=settings.get("gwp_ch4", 28.0),
         overrides=overrides,
         chain=seen,
     )
