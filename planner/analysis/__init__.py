@@ -26,7 +26,7 @@ from .common import PCT_KINDS, YI, Context
 from .costs import cost_by_year, cost_summary
 from .mac import mac_table
 from .marginal import marginal_costs, tighten_check
-from .measures import reasons, reduced_costs
+from .measures import drivers, reasons, reduced_costs
 from .pathways import co2_peak, sector_cuts, target_pathways
 
 __all__ = ["Analysis", "analyse", "tighten_check", "Context", "PCT_KINDS", "YI"]
@@ -46,6 +46,7 @@ class Analysis:
     pathways: pd.DataFrame
     peak: dict
     sectors: pd.DataFrame
+    drivers: pd.Series
     notes: dict = field(default_factory=dict)
 
     @property
@@ -60,8 +61,9 @@ def analyse(result: Result) -> Analysis:
     ctx = Context(result)
     marginal = marginal_costs(result)
     by_year = cost_by_year(ctx)
+    why = reasons(ctx, marginal)
     return Analysis(
-        result=result, ctx=ctx, marginal=marginal, reduced=reduced_costs(ctx), reasons=reasons(ctx, marginal),
+        result=result, ctx=ctx, marginal=marginal, reduced=reduced_costs(ctx), reasons=why, drivers=drivers(why),
         costs=by_year, cost_totals=cost_summary(ctx, by_year),
         mac={k: mac_table(ctx, k) for k in ("co2e", "air", "water")},
         cocontrol=cocontrol(ctx), pathways=target_pathways(ctx), peak=co2_peak(ctx), sectors=sector_cuts(ctx),

@@ -123,7 +123,18 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
         out.append({"region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
                     "sector": ctx.sector.get(m, ""), "reason_kind": kind, "reason": reason,
                     "main_target": needed[0][0] if needed else "",
-                    "target_value_pv": total, "discounted_cost": row.discounted_cost})
+                    "target_value_pv": total, "discounted_cost": row.discounted_cost, "values": value})
     return pd.DataFrame.from_records(out, columns=[
         "region_id", "measure_id", "measure_zh", "sector", "reason_kind", "reason", "main_target",
-        "target_value_pv", "discounted_cost"])
+        "target_value_pv", "discounted_cost", "values"])
+
+
+def drivers(reasons_table: pd.DataFrame) -> pd.Series:
+    """Value (present value, yuan) that each binding target gives the measures it needs, largest first: which
+    targets drive the plan's spending."""
+    total: dict[str, float] = {}
+    for values in reasons_table["values"]:
+        for k, v in values.items():
+            if v > 0:
+                total[k] = total.get(k, 0.0) + v
+    return pd.Series(total, dtype=float).sort_values(ascending=False)
