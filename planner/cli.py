@@ -43,51 +43,82 @@ def _fmt(x) -> str:
     return str(x)
 
 
-def print_summary(res: Result) -> None:
-    s, p = res.summary, res.params
+# indicator -> (divisor, unit shown) in the console: Mt for CO2 and CH4, kt for pollutants
+SCALE = {"co2": (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
+
+
+def _assumed_indicators(res: Result) -> set[str]:
+    """Indicators whose baseline rows cite an assumption for more than half of their rows."""
+    src = res.data.tables["sources"]
+    assumed = set(src.loc[src["kind"] == "assumption", "source_id"])
+    b = res.data.tables["baseline"]
+    share = b["source_id"].isin(assumed).groupby(b["indicator_id"]).mean()
+    return set(share[share > 0.5].index)
+
+
+def print_summary(res: Result, a=None) -> None:
+    from .analysis import PCT_KINDS, analyse
+    from .report import summary_facts
+
+    a = a if a is not None else analyse(res)
+    s, p, ctx = res.summary, res.params, a.ctx
+    f = summary_facts(a)
+    yi = lambda x: f"{x / 1e8:,.2f}"  # noqa: E731
+    typer.echo(f"Case {s['case']} ({s['title_zh'] or s['title_en']}): {s['status']} ({s['solver']}, build "
+               f"{s['build_seconds']:.2f} s, solve {s['solve_seconds']:.2f} s, {s['variables']} variables, "
+               f"{s['constraints']} constraints)")
+    typer.echo(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
+               f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
+    typer.echo(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "
+               f"{yi(f['net_targets_pv'])} 亿元")
+    typer.echo("\nMain measures by investment (亿元; * rests on assumed data):")
+    for m in f["main_measures"]:
+        typer.echo(f"  {m['name_zh']} ({m['measure_id']}){' *' if m['assumed'] else ''}: {yi(m['investment'])}")
+    typer.echo(f"  {f['investment_assumed_share']:.0%} of the investment is in measures resting on assumed data")
     ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
-    units = dict(zip(res.data.indicators["indicator_id"], res.data.indicators["unit"], strict=True))
-    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, "
-               f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
-    obj = s["objective_yuan"]
-    typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
-    years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
-    years = list(dict.fromkeys(years))
-    typer.echo("\nCity emissions, baseline -> with measures:")
-    typer.echo(f"  {'indicator':<10}{'unit':<8}" + "".join(f"{y:>26}" for y in years))
+    years = list(dict.fromkeys(y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]))
+    assumed = _assumed_indicators(res)
+    typer.echo("\nCity emissions, baseline -> with measures (* baseline rests mostly on assumed data):")
+    typer.echo(f"  {'indicator':<30}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
     for i in REPORTED:
         if (i, p.base_year) not in ind.index:
             continue
-        cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
+        div, unit = SCALE.get(i, (1e3, "kt"))
+        cells = "".join(f"{ind.at[(i, y), 'baseline'] / div:>10,.1f} -> {ind.at[(i, y), 'level'] / div:>8,.1f}"
                         for y in years)
-        typer.echo(f"  {i:<10}{units.get(i, ''):<8}{cells}")
-    typer.echo("\nTargets (achieved vs required, in the target's own terms):")
-    typer.echo(f"  {'target':<36}{'year':>5}  {'achieved':>16}    {'required':>16}  {'status':<9}"
-               f"{'marginal cost, yuan per unit':>30}")
+        label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
+        typer.echo(f"  {label:<{30 - sum(1 for ch in label if ord(ch) > 0x2e80)}}{unit:<9}{cells}")
+    if a.peak:
+        typer.echo(f"  CO2 peaks in {a.peak['plan_year']} at {a.peak['plan_level'] / 1e6:,.1f} Mt "
+                   f"(baseline still rising in {a.peak['baseline_year']})")
+    typer.echo("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year):")
+    mc = a.marginal.set_index(["target_id", "year"])
     for t in res.targets.itertuples():
-        unit = units.get(t.indicator_id, "")
+        unit = ctx.unit.get(t.indicator_id, "")
         sense = ">=" if t.kind in ("reduction", "intensity_reduction") else t.sense
-        if t.kind in ("share_min", "share_max", "reduction", "intensity_reduction"):
+        if t.kind in PCT_KINDS:
             achieved, required = _pct(t.achieved), _pct(t.value)
-        elif t.kind == "peak":
-            achieved, required = _fmt(t.level), _fmt(t.limit)
         else:
-            achieved, required = _fmt(t.level), _fmt(t.value)
-        typer.echo(f"  {t.target_id:<36}{t.year:>5}  {achieved:>16} {sense:>2} {required:>16}  {t.status:<9}"
-                   f"{_fmt(t.marginal_cost):>18} yuan/{unit}")
+            div, shown = SCALE.get(t.indicator_id, (1.0, unit))
+            limit = t.limit if t.kind == "peak" else t.value
+            achieved, required = (f"{t.level / div:,.2f} {shown}", f"{limit / div:,.2f}") if div != 1.0 else \
+                (_fmt(t.level), _fmt(limit))
+        row = mc.loc[(t.target_id, t.year)]
+        if t.kind in PCT_KINDS:
+            cost = "-" if row["per_pp"] is None or row["per_pp"] != row["per_pp"] else \
+                f"{row['per_pp'] / 1e4:,.1f} 万元/pp"
+        else:
+            cost = f"{_fmt(t.marginal_cost)} yuan/{unit}"
+        name = ctx.target_zh.get(t.target_id, "")
+        typer.echo(f"  {t.target_id:<36}{t.year:>5}  {achieved:>14} {sense:>2} {required:>14}  {t.status:<8}"
+                   f"{cost:>22}  {name}")
 
 
 def _pct(x) -> str:
     return "-" if x is None else f"{x:.2%}"
 
 
-@app.command("run")
-def run_cmd(
-    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
-    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/)"),
-    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
-) -> None:
-    """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
+def _solve_or_exit(case: Path, time_limit: float | None) -> Result:
     try:
         res = run(case, time_limit=time_limit)
     except InputError as e:
@@ -107,10 +138,55 @@ def run_cmd(
     if not res.optimal:
         _err(f"Case {case}: solver status {res.solution.status}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
-    print_summary(res)
-    out_dir = out if out is not None else Path("reports") / res.summary["case"]
-    path = write_excel(res, out_dir / f"{res.summary['case']}.xlsx")
+    return res
+
+
+@app.command("run")
+def run_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(None, "--out", help="Folder for the outputs (default reports/<case>/)"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html (charts take a few seconds)"),
+) -> None:
+    """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
+    <case>_iamc.csv."""
+    from .analysis import analyse
+    from .iamc import write_iamc
+
+    res = _solve_or_exit(case, time_limit)
+    a = analyse(res)
+    print_summary(res, a)
+    name = res.summary["case"]
+    out_dir = out if out is not None else Path("reports") / name
+    path = write_excel(res, out_dir / f"{name}.xlsx", a)
     typer.echo(f"\nWorkbook: {path}")
+    typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
+    if report:
+        from .report import write_report
+
+        typer.echo(f"Report:   {write_report(a, out_dir / 'report.html')}")
+
+
+@app.command("compare")
+def compare_cmd(
+    cases: list[Path] = typer.Argument(..., help="Two or more case files"),
+    out: Path = typer.Option(Path("reports") / "compare", "--out", help="Folder for compare.xlsx and compare.html"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds, per case"),
+) -> None:
+    """Solve several cases and write one workbook and one report side by side."""
+    from .analysis import analyse
+    from .compare import write_compare
+
+    if len(cases) < 2:
+        _err("compare: give at least two case files")
+        raise typer.Exit(EXIT_INPUT)
+    analyses = []
+    for c in cases:
+        res = _solve_or_exit(c, time_limit)
+        analyses.append(analyse(res))
+        typer.echo(f"{res.summary['case']}: {res.solution.status}, {res.solution.objective / 1e8:,.2f} 亿元")
+    book, page = write_compare(analyses, out)
+    typer.echo(f"Workbook: {book}\nReport:   {page}")
 
 
 @app.command("validate")

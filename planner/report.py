@@ -107,6 +107,33 @@ def summary_facts(a: Analysis) -> dict:
     }
 
 
+def sentences(f: dict) -> list[str]:
+    """The summary in plain words (each line Chinese, then English), for the workbook's front sheet and the console."""
+    yi = lambda x: f"{x / YI:,.2f}"  # noqa: E731
+    out = [
+        f"方案总折现净成本 {yi(f['objective'])} 亿元({f['base_year']}年现值),"
+        f"{f['first_year']}–{f['last_year']}年累计投资 {yi(f['investment'])} 亿元;"
+        f"无悔措施净节约 {yi(-f['net_no_regret_pv'])} 亿元,达标所需措施净成本 {yi(f['net_targets_pv'])} 亿元。"
+        f" The plan costs {yi(f['objective'])} 亿元 in present value: no-regret measures "
+        f"save {yi(-f['net_no_regret_pv'])} 亿元 and the measures the targets need cost "
+        f"{yi(f['net_targets_pv'])} 亿元; "
+        f"investment {yi(f['investment'])} 亿元 over {f['first_year']}-{f['last_year']}.",
+    ]
+    if f["co2"]:
+        b, lv = f["co2"]
+        peak = f["peak"]
+        out.append(
+            f"{f['report_year']}年二氧化碳排放 {lv / 1e6:,.1f} Mt(基准 {b / 1e6:,.1f} Mt,减少 {1 - lv / b:.1%})"
+            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt。" if peak else "。")
+            + f" CO2 in {f['report_year']}: {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
+            + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt." if peak else "."))
+    drivers = ", ".join(f"{d['name_zh']} ({d['target_id']})" for d in f["drivers"][:3]) or "none"
+    out.append(f"{f['targets_met']}/{f['targets_total']} 项目标达到,{len(f['binding'])} 项起约束作用;"
+               f"主要驱动目标: {drivers}。 "
+               f"{len(f['binding'])} targets bind; those driving the spending most: {drivers}.")
+    return out
+
+
 def _charts(a: Analysis) -> dict[str, str]:
     res, ctx = a.result, a.ctx
     alloc = res.allocation
