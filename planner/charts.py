@@ -59,6 +59,11 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _legend(ax, **kw) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kw)
+
+
 def _fig(w=9.0, h=4.2):
     cjk_font()
     fig, ax = plt.subplots(figsize=(w, h))
@@ -77,7 +82,7 @@ def cost_chart(costs: pd.DataFrame) -> bytes:
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel("亿元/年 (100 million yuan per year)")
     ax.set_title("年度成本构成 Annual cost split")
-    ax.legend(fontsize=8, ncol=4, loc="upper left")
+    _legend(ax, fontsize=8, ncol=4, loc="upper left")
     return _png(fig)
 
 
@@ -95,7 +100,7 @@ def stacked_chart(wide: pd.DataFrame, x: str, title: str, ylabel: str, scale: fl
         pos, neg = pos + v.clip(lower=0), neg + v.clip(upper=0)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, ncol=3, loc="upper left")
+    _legend(ax, fontsize=8, ncol=3, loc="upper left")
     if len(wide) > 8:
         ax.tick_params(axis="x", labelrotation=45)
     return _png(fig)
@@ -113,7 +118,7 @@ def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scal
                     textcoords="offset points", xytext=(5, 8), fontsize=9)
     ax.set_title(label)
     ax.set_ylabel(unit)
-    ax.legend(fontsize=8)
+    _legend(ax, fontsize=8)
     return _png(fig)
 
 
@@ -192,5 +197,5 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> bytes:
     ax.set_xlabel("CO2 削减(占基准 %) CO2 cut, % of baseline")
     ax.set_ylabel("污染当量削减(占基准 %) pollution-equivalent cut, % of baseline")
     ax.set_title("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)")
-    ax.legend(fontsize=8)
+    _legend(ax, fontsize=8)
     return _png(fig)

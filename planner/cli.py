@@ -64,9 +64,10 @@ def print_summary(res: Result, a=None) -> None:
     s, p, ctx = res.summary, res.params, a.ctx
     f = summary_facts(a)
     yi = lambda x: f"{x / 1e8:,.2f}"  # noqa: E731
-    typer.echo(f"Case {s['case']} ({s['title_zh'] or s['title_en']}): {s['status']} ({s['solver']}, build "
-               f"{s['build_seconds']:.2f} s, solve {s['solve_seconds']:.2f} s, {s['variables']} variables, "
-               f"{s['constraints']} constraints)")
+    title = " ".join(x for x in (s["title_zh"], s["title_en"]) if x)
+    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, solve "
+               f"{s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)"
+               + (f"\n  {title}" if title else ""))
     typer.echo(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
                f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
     typer.echo(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "

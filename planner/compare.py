@@ -89,7 +89,7 @@ def _co2_chart(analyses: list[Analysis]) -> bytes:
                 label=a.result.summary["case"])
     ax.set_ylabel("Mt CO2")
     ax.set_title("全市二氧化碳排放 City CO2 by case")
-    ax.legend(fontsize=8)
+    charts._legend(ax, fontsize=8)
     return charts._png(fig)
 
 
@@ -107,7 +107,7 @@ def _cost_chart(summary: pd.DataFrame) -> bytes:
     ax.set_xticks(list(x), summary["case"])
     ax.set_ylabel("亿元 (present value)")
     ax.set_title("成本比较 Discounted net cost by case")
-    ax.legend(fontsize=8)
+    charts._legend(ax, fontsize=8)
     return charts._png(fig)
 
 
