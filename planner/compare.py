@@ -58,19 +58,21 @@ def targets_table(analyses: list[Analysis]) -> pd.DataFrame:
 
 
 def measures_table(analyses: list[Analysis]) -> pd.DataFrame:
-    """Investment (all years) per measure and case, sorted by how much it differs between the cases."""
+    """Discounted net cost (present value) per measure and case, sorted by how much it differs between the cases:
+    the measures whose deployment differs most, in one unit that adds across measures."""
     frames = []
     for a in analyses:
         m = a.result.measures
         if m.empty:
             continue
-        g = m.groupby("measure_id")["investment"].sum().rename(a.result.summary["case"])
+        g = m.groupby("measure_id")["discounted_cost"].sum().rename(a.result.summary["case"])
         frames.append(g)
     if not frames:
         return pd.DataFrame(columns=["measure_id"])
     wide = pd.concat(frames, axis=1).fillna(0.0)
     wide["spread"] = wide.max(axis=1) - wide.min(axis=1)
-    wide = wide.sort_values("spread", ascending=False).reset_index().rename(columns={"index": "measure_id"})
+    wide.index.name = "measure_id"
+    wide = wide.sort_values("spread", ascending=False).reset_index()
     names = {**analyses[0].ctx.measure_zh}
     wide.insert(1, "measure_zh", wide["measure_id"].map(names))
     return wide
@@ -151,8 +153,8 @@ def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path
                       (f"unit|{c}", f"{c}: unit", f"{c}:单位", "text")]
         book.table("Targets", targets, tcols)
         mcols = [("measure_id", "Measure id", "措施代码", "text"), ("measure_zh", "Measure", "措施", "text")]
-        mcols += [(a.result.summary["case"], f"{a.result.summary['case']}: investment, 亿元", "投资(亿元)", "yi", 1e8)
-                  for a in analyses]
+        names = [a.result.summary["case"] for a in analyses]
+        mcols += [(c, f"{c}: discounted net cost, 亿元", f"{c}:折现净成本(亿元)", "yi", 1e8) for c in names]
         mcols.append(("spread", "Largest difference, 亿元", "最大差异(亿元)", "yi", 1e8))
         book.table("Measures", measures, mcols)
         book.wb.close()
