@@ -25,6 +25,22 @@ YI = 1e8  # 亿元 = 100 million yuan
 WAN = 1e4  # 万
 
 
+def pair_flows(p, r: str, m: str) -> dict[tuple[str, str], float]:
+    """(region booked, indicator) -> effect of one unit of m standing in r (``Params.flows`` where the model books
+    effects to other regions, e.g. through a shared grid; else the measure's own effects in r)."""
+    if hasattr(p, "flows"):
+        return p.flows.get((r, m), {})
+    return {(r, i): e for i, e in p.effects.get((r, m), {}).items()}
+
+
+def pair_effects(p, r: str, m: str) -> dict[str, float]:
+    """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
+    out: dict[str, float] = {}
+    for (_, i), e in pair_flows(p, r, m).items():
+        out[i] = out.get(i, 0.0) + e
+    return out
+
+
 @dataclass
 class Context:
     """Lookups over one result: names in both languages, units, weights, discount factors."""

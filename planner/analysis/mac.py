@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import Context
+from .common import Context, pair_effects
 
 METRICS = {
     "co2e": ("t CO2e", "yuan/t CO2e"),
@@ -51,7 +51,7 @@ def mac_table(ctx: Context, metric: str = "co2e") -> pd.DataFrame:
     stock = alloc[alloc["year"] == y].set_index(["region_id", "measure_id"])["stock"] if not alloc.empty else {}
     rows = []
     for r, m in p.pairs:
-        eff = p.effects.get((r, m), {})
+        eff = pair_effects(p, r, m)
         ghg, air, water = ctx.ghg_cut(eff), ctx.pe_cut(eff, ctx.air), ctx.pe_cut(eff, ctx.water)
         cut = {"co2e": ghg, "air": air, "water": water}[metric]
         if cut <= 0:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..results import evaluate_targets, levels
-from .common import Context
+from .common import Context, pair_flows
 
 TOL = 1e-6
 
@@ -70,7 +70,7 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
 def _pair_levels(p, build: dict, r: str, m: str) -> dict:
     """The change of every level that the deployment of (r, m) makes."""
     out: dict = {}
-    for i, e in p.effects.get((r, m), {}).items():
+    for (rb, i), e in pair_flows(p, r, m).items():
         for tau in p.years:
             b = build.get((r, m, tau), 0.0)
             if not b:
@@ -78,7 +78,7 @@ def _pair_levels(p, build: dict, r: str, m: str) -> dict:
             for t in p.years:
                 w = p.weight(m, i, tau, t)
                 if w:
-                    out[r, i, t] = out.get((r, i, t), 0.0) + e * w * b
+                    out[rb, i, t] = out.get((rb, i, t), 0.0) + e * w * b
     return out
 
 
