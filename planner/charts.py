@@ -149,7 +149,7 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle("各目标进程(灰虚线: 基准; 蓝线: 方案; 红点: 要求) Targets over time in their own terms", fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.04, top=1 - 0.35 / rows, hspace=0.55, wspace=0.28)
     return _png(fig)
 
 

@@ -25,14 +25,16 @@ from .common import Context
 def cost_by_year(ctx: Context) -> pd.DataFrame:
     p, alloc = ctx.p, ctx.result.allocation
     ms = ctx.measures
+    capex_of, om_of, sav_of = (ms[c].astype(float).to_dict() for c in ("capex", "fixed_om", "savings"))
     rows = []
+    by_year = {y: g for y, g in alloc.groupby("year")} if not alloc.empty else {}
+    empty = alloc.iloc[0:0]
     for t in p.years:
-        g = alloc[alloc["year"] == t] if not alloc.empty else alloc
+        g = by_year.get(t, empty)
         rec = {"year": t, "investment": 0.0, "capital_charge": 0.0, "om": 0.0, "savings": 0.0,
                "net_no_regret": 0.0, "net_targets": 0.0}
         for r in g.itertuples():
-            capex, om, sav = float(ms.at[r.measure_id, "capex"]), float(ms.at[r.measure_id, "fixed_om"]), \
-                float(ms.at[r.measure_id, "savings"])
+            capex, om, sav = capex_of[r.measure_id], om_of[r.measure_id], sav_of[r.measure_id]
             charge = r.stock * capex * crf(p.rate, p.lifetime[r.measure_id])
             rec["investment"] += r.build * capex
             rec["capital_charge"] += charge

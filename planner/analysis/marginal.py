@@ -33,18 +33,18 @@ from ..results import GE, Result
 from .common import PCT_KINDS, Context
 
 
-def _scale(res: Result, t: pd.Series, year: int) -> float | None:
-    """How much one whole unit of the target value moves the row's limit (for shares and reductions)."""
-    ind = res.indicators.set_index(["region_id", "indicator_id", "year"])
+def _scale(ind: dict, t: dict, year: int) -> float | None:
+    """How much one whole unit of the target value moves the row's limit (for shares and reductions).
+    ``ind[(scope, indicator, year)] = (baseline, level)``."""
     kind, scope = t["kind"], t["scope"]
 
     def level(i, y):
-        key = (scope, i, int(y))
-        return float(ind.at[key, "level"]) if key in ind.index else None
+        v = ind.get((scope, i, int(y)))
+        return None if v is None else float(v[1])
 
     def base(i, y):
-        key = (scope, i, int(y))
-        return float(ind.at[key, "baseline"]) if key in ind.index else None
+        v = ind.get((scope, i, int(y)))
+        return None if v is None else float(v[0])
 
     if kind in ("share_min", "share_max"):
         return level(t["denominator_id"], year)
@@ -62,6 +62,9 @@ def marginal_costs(res: Result) -> pd.DataFrame:
     target's own terms."""
     ctx = Context(res)
     tdata = ctx.targets
+    tab = res.indicators
+    ind = dict(zip(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True),
+                   zip(tab["baseline"], tab["level"], strict=True), strict=True))
     records = []
     for r in res.targets.itertuples():
         t = tdata.loc[r.target_id]
@@ -70,7 +73,7 @@ def marginal_costs(res: Result) -> pd.DataFrame:
         pv = mc * ctx.df(r.year) if mc is not None else None
         per_pp = None
         if r.kind in PCT_KINDS and mc is not None:
-            s = _scale(res, {**t.to_dict(), "kind": r.kind, "scope": r.scope}, r.year)
+            s = _scale(ind, {**t.to_dict(), "kind": r.kind, "scope": r.scope}, r.year)
             per_pp = mc * 0.01 * s if s is not None else None
         own, own_unit = (per_pp, "yuan/pp") if r.kind in PCT_KINDS else (mc, f"yuan/{unit}" if unit else "yuan")
         records.append({

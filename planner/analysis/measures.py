@@ -87,7 +87,8 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
     res, p = ctx.result, ctx.p
     sol = res.solution
     lv = levels(p, sol.build)
-    base_slack = res.targets.set_index(["target_id", "year"])["slack"]
+    tg = res.targets
+    base_slack = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
     mpv = marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
     active = mpv[mpv.abs() > 1e-9]
     out = []
@@ -100,7 +101,8 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
             without = dict(lv)
             for k, v in delta.items():
                 without[k] -= v
-            slack = evaluate_targets(p, without).set_index(["target_id", "year"])["slack"]
+            ev = evaluate_targets(p, without)
+            slack = dict(zip(zip(ev["target_id"], ev["year"], strict=True), ev["slack"], strict=True))
             for key, lam in active.items():
                 contribution = float(base_slack[key] - slack[key])
                 if abs(contribution) > 1e-12:

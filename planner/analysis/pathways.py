@@ -19,7 +19,10 @@ from .common import PCT_KINDS, Context
 
 
 def target_pathways(ctx: Context) -> pd.DataFrame:
-    ind = ctx.result.indicators.set_index(["region_id", "indicator_id", "year"])
+    tab = ctx.result.indicators
+    keys = list(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True))
+    values = {"baseline": dict(zip(keys, tab["baseline"], strict=True)),
+              "level": dict(zip(keys, tab["level"], strict=True))}
     rows_by = ctx.result.targets.groupby("target_id")
     years = sorted(ctx.result.indicators["year"].unique())
     out = []
@@ -30,8 +33,8 @@ def target_pathways(ctx: Context) -> pd.DataFrame:
         required = dict(zip(trows["year"], trows["value"] if kind != "peak" else trows["limit"], strict=True))
 
         def get(ind_id, y, col, scope=scope):
-            key = (scope, ind_id, int(y))
-            return float(ind.at[key, col]) if key in ind.index else None
+            v = values[col].get((scope, ind_id, int(y)))
+            return None if v is None else float(v)
 
         for y in years:
             rec = {"target_id": k, "target_zh": ctx.target_zh.get(k, ""), "kind": kind, "scope": scope,
