@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -57,6 +58,16 @@ def _png(fig) -> bytes:
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def zh_number(v: float) -> str:
+    """A tick label as Chinese planners write large numbers: 2.8亿, 3万."""
+    a = abs(v)
+    if a >= 1e8:
+        return f"{v / 1e8:.4g}亿"
+    if a >= 1e4:
+        return f"{v / 1e4:.4g}万"
+    return f"{v:,.4g}"
 
 
 def _legend(ax, **kw) -> None:
@@ -142,9 +153,12 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=4))
         if pct:
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.0f}%"))
+            span = float(np.nanmax(g[["baseline", "level"]].to_numpy(dtype=float)) * f
+                         - np.nanmin(g[["baseline", "level"]].to_numpy(dtype=float)) * f) if len(g) else 0.0
+            digits = 0 if span >= 5 else 1 if span >= 0.5 else 2
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _, d=digits: f"{v:.{d}f}%"))
         else:
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.4g}"))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: zh_number(v)))
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
