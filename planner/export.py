@@ -470,6 +470,26 @@ def _sheet_pathways(book: Book, a: Analysis) -> None:
         ws.insert_chart(last + 2, col0, chart)
 
 
+def _sheet_sectors(book: Book, a: Analysis) -> None:
+    """CO2 cut by measure sector and year (Mt): each sector's contribution to the reduction."""
+    sec = a.sectors
+    if len(sec.columns) <= 1:
+        return
+    cols = [("year", "Year", "年份", "year")] + [(c, f"{c}, Mt CO2 cut", f"{c}二氧化碳削减量(百万吨)", "mt", 1e6)
+                                                for c in sec.columns if c != "year"]
+    book.table("Sector cuts", sec, cols)
+
+
+def _sheet_electricity(book: Book, a: Analysis) -> None:
+    """The city grid per year, where the model has one (every column of the result's electricity table)."""
+    el = getattr(a.result, "electricity", None)
+    if el is None or len(el) == 0:
+        return
+    cols = [(c, c.replace("_", " "), c, "year" if c == "year" else "num4" if c.startswith("factor") else "num")
+            for c in el.columns]
+    book.table("Electricity", el, cols, note="City grid: MWh per year; factors in t CO2/MWh. 电力平衡。")
+
+
 def _sheet_indicators(book: Book, a: Analysis) -> None:
     ctx = a.ctx
     ind = a.result.indicators.copy()
@@ -521,7 +541,8 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
 
 
 SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
-          _sheet_cocontrol, _sheet_pathways, _sheet_indicators, _sheet_allocation, _sheet_inputs)
+          _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, _sheet_indicators, _sheet_allocation,
+          _sheet_inputs)
 
 
 def write_excel(result: Result, path: str | Path, analysis: Analysis | None = None) -> Path:

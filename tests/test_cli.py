@@ -45,7 +45,7 @@ def test_run_writes_the_workbook_and_exits_0(feasible):
     assert "cap90" in out.stdout and "binding" in out.stdout
     book = openpyxl.load_workbook(feasible.parent / "out" / "tiny.xlsx")
     assert book.sheetnames == ["Summary", "Targets", "Marginal costs", "Costs", "Measures", "Reduced costs", "MAC",
-                               "Co-control", "Pathways", "Indicators", "Allocation", "Inputs"]
+                               "Co-control", "Pathways", "Sector cuts", "Indicators", "Allocation", "Inputs"]
     targets = book["Targets"]
     assert targets.freeze_panes == "A2"
     header = [c.value for c in targets[1]]

@@ -256,3 +256,14 @@ def test_chart_font_has_chinese_glyphs():
         plt.close(fig)
         images.append(np.asarray(Image.open(buf).convert("L")))
     assert (images[0] != images[1]).mean() > 0.02
+
+
+def test_an_electricity_table_gets_its_own_sheet(tmp_path):
+    """Where the model has a grid (Result.electricity), the workbook shows it; every number as a number."""
+    case = make_case(tmp_path, measures=[measure("a", fixed_om=5)], effects=[effect("a", "co2", -1)],
+                     potentials=[potential("r1", "a", 40)], targets=[target("cap90", "cap", "co2", 2022, 90)])
+    res = planner.run(case)
+    res.electricity = pd.DataFrame({"year": [2021, 2022], "demand": [10.0, 12.0], "factor_territorial": [0.5, 0.4]})
+    book = openpyxl.load_workbook(write_excel(res, tmp_path / "out.xlsx"))
+    ws = book["Electricity"]
+    assert [c.value for c in ws[3]] == [2021, 10, 0.5] and [c.value for c in ws[4]] == [2022, 12, 0.4]
