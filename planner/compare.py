@@ -50,7 +50,10 @@ def targets_table(analyses: list[Analysis]) -> pd.DataFrame:
     for a in analyses:
         c = a.result.summary["case"]
         t = a.result.targets.merge(a.marginal[["target_id", "year", "own_value", "own_unit"]], on=["target_id", "year"])
-        t["shown"] = t["achieved"].where(t["kind"].isin(PCT_KINDS), t["level"])
+        pct = t["kind"].isin(PCT_KINDS)
+        t["shown"] = t["achieved"].where(pct, t["level"])
+        t["own_value"] = t["own_value"].where(~pct, t["own_value"] / 1e4)  # shares and reductions: 万元 per pp
+        t["own_unit"] = t["own_unit"].where(~pct, "万元/pp")
         t = t[["target_id", "kind", "year", "shown", "status", "own_value", "own_unit"]].rename(columns={
             "shown": f"achieved|{c}", "status": f"status|{c}", "own_value": f"marginal|{c}", "own_unit": f"unit|{c}"})
         out = t if out is None else out.merge(t, on=["target_id", "kind", "year"], how="outer")

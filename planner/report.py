@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import charts
 from .analysis import PCT_KINDS, YI, Analysis
+from .analysis.common import SECTOR_ZH
 from .inputs import CITY
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
@@ -138,7 +139,7 @@ def _charts(a: Analysis) -> dict[str, str]:
     res, ctx = a.result, a.ctx
     alloc = res.allocation
     out = {"costs": _img(charts.cost_chart(a.costs))}
-    sector_zh = {}
+    sector_zh = {s: f"{SECTOR_ZH[s]} {s}" for s in SECTOR_ZH}
     if not alloc.empty:
         by = alloc.assign(sector=alloc["measure_id"].map(ctx.sector))
         inv = by.pivot_table(index="year", columns="sector", values="investment", aggfunc="sum", fill_value=0.0)
@@ -152,7 +153,7 @@ def _charts(a: Analysis) -> dict[str, str]:
             {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions}))
     if len(a.sectors.columns) > 1:
         out["sector_cuts"] = _img(charts.stacked_chart(a.sectors, "year", "各领域二氧化碳减排量 CO2 cut by sector",
-                                                       "Mt CO2/年", 1e6))
+                                                       "Mt CO2/年", 1e6, sector_zh))
     if a.peak:
         out["co2"] = _img(charts.pathway_chart(res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions",
                                                "Mt CO2", 1e6, a.peak.get("plan_year")))

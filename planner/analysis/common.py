@@ -21,6 +21,8 @@ GHG = ("co2", "ch4", "fgas")
 # counts as an air pollutant.
 WATER = frozenset({"cod", "nh3n", "tn", "tp", "bod5", "ss", "petroleum", "total_nitrogen", "total_phosphorus"})
 PCT_KINDS = ("share_min", "share_max", "reduction", "intensity_reduction")
+SECTOR_ZH = {"energy": "能源", "industry": "工业", "transport": "交通", "buildings": "建筑", "agriculture": "农业",
+             "ecology": "生态", "waste": "废弃物", "water": "水", "soil": "土壤", "air": "大气"}
 YI = 1e8  # 亿元 = 100 million yuan
 WAN = 1e4  # 万
 
