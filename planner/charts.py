@@ -46,7 +46,7 @@ def cjk_font() -> str | None:
         return None
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
-    plt.rcParams["font.family"] = [name, "DejaVu Sans"]
+    plt.rcParams["font.family"] = ["DejaVu Sans", name]  # Latin and digits from DejaVu (fast), CJK falls back
     plt.rcParams["axes.unicode_minus"] = False
     return name
 
