@@ -491,20 +491,28 @@ def _sheet_electricity(book: Book, a: Analysis) -> None:
 
 
 def _sheet_indicators(book: Book, a: Analysis) -> None:
+    """Every indicator per region (and the whole city), baseline and plan on two rows, years across: a few hundred
+    rows that print on a few pages."""
     ctx = a.ctx
-    ind = a.result.indicators.copy()
-    ind["region_zh"] = ind["region_id"].map(ctx.region_zh)
-    ind["indicator_zh"] = ind["indicator_id"].map(ctx.indicator_zh)
-    ind["indicator_en"] = ind["indicator_id"].map(ctx.indicator_en)
-    ind["unit"] = ind["indicator_id"].map(ctx.unit)
+    ind = a.result.indicators
+    years = sorted(ind["year"].unique())
+    wide = ind.pivot_table(index=["region_id", "indicator_id"], columns="year", values=["baseline", "level"],
+                           sort=False)
+    rows = []
+    for (r, i), v in wide.iterrows():
+        for series, en, zh in (("baseline", "baseline", "基准"), ("level", "plan", "方案")):
+            rows.append({"region_id": r, "region_zh": ctx.region_zh.get(r, r), "indicator_id": i,
+                         "indicator_zh": ctx.indicator_zh.get(i, ""), "indicator_en": ctx.indicator_en.get(i, ""),
+                         "unit": ctx.unit.get(i, ""), "series": f"{zh} {en}",
+                         **{int(y): v[(series, y)] for y in years}})
+    df = pd.DataFrame.from_records(rows)
     cols = [
         ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),
         ("indicator_id", "Indicator id", "指标代码", "text"), ("indicator_zh", "Indicator", "指标", "text"),
         ("indicator_en", "Indicator (English)", "指标(英文)", "text"), ("unit", "Unit", "单位", "text"),
-        ("year", "Year", "年份", "year"), ("baseline", "Baseline (unit)", "基准情景", "num"),
-        ("level", "With measures (unit)", "实施措施后", "num"), ("change", "Change (unit)", "变化量", "num"),
+        ("series", "Series", "情景", "text"), *((int(y), str(y), f"{y}年", "num") for y in years),
     ]
-    book.table("Indicators", ind, cols)
+    book.table("Indicators", df, cols)
 
 
 def _sheet_allocation(book: Book, a: Analysis) -> None:

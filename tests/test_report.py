@@ -267,3 +267,15 @@ def test_an_electricity_table_gets_its_own_sheet(tmp_path):
     book = openpyxl.load_workbook(write_excel(res, tmp_path / "out.xlsx"))
     ws = book["Electricity"]
     assert [c.value for c in ws[3]] == [2021, 10, 0.5] and [c.value for c in ws[4]] == [2022, 12, 0.4]
+
+
+def test_workbook_indicators_equal_the_table(outputs):
+    res, book = outputs["res"], outputs["book"]
+    ind = sheet(book, "Indicators")
+    ref = res.indicators.set_index(["region_id", "indicator_id", "year"])
+    assert len(ind) == 2 * len(ref.index.droplevel("year").unique())
+    for row in ind.sample(40, random_state=1).itertuples(index=False):
+        r, i, series = row[0], row[2], row[6]
+        col = "baseline" if series.endswith("baseline") else "level"
+        for y in (2020, 2025, 2030, 2035):
+            assert getattr(row, f"_{7 + y - 2020}") == pytest.approx(ref.at[(r, i, y), col], rel=1e-12, abs=1e-9)
