@@ -60,6 +60,12 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def safe(text) -> str:
+    """Text from the data as a literal label: matplotlib would read ``$...$`` as mathematics (and fail on a lone
+    ``$``)."""
+    return str(text).replace("$", r"\$")
+
+
 def zh_number(v: float) -> str:
     """A tick label as Chinese planners write large numbers: 2.8亿, 3万."""
     a = abs(v)
@@ -107,7 +113,7 @@ def stacked_chart(wide: pd.DataFrame, x: str, title: str, ylabel: str, scale: fl
     for j, c in enumerate(cols):
         v = wide[c] / scale
         base = pos.where(v >= 0, neg)
-        ax.bar(wide[x].astype(str), v, bottom=base, color=PALETTE[j % len(PALETTE)], label=names.get(c, c))
+        ax.bar(wide[x].astype(str), v, bottom=base, color=PALETTE[j % len(PALETTE)], label=safe(names.get(c, c)))
         pos, neg = pos + v.clip(lower=0), neg + v.clip(upper=0)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -149,7 +155,7 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
         ax.plot(g["year"], g["level"] * f, color="#4e79a7", lw=1.6)
         req = g.dropna(subset=["required"])
         ax.scatter(req["year"], req["required"].astype(float) * f, color="#e15759", zorder=3, s=18)
-        ax.set_title(names.get(k, k)[:18], fontsize=8)
+        ax.set_title(safe(names.get(k, k)[:18]), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=4))
         if pct:
@@ -206,7 +212,7 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> bytes:
         ax.scatter(g["co2_cut_rel"] * 100, g["pollution_cut_rel"] * 100, c=colour, marker=marker, s=size,
                    label={"sector": "领域 sector", "region": "区域 region", "plan": "全市方案 plan"}[level], zorder=3)
         for r in g.itertuples():
-            ax.annotate(names.get(r.key, r.key), (r.co2_cut_rel * 100, r.pollution_cut_rel * 100), fontsize=8,
+            ax.annotate(safe(names.get(r.key, r.key)), (r.co2_cut_rel * 100, r.pollution_cut_rel * 100), fontsize=8,
                         textcoords="offset points", xytext=(4, 4))
     ax.set_xlabel("CO2 削减(占基准 %) CO2 cut, % of baseline")
     ax.set_ylabel("污染当量削减(占基准 %) pollution-equivalent cut, % of baseline")

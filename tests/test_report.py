@@ -279,3 +279,12 @@ def test_workbook_indicators_equal_the_table(outputs):
         col = "baseline" if series.endswith("baseline") else "level"
         for y in (2020, 2025, 2030, 2035):
             assert getattr(row, f"_{7 + y - 2020}") == pytest.approx(ref.at[(r, i, y), col], rel=1e-12, abs=1e-9)
+
+
+def test_chart_labels_from_the_data_are_literal_text():
+    """A name with dollar signs is drawn as it is, not parsed as mathematics (a lone $ would fail)."""
+    from planner import charts
+
+    wide = pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]})
+    png = charts.stacked_chart(wide, "year", "t", "y", names={"r$1": "区域 $x^$"})
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
