@@ -170,7 +170,8 @@ def _charts(a: Analysis) -> dict[str, str]:
         if len(a.mac[k]):
             out[f"mac_{k}"] = _img(charts.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc))
     if len(a.cocontrol):
-        names = {**{r: ctx.region_zh.get(r, r) for r in ctx.p.regions}, "plan": "全市"}
+        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
+                 "plan": "全市"}
         out["cocontrol"] = _img(charts.cocontrol_chart(a.cocontrol, names))
     return out
 
@@ -192,7 +193,8 @@ def render(a: Analysis) -> str:
         f=facts, s=res.summary, charts=_charts(a), targets=mc.to_dict("records"),
         reasons=why.to_dict("records"), not_built=not_built.to_dict("records"),
         mac={k: v.head(12).to_dict("records") for k, v in a.mac.items()},
-        co_sector=co[co["level"] == "sector"].to_dict("records"),
+        co_sector=co[co["level"] == "sector"].assign(name=lambda d: d["key"].map(
+            lambda s: f"{SECTOR_ZH[s]} {s}" if s in SECTOR_ZH else s)).to_dict("records"),
         co_region=co[co["level"] == "region"].assign(name=lambda d: d["scope"].map(ctx.region_zh))
         .to_dict("records"),
         costs=a.costs.to_dict("records"), year=ctx.report_year, names=ctx,
