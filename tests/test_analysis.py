@@ -158,3 +158,18 @@ def test_pathways_follow_a_share_in_its_own_terms(tmp_path):
     assert p.at[2022, "level"] == pytest.approx(0.2)
     assert p.at[2022, "required"] == pytest.approx(0.2)
     assert p.at[2021, "required"] != p.at[2021, "required"]  # NaN: no row that year
+
+
+def test_outputs_of_a_case_without_co2_or_pollutants(tmp_path):
+    """Nothing assumes the shipped indicators: a case with neither CO2 nor pollutants still gets its workbook, report
+    and IAMC table."""
+    from planner.export import write_excel
+    from planner.iamc import write_iamc
+    from planner.report import write_report
+
+    res = planner.run(share_case(tmp_path))
+    a = analyse(res)
+    assert a.mac["co2e"].empty and a.peak == {}
+    assert write_excel(res, tmp_path / "o" / "x.xlsx", a).is_file()
+    assert "share20" in write_report(a, tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert write_iamc(a, tmp_path / "o" / "x.csv").is_file()

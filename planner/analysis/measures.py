@@ -28,6 +28,8 @@ TOL = 1e-6
 
 def reduced_costs(ctx: Context) -> pd.DataFrame:
     p, sol = ctx.p, ctx.result.solution
+    rcs = getattr(sol, "reduced_costs", None) or {}  # empty where the solver route gives none
+    bound_duals = getattr(sol, "row_duals", None) or {}
     alloc = ctx.result.allocation
     built = alloc.groupby(["region_id", "measure_id"])["build"].sum() if not alloc.empty else pd.Series(dtype=float)
     peak = alloc.groupby(["region_id", "measure_id"])["stock"].max() if not alloc.empty else pd.Series(dtype=float)
@@ -37,10 +39,10 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
         best, best_year = None, None
         for tau in p.years:
             w = sum(p.df[t] for t in p.years if tau <= t < tau + life)
-            if w <= 0 or (r, m, tau) not in sol.reduced_costs:
+            if w <= 0 or (r, m, tau) not in rcs:
                 continue
-            d = sol.reduced_costs[r, m, tau] + sum(sol.row_duals.get(("stock_bounds", (r, m, t)), 0.0)
-                                                   for t in p.years if tau <= t < tau + life)
+            d = rcs[r, m, tau] + sum(bound_duals.get(("stock_bounds", (r, m, t)), 0.0)
+                                     for t in p.years if tau <= t < tau + life)
             d /= w
             if best is None or d < best:
                 best, best_year = d, tau
