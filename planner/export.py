@@ -543,9 +543,9 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
             label = ".".join(key) if isinstance(key, tuple) else key
             rows += [(f"override {table}", label, c, v) for c, v in cols.items()]
     df = pd.DataFrame(rows, columns=["what", "key", "item", "value"])
-    df["value"] = df["value"].astype(str)
+    df["value"] = [v if isinstance(v, int | float) and not isinstance(v, bool) else str(v) for v in df["value"]]
     book.table("Inputs", df, [("what", "What", "类别", "text"), ("key", "Key", "对象", "text"),
-                              ("item", "Item", "项", "text"), ("value", "Value", "值", "text")])
+                              ("item", "Item", "项", "text"), ("value", "Value", "值", "general")])
 
 
 SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
