@@ -6,6 +6,7 @@ diagnosis) -> `results` (pandas tables) -> `export` (Excel) and `cli`.
     >>> import planner
     >>> result = planner.run("cases/baseline.toml")
     >>> result.targets[["target_id", "status", "marginal_cost"]]
+    >>> planner.analyse(result).marginal          # marginal costs in each target's own terms, MAC, co-control, ...
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .analysis import Analysis, analyse
 from .case import Case, load_case
 from .errors import InfeasibleError, InputError, Problem
 from .inputs import Data, load
@@ -23,7 +25,8 @@ from .solve import Diagnosis, Solution, diagnose, solve
 
 __version__ = "0.1.0"
 __all__ = [
-    "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result", "Solution",
+    "Analysis", "analyse", "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result",
+    "Solution",
     "build_model", "derive", "diagnose", "load", "load_case", "run", "solve",
 ]
 
