@@ -23,6 +23,8 @@ MODEL = "planner"
 # indicator -> (IAMC variable, unit, divisor from the indicator's own unit)
 NAMED = {
     "co2": ("Emissions|CO2", "Mt CO2/yr", 1e6),
+    "co2_net": ("Emissions|CO2|Net of Measures' Sinks", "Mt CO2/yr", 1e6),
+    "co2_sink": ("Carbon Removal|Measures", "Mt CO2/yr", 1e6),
     "ch4": ("Emissions|CH4", "Mt CH4/yr", 1e6),
     "so2": ("Emissions|Sulfur", "kt SO2/yr", 1e3),
     "nox": ("Emissions|NOx", "kt NOx/yr", 1e3),

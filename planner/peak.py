@@ -42,6 +42,7 @@ class State:
     key: tuple | None = None  # the non-peak target values the cached reference was solved with
     ref: Reference | None = None
     written: dict[str, float] = field(default_factory=dict)  # ceilings written from the first stage
+    frozen: bool = False  # keep the cached first stage whatever the other targets (what a dual holds fixed)
 
 
 def state(m: pyo.ConcreteModel) -> State:
@@ -70,7 +71,7 @@ def reference(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
     ids = {t["target_id"] for t in peaks}
     values = tuple((k, pyo.value(m.target_value[k])) for k in m.K if k not in ids)
     st = state(m)
-    if st.ref is not None and st.key == values:
+    if st.ref is not None and (st.frozen or st.key == values):
         return st.ref
     first = _first_stage(m)
     for k, v in values:

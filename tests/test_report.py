@@ -19,9 +19,10 @@ import pytest
 
 import planner
 from planner.analysis import analyse, tighten_check
-from planner.export import CUT, MAX_TEXT, clean_text, write_excel
+from planner.export import clean_text, write_excel
 from planner.iamc import COLUMNS, write_iamc
 from planner.report import write_report
+from planner.safe import EXCEL_MAX
 from tests.tiny import effect, make_case, measure, potential, target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,14 +45,17 @@ def sheet(book: Path, name: str, header: int = 0) -> pd.DataFrame:
 
 
 def test_marginal_costs_match_a_resolve_for_every_binding_target():
-    """Each binding target with a marginal cost is tightened by a small step and re-solved: the cost rises by the
-    reported marginal cost times the step (shares and reductions per percentage point; the peak per row)."""
+    """Each binding target with a marginal cost is tightened and loosened by a small step and re-solved: the reported
+    marginal cost times the step lies between the two changes of the cost (the optimal cost is convex in a bound), and
+    for most targets equals the tightened change within 2% (shares and reductions per percentage point; the peak per
+    row). Where it does not, the vertex is degenerate or the step crosses a change of basis."""
     check = tighten_check(BASELINE)
     res = planner.run(BASELINE)
     binding = res.targets[(res.targets["status"] == "binding") & (res.targets["marginal_cost"].abs() > 1e-6)]
     assert set(check["target_id"]) == set(binding["target_id"])
     assert check["observed"].notna().all()
-    assert (check["relative_error"] < 0.02).all(), check.sort_values("relative_error").tail()
+    assert check["bracketed"].all(), check[~check["bracketed"]]
+    assert (check["relative_error"] < 0.02).mean() >= 0.75, check.sort_values("relative_error").tail()
 
 
 def test_workbook_targets_and_marginal_costs_equal_the_tables(outputs):
@@ -173,9 +177,9 @@ def test_text_is_never_a_formula_nor_markup(tmp_path):
     html = write_report(a, tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert not list((tmp_path / "out").glob(".*tmp*"))
-    assert clean_text("a\x00b\x07c\td") == "abc\td"
+    assert clean_text("a\x00b\x07c\td") == "a\\x00b\\x07c\td"  # control characters escaped, visible
     long = clean_text("x" * 40000)
-    assert len(long) == MAX_TEXT and long.endswith(CUT)
+    assert len(long) == EXCEL_MAX and long.endswith("[... cut: 40,000 characters in full, a cell holds 32,767]")
 
 
 def test_compare_writes_one_workbook_and_one_report(tmp_path):

@@ -118,4 +118,4 @@ def test_run_out_may_name_the_workbook(tiny_book, tmp_path):
     out = subprocess.run([sys.executable, "-m", "planner", "run", case.name, "--out", "mine/plan.xlsx"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.rstrip().endswith("Workbook: mine/plan.xlsx") and (tmp_path / "mine" / "plan.xlsx").is_file()
+    assert "\nWorkbook: mine/plan.xlsx\n" in out.stdout and (tmp_path / "mine" / "plan.xlsx").is_file()

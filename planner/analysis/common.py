@@ -97,8 +97,11 @@ class Context:
 
     @cached_property
     def unit(self) -> dict:
+        from ..results import DERIVED  # net CO2 and other derived indicators of the result tables
+
         ind = self.data.indicators
-        return dict(zip(ind["indicator_id"], ind["unit"], strict=True))
+        return {**dict(zip(ind["indicator_id"], ind["unit"], strict=True)),
+                **{i: unit for i, (_, _, unit) in DERIVED.items()}}
 
     @cached_property
     def measures(self) -> pd.DataFrame:

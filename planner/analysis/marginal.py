@@ -93,7 +93,10 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     Shares and reductions move their value by ``pp_step`` percentage points; caps and floors by ``rel_step`` of
     their value; targets without a value (peak) have each binding row tightened by ``rel_step`` of its limit. Each
     target is restored before the next one. Returns predicted and observed changes of the objective (present value,
-    yuan) per step.
+    yuan) per step, tightened and loosened: as the optimal cost is convex in a bound, the reported marginal cost must
+    lie between the two one-sided changes (``bracketed``); at a degenerate vertex the two differ, and a step can cross
+    a change of basis, so ``relative_error`` against the tightened change alone may be large while the figure is
+    right.
     """
     from .. import load
     from ..model import build_model, derive
@@ -107,6 +110,9 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     res = collect(data, p, sol, {}, 0.0)
     mc = marginal_costs(res)
     base = sol.objective
+    from ..peak import state  # a dual holds the peak's no-peak path and ceiling as solved: so does the check
+
+    state(m).frozen = True
     out = []
     by_id = {t["target_id"]: t for t in p.targets}
     active = mc[(mc["status"] == "binding") & (mc["marginal_cost_pv"].abs() > min_marginal)]
@@ -136,25 +142,39 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
                 return lambda: m.target_value.__setitem__(k, x)
             unit = step / 100.0 if t["kind"] in PCT_KINDS else step
             observed = change(setter(value + sign * unit), setter(value))
+            loosened = change(setter(value - sign * unit), setter(value))
+            one_sided = observed is None
             if observed is None:  # cannot be tightened (a share of 100%): loosen instead, the cost falls by as much
-                observed = change(setter(value - sign * unit), setter(value))
-                observed = -observed if observed is not None else None
+                observed = -loosened if loosened is not None else None
                 what += " (infeasible; loosened instead)"
             out.append({"target_id": k, "year": int(rows["year"].min()), "how": what, "step": step,
-                        "predicted": predicted, "observed": observed})
+                        "predicted": predicted, "observed": observed, "observed_loosened": loosened,
+                        "one_sided": one_sided})
             continue
         for row in rows.itertuples():
             con = m.target[k, row.year]
             step = rel_step * max(abs(float(limits[(k, row.year)])), 1.0)
-            expr = con.body >= con.lower + step if m.target_sense[k, row.year] == GE else con.body <= con.upper - step
+            ge = m.target_sense[k, row.year] == GE
+            bound = pyo.value(con.lower if ge else con.upper)
 
-            def add(expr=expr):
-                m.tighten_check_row = pyo.Constraint(expr=expr)
+            original = con.expr
 
-            observed = change(add, lambda: m.del_component(m.tighten_check_row))
+            def add(s, con=con, ge=ge, bound=bound):  # the row itself moved by s (s > 0 tightens)
+                return lambda: con.set_value(con.body >= bound + s if ge else con.body <= bound - s)
+
+            def undo(con=con, original=original):
+                con.set_value(original)
+
             out.append({"target_id": k, "year": row.year, "how": f"row {step:g}", "step": step,
-                        "predicted": row.marginal_cost_pv * step, "observed": observed})
+                        "predicted": row.marginal_cost_pv * step, "observed": change(add(step), undo),
+                        "observed_loosened": change(add(-step), undo), "one_sided": False})
     solve(m)
-    df = pd.DataFrame.from_records(out, columns=["target_id", "year", "how", "step", "predicted", "observed"])
+    df = pd.DataFrame.from_records(out, columns=["target_id", "year", "how", "step", "predicted", "observed",
+                                                 "observed_loosened", "one_sided"])
     df["relative_error"] = (df["observed"] - df["predicted"]).abs() / df["predicted"].abs().clip(lower=1e-9)
+    # the optimal cost is convex in a row's bound, so the dual lies between the one-sided changes of a finite step:
+    # -(cost change when loosened) <= dual x step <= (cost change when tightened), up to the solver's tolerance
+    tol = 1e-6 * df["predicted"].abs() + 1e-3
+    df["bracketed"] = (-df["observed_loosened"] - tol <= df["predicted"]) & (
+        df["one_sided"] | (df["predicted"] <= df["observed"] + tol))  # one-sided: a share at 100% cannot tighten
     return df
