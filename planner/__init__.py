@@ -20,11 +20,12 @@ from .inputs import Data, load
 from .model import Params, build_model, derive
 from .results import Result, collect
 from .solve import Diagnosis, Solution, diagnose, solve
+from .study import sweep
 
 __version__ = "0.1.0"
 __all__ = [
     "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result", "Solution",
-    "build_model", "derive", "diagnose", "load", "load_case", "run", "solve",
+    "build_model", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
 ]
 
 

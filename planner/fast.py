@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -92,7 +92,6 @@ class Compiled:
     cost_in_place: bool  # every column with a cost is a build column
     offset: float
     compile_seconds: float = 0.0
-    current: dict = field(default_factory=dict)
 
     # ---------------------------------------------------------------------------------------- changes in place
 
@@ -107,10 +106,10 @@ class Compiled:
                 for j, a in zip(mv.cols.tolist(), coefs.tolist(), strict=True):
                     self.h.changeCoeff(mv.row, j, a)
 
-    def set_target_enabled(self, k: str, enabled: bool) -> None:
-        """A disabled target's rows are freed (bounds -inf..inf); enabling restores them at the current value."""
+    def set_target_enabled(self, k: str, enabled: bool, value: float | None = None) -> None:
+        """A disabled target's rows are freed (bounds -inf..inf); enabling restores them at ``value``."""
         if enabled:
-            self.set_target_value(k, self.current.get(("targets", k, "value"), self.target_value0[k]))
+            self.set_target_value(k, self.target_value0[k] if value is None else value)
             return
         for mv in self.moves[k]:
             self.h.changeRowBounds(mv.row, -INF, INF)

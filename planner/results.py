@@ -36,6 +36,21 @@ class Result:
     def optimal(self) -> bool:
         return self.solution.optimal
 
+    def to_excel(self, path) -> object:
+        """Write the workbook (`planner.export.write_excel`); returns its path."""
+        from .export import write_excel
+
+        return write_excel(self, path)
+
+    def to_html(self, path) -> object:
+        """Write the HTML report. Hook: delegates to ``planner.report.write_html(result, path)`` (the report
+        module of issue 7); until that module is merged this raises NotImplementedError."""
+        try:
+            from .report import write_html  # type: ignore[attr-defined]
+        except ImportError as e:
+            raise NotImplementedError("the HTML report (planner.report.write_html) is not installed yet") from e
+        return write_html(self, path)
+
 
 def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
     return {
@@ -186,6 +201,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "solver": sol.solver,
         "build_seconds": build_seconds,
         "solve_seconds": sol.solve_seconds,
+        "primal_infeasibility": sol.primal_infeasibility,
         "variables": counts.get("variables"),
         "constraints": counts.get("constraints"),
         "data_folder": str(case.data_dir),
