@@ -60,6 +60,7 @@ class TargetMove:
     cols: np.ndarray
     coef0: np.ndarray
     d_coef: np.ndarray
+    const0: float = 0.0  # the constant of the row's body at the compiled value (moved into its bounds)
 
 
 @dataclass
@@ -197,35 +198,33 @@ def _row_terms(con, col_of: dict[int, int]) -> tuple[dict[int, float], float, fl
     return coefs, lo, up, const
 
 
-def _target_moves(m: pyo.ConcreteModel, rows: dict, col_of: dict[int, int]) -> tuple[dict, dict]:
+def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int]) -> tuple[dict, dict]:
+    """For each name -> (mutable param, [constraint data]): how those rows move with the param's value."""
     moves: dict[str, list[TargetMove]] = {}
     v0s: dict[str, float] = {}
-    by_k: dict[str, list] = {}
-    for (k, y) in m.target:
-        by_k.setdefault(k, []).append(y)
-    for k, years in by_k.items():
-        v0 = float(pyo.value(m.target_value[k]))
-        v0s[k] = v0
+    for name, (param, cons) in groups.items():
+        v0 = float(pyo.value(param))
+        v0s[name] = v0
         samples = []
         for dv in (0.0, 1.0, 2.0):
-            m.target_value[k] = v0 + dv
-            samples.append([_row_terms(m.target[k, y], col_of) for y in years])
-        m.target_value[k] = v0
+            param.set_value(v0 + dv)
+            samples.append([_row_terms(con, col_of) for con in cons])
+        param.set_value(v0)
         out = []
-        for y, s0, s1, s2 in zip(years, *samples, strict=True):
+        for con, s0, s1, s2 in zip(cons, *samples, strict=True):
             cols = sorted(set(s0[0]) | set(s1[0]))
             c0 = np.array([s0[0].get(j, 0.0) for j in cols])
             c1 = np.array([s1[0].get(j, 0.0) for j in cols])
             c2 = np.array([s2[0].get(j, 0.0) for j in cols])
             d = c1 - c0
             if not np.allclose(c2 - c1, d, rtol=1e-9, atol=1e-12):
-                raise ValueError(f"target {k}: row {y} is not affine in the target's value")
+                raise ValueError(f"{name}: row {con.name} is not affine in {param.name}")
             dl = 0.0 if not math.isfinite(s0[1]) else s1[1] - s0[1]
             du = 0.0 if not math.isfinite(s0[2]) else s1[2] - s0[2]
             moving = np.abs(d) > 0
-            out.append(TargetMove(rows[k, y], s0[1], s0[2], dl, du, np.array(cols, dtype=np.int32)[moving],
-                                  c0[moving], d[moving]))
-        moves[k] = out
+            out.append(TargetMove(rows[id(con)], s0[1], s0[2], dl, du, np.array(cols, dtype=np.int32)[moving],
+                                  c0[moving], d[moving], s0[3]))
+        moves[name] = out
     return moves, v0s
 
 
@@ -241,8 +240,11 @@ def cost_factors(p: Params, index: list[tuple[str, str, int]]) -> np.ndarray:
     return np.array([build_coefficient(unit, ms, tau) for _, ms, tau in index])
 
 
-def compile_model(m: pyo.ConcreteModel) -> Compiled:
-    """Compile a built model (`planner.build_model`) to a HiGHS object with the maps a sweep needs."""
+def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None) -> Compiled:
+    """Compile a built model (`planner.build_model`) to a HiGHS object with the maps a sweep needs.
+
+    ``movable`` adds rows of one's own that move with a mutable parameter, ``{name: (param, constraint)}`` (an
+    epsilon constraint, say); they are changed like targets, with ``set_target_value(name, v)``."""
     start = time.perf_counter()
     p: Params = m.params
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
@@ -298,7 +300,13 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
 
     rows = {id(con): r for r, con in enumerate(row_con)}
     target_rows = {key: rows[id(m.target[key])] for key in m.target if id(m.target[key]) in rows}
-    moves, v0s = _target_moves(m, target_rows, col_of) if target_rows else ({}, {})
+    groups: dict[str, tuple] = {}
+    for (k, _y), con in m.target.items():
+        if id(con) in rows:
+            groups.setdefault(k, (m.target_value[k], []))[1].append(con)
+    for name, (param, con) in (movable or {}).items():
+        groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
+    moves, v0s = _moves(groups, rows, col_of)
     stock_rows: dict[tuple[str, str], tuple[list, list]] = {}
     if hasattr(m, "stock_bounds"):
         for (r, ms, _t), con in m.stock_bounds.items():

@@ -2,11 +2,17 @@
 
 Each builds the case once, compiles it to HiGHS (`planner.fast`) and re-solves warm with the changes made in place;
 the engines (`engines`) run the points serially, on the machine's cores or on a Dask cluster.
+
+    from planner.study import sweep, monte_carlo, summarize, morris, sobol, front
 """
 
 from __future__ import annotations
 
+from .montecarlo import cost_ranges, monte_carlo, samples, summarize
+from .pareto import front
 from .points import points, values
+from .sensitivity import morris, sobol
 from .sweep import sweep
 
-__all__ = ["points", "sweep", "values"]
+__all__ = ["cost_ranges", "front", "monte_carlo", "morris", "points", "samples", "sobol", "summarize", "sweep",
+           "values"]
