@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..case import Case
 from ..fast import Compiled, compile_model, cost_factors, unit_costs
 from ..inputs import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
-from ..results import REPORTED, evaluate_targets, levels
+from ..results import REPORTED, evaluate_targets
 from ..solve import diagnose
 
 COST_COLS = ("capex", "fixed_om", "savings")
@@ -111,6 +112,30 @@ class Runner:
         self.col_measure = np.array([ms for _, ms, _ in idx])
         self.col_sector = np.array([self.sector[ms] for ms in self.col_measure])
         self.capex = np.array([float(self.measures.at[ms, "capex"]) for ms in self.col_measure])
+        self._level_map()
+
+    def _level_map(self) -> None:
+        """level[r, i, t] = baseline + W @ build for the model years, W from the same effects and weights as
+        `planner.results.levels` (which these tables then read)."""
+        p = self.params
+        self.level_keys = [(r, i, t) for r in p.regions for i in p.indicators for t in p.years]
+        at = {k: n for n, k in enumerate(self.level_keys)}
+        rows, cols, vals = [], [], []
+        for j, (r, ms, tau) in enumerate(self.compiled.build_index):
+            for i, e in p.effects.get((r, ms), {}).items():
+                for t in p.years:
+                    w = p.weight(ms, i, tau, t)
+                    if w and (r, i, t) in at:
+                        rows.append(at[r, i, t])
+                        cols.append(j)
+                        vals.append(e * w)
+        self.W = sp.csr_matrix((vals, (rows, cols)), shape=(len(self.level_keys), len(self.compiled.build_index)))
+        self.level0 = np.array([p.baseline[k] for k in self.level_keys])
+        self.by_measure = pd.Index(self.col_measure).unique()
+        codes = pd.Index(self.by_measure).get_indexer(self.col_measure)
+        self.measure_code = codes
+        self.measure_sum = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                         shape=(len(self.by_measure), len(codes)))
 
     # point -> params of that point (plain values, for the result tables) --------------------------------------
 
@@ -221,7 +246,7 @@ class Runner:
         """Cost split, target levels and marginal costs, units built per measure, city emissions."""
         c = self.compiled
         x = c.build_values(fs.x)
-        uc = np.array([p.unit_cost[ms] for ms in self.col_measure])
+        uc = np.array([p.unit_cost[ms] for ms in self.by_measure])[self.measure_code]
         factor = c.cost_factor
         out: dict = {}
         cost = uc * factor * x
@@ -231,16 +256,16 @@ class Runner:
             out[f"cost.{s}"] = float(cost[mask].sum())
             out[f"investment.{s}"] = float(invest[mask].sum())
         out["investment"] = float(invest.sum())
-        built = pd.Series(x).groupby(self.col_measure).sum()
-        for ms, v in built.items():
-            out[f"built.{ms}"] = float(v)
-        build = {k: v for k, v in zip(c.build_index, x.tolist(), strict=True) if v}
-        lv = levels(p, build)
+        for ms, v in zip(self.by_measure, (self.measure_sum @ x).tolist(), strict=True):
+            out[f"built.{ms}"] = v
+        lv = dict(p.baseline)
+        lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
         tt = evaluate_targets(p, lv, duals)
-        for row in tt.itertuples():
-            out[f"level.{row.target_id}.{row.year}"] = row.level
-            out[f"marginal_cost.{row.target_id}.{row.year}"] = row.marginal_cost
+        for k, y, lev, mc in zip(tt["target_id"].tolist(), tt["year"].tolist(), tt["level"].tolist(),
+                                 tt["marginal_cost"].tolist(), strict=True):
+            out[f"level.{k}.{y}"] = lev
+            out[f"marginal_cost.{k}.{y}"] = mc
         years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
         for i in REPORTED:
             if i in p.indicators:
