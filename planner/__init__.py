@@ -20,13 +20,21 @@ from .inputs import Data, load
 from .model import Params, build_model, derive
 from .results import Result, collect
 from .solve import Diagnosis, Solution, diagnose, solve
-from .study import sweep
 
 __version__ = "0.1.0"
 __all__ = [
     "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result", "Solution",
     "build_model", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
 ]
+
+
+def __getattr__(name: str):
+    """``planner.sweep`` is imported on first use, so ``planner run`` does not pay for the study libraries."""
+    if name == "sweep":
+        from .study import sweep
+
+        return sweep
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
 
 
 def run(case: Case | str | Path, time_limit: float | None = None, extra: Callable | None = None) -> Result:

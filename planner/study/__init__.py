@@ -11,8 +11,16 @@ from __future__ import annotations
 from .montecarlo import cost_ranges, monte_carlo, samples, summarize
 from .pareto import front
 from .points import points, values
-from .sensitivity import morris, sobol
 from .sweep import sweep
+
+
+def __getattr__(name: str):
+    """Morris and Sobol load SALib on first use."""
+    if name in ("morris", "sobol"):
+        from . import sensitivity
+
+        return getattr(sensitivity, name)
+    raise AttributeError(f"module 'planner.study' has no attribute {name!r}")
 
 __all__ = ["cost_ranges", "front", "monte_carlo", "morris", "points", "samples", "sobol", "summarize", "sweep",
            "values"]

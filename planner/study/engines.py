@@ -13,8 +13,6 @@ import math
 import os
 from collections.abc import Callable
 
-from tqdm.auto import tqdm
-
 from ..case import Case
 from .points import run_points
 
@@ -38,6 +36,8 @@ def run(case: Case, pts: list[dict], *, engine: str = "serial", workers: int | N
     n = len(pts)
     if n == 0:
         return []
+    from tqdm.auto import tqdm
+
     bar = tqdm(total=n, desc=f"{case.name} ({engine})", unit="point", disable=not progress, leave=False)
     try:
         if engine == "serial":

@@ -145,7 +145,10 @@ class Runner:
         targets = {t["target_id"]: dict(t) for t in p.targets}
         known = set(self.compiled.moves)
         ms_over: dict[str, dict] = {}
-        min_stock, max_stock, max_build = dict(p.min_stock), dict(p.max_stock), dict(p.max_build)
+        has_pot = any(k.startswith("potentials.") for k in point)
+        min_stock, max_stock, max_build = ((dict(p.min_stock), dict(p.max_stock), dict(p.max_build)) if has_pot
+                                           else (p.min_stock, p.max_stock, p.max_build))
+        pot_pairs = set()
         rate = p.rate
         for key, v in point.items():
             parts = key.split(".")
@@ -165,6 +168,7 @@ class Runner:
                 key_rm = (parts[1], parts[2])
                 if key_rm not in self.compiled.stock_rows:
                     return None
+                pot_pairs.add(key_rm)
                 col = parts[3]
                 target = {"max_stock": max_stock, "min_stock": min_stock, "max_build": max_build}[col]
                 target[key_rm] = None if v is None or v != v else float(v)
@@ -174,11 +178,14 @@ class Runner:
                 if not self.compiled.cost_in_place:
                     return None
                 rate = float(v)
-        table = self.measures.copy()
-        for ms, cols in ms_over.items():
-            for col, v in cols.items():
-                table.at[ms, col] = v
-        unit_cost = unit_costs(table.reset_index(), rate) if (ms_over or rate != p.rate) else dict(p.unit_cost)
+        if ms_over or rate != p.rate:
+            table = self.measures.copy()
+            for ms, cols in ms_over.items():
+                for col, v in cols.items():
+                    table.at[ms, col] = v
+            unit_cost = unit_costs(table.reset_index(), rate)
+        else:
+            unit_cost = p.unit_cost
         new = dataclasses.replace(
             p, targets=[t for t in targets.values() if t.get("enabled_", True)], unit_cost=unit_cost, rate=rate,
             df={t: (1.0 + rate) ** -(t - p.base_year) for t in p.years}, min_stock=min_stock, max_stock=max_stock,
@@ -192,6 +199,7 @@ class Runner:
             if not rows <= self.bounded:
                 return None
         new._enabled = {k: t.get("enabled_", True) for k, t in targets.items()}  # type: ignore[attr-defined]
+        new._pot_pairs = pot_pairs  # type: ignore[attr-defined]
         return new
 
     def apply(self, new: Params) -> None:
@@ -216,7 +224,8 @@ class Runner:
         if st.get("unit_cost", p.unit_cost) != new.unit_cost:
             c.set_costs(new.unit_cost)
             st["unit_cost"] = dict(new.unit_cost)
-        for rm in c.stock_rows:
+        touched = self.state.setdefault("touched", set())
+        for rm in touched | new._pot_pairs:
             bounds = (new.min_stock[rm], new.max_stock[rm])
             if st.get(("stock", rm), (p.min_stock[rm], p.max_stock[rm])) != bounds:
                 c.set_stock_bounds(*rm, *bounds)
@@ -224,6 +233,7 @@ class Runner:
             if st.get(("build", rm), p.max_build[rm]) != new.max_build[rm]:
                 c.set_max_build(*rm, new.max_build[rm])
                 st[("build", rm)] = new.max_build[rm]
+        self.state["touched"] = set(new._pot_pairs)
 
     # one point ------------------------------------------------------------------------------------------------
 
