@@ -192,7 +192,10 @@ def stage_sweep(case: str, work: Path, n: int, target: str = "", start: str = ""
             rec = runner.solve({key: v}, detail=detail, diagnosis=False)
             times.append(time.perf_counter() - t)
             objs.append(rec["objective"])
+            iters.append(rec["iterations"])
         return statistics.median(times), objs
+
+    iters: list[int] = []
 
     t_plain, objs = per_point(False)  # each loop twice, interleaved, the better median kept (a shared machine)
     t_detail = per_point(True)[0]
@@ -211,7 +214,7 @@ def stage_sweep(case: str, work: Path, n: int, target: str = "", start: str = ""
                  mv.upper0 + dv * mv.d_upper if np.isfinite(mv.upper0) else highspy.kHighsInf,
                  mv.cols.tolist(), (mv.coef0 + dv * mv.d_coef).tolist()) for mv in c.moves[k]]
         changes.append(rows)
-    raw_objs, raw_times = [], []
+    raw_objs, raw_times, raw_iters = [], [], []
     for rows in changes + changes:
         t = time.perf_counter()
         for row, lo, up, cols, coefs in rows:
@@ -223,12 +226,14 @@ def stage_sweep(case: str, work: Path, n: int, target: str = "", start: str = ""
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
         raw_times.append(time.perf_counter() - t)
         raw_objs.append(h.getInfo().objective_function_value)
+        raw_iters.append(h.getInfo().simplex_iteration_count)
     raw_objs = raw_objs[n:]
     ok = all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(objs, raw_objs, strict=True) if a is not None)
     t_raw = min(statistics.median(raw_times[:n]), statistics.median(raw_times[n:]))
     return {"target": k, "points": n, "planner_point_s": t_plain, "planner_point_tabulated_s": t_detail,
             "raw_highspy_point_s": t_raw, "ratio": t_plain / t_raw, "ratio_tabulated": t_detail / t_raw,
-            "same_objectives": ok, "peak_mb": peak_mb()}
+            "same_objectives": ok, "planner_iterations_median": statistics.median(iters),
+            "raw_iterations_median": statistics.median(raw_iters), "peak_mb": peak_mb()}
 
 
 def run_stage(args: list[str]) -> dict:

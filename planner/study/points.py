@@ -118,7 +118,10 @@ class Runner:
         """level[r, i, t] = baseline + W @ build for the model years, W from the same effects and weights as
         `planner.results.levels` (which these tables then read)."""
         p = self.params
-        self.level_keys = [(r, i, t) for r in p.regions for i in p.indicators for t in p.years]
+        needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
+        needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
+        self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
+        self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
         at = {k: n for n, k in enumerate(self.level_keys)}
         rows, cols, vals = [], [], []
         for j, (r, ms, tau) in enumerate(self.compiled.build_index):
@@ -268,7 +271,7 @@ class Runner:
         out["investment"] = float(invest.sum())
         for ms, v in zip(self.by_measure, (self.measure_sum @ x).tolist(), strict=True):
             out[f"built.{ms}"] = v
-        lv = dict(p.baseline)
+        lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
         tt = evaluate_targets(p, lv, duals)
