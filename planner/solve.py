@@ -199,9 +199,10 @@ def _years(ys: list[int]) -> str:
         ", ".join(map(str, ys))
 
 
-def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
-    """Which targets conflict and by how much each must move (elastic copy), plus HiGHS's IIS rows."""
-    em = build_model(p, elastic=True)
+def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7, extra=None) -> Diagnosis:
+    """Which targets conflict and by how much each must move (elastic copy, with the user's ``extra`` hook if
+    given), plus HiGHS's IIS rows."""
+    em = build_model(p, elastic=True, extra=extra)
     sol = _solver(em, None).solve(em)
     iis = _iis_rows(original) if original is not None else []
     if sol.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:

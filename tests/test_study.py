@@ -85,6 +85,13 @@ def test_disabling_a_target_frees_it_and_enabling_restores_it(cap_case):
     assert df["objective"].tolist() == pytest.approx([0.0, 80.0])
 
 
+def test_infeasible_point_diagnosed_with_the_users_constraint(cap_case):
+    """Without a, cap 80 needs 10 units of b; with b limited to 3 only 6 t can be cut: the cap must rise by 14."""
+    df = planner.sweep(cap_case, [{"targets.cap90.value": 80, "potentials.r1.b.max_stock": 3}], extra=no_a,
+                       progress=False)
+    assert "cap90 2022: raise limit by 14 (14.00%)" in df.loc[0, "diagnosis"]
+
+
 def test_structural_overrides_rebuild_and_user_constraint_holds_at_every_point(cap_case):
     """Without a, every tonne comes from b at 6 yuan: cap 90 costs 60, cap 86 costs 84, whether the model starts in
     2021 or 2022 (everything is built in 2022). A horizon the baseline does not reach is an error point, kept."""
@@ -127,6 +134,9 @@ def test_dask_and_processes_give_the_serial_table(cap_case):
             distributed.Client(lc) as client:
         on_dask = planner.sweep(cap_case, grid, engine="dask", address=client, chunk_size=3, progress=False)
         default_chunks = planner.sweep(cap_case, grid, engine="dask", address=client, progress=False)
+        by_address = planner.sweep(cap_case, grid, engine="dask", address=lc.scheduler_address, chunk_size=3,
+                                   progress=False)
+    pd.testing.assert_frame_equal(serial[cols], by_address[cols])
     pd.testing.assert_frame_equal(serial[cols], on_dask[cols])
     assert default_chunks["objective"].to_numpy() == pytest.approx(serial["objective"].to_numpy(), rel=REL)
     on_cores = planner.sweep(cap_case, grid, engine="processes", workers=2, chunk_size=3, progress=False)

@@ -252,7 +252,7 @@ class Runner:
             if detail:
                 rec.update(self.tabulate(new, fs))
         elif fs.status in ("infeasible", "infeasible_or_unbounded") and diagnosis:
-            rec["diagnosis"] = describe(diagnose(new))
+            rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
         return rec
 
     def tabulate(self, p: Params, fs) -> dict:
