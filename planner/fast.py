@@ -123,8 +123,13 @@ class Compiled:
         self.h.changeRowsBounds(n, rows.astype(np.int32), np.asarray(lo, float), np.asarray(up, float))
 
     def set_max_build(self, r: str, ms: str, max_build: float | None) -> None:
-        cols = np.array([self.build_col[i] for i, (rr, mm, _) in enumerate(self.build_index)
-                         if rr == r and mm == ms and self.build_col[i] >= 0], dtype=np.int32)
+        if not hasattr(self, "_pair_cols"):
+            by_pair: dict[tuple[str, str], list[int]] = {}
+            for (rr, mm, _), j in zip(self.build_index, self.build_col.tolist(), strict=True):
+                if j >= 0:
+                    by_pair.setdefault((rr, mm), []).append(j)
+            self._pair_cols = {k: np.array(v, dtype=np.int32) for k, v in by_pair.items()}
+        cols = self._pair_cols.get((r, ms), np.zeros(0, dtype=np.int32))
         up = np.full(len(cols), INF if max_build is None else float(max_build))
         self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), up)
 
