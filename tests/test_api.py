@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -96,3 +97,18 @@ def test_optimal_with_small_primal_infeasibility_is_reported_not_a_type_error(ca
     assert sol.primal_infeasibility == pytest.approx(0.0, abs=1e-9)
     m.build["r1", "a", 2022].value = 5  # a violated row is measured: 5 units of a where only 4 may stand
     assert solve_module.max_violation(m) == pytest.approx(1.0)
+
+
+def test_readme_python_example_runs_and_changes_the_answer(tmp_path, monkeypatch):
+    """The first Python block of the README, run as written (from a folder that sees cases/ and data/)."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = text.split("### From Python / Jupyter", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    for name in ("cases", "data"):
+        (tmp_path / name).symlink_to(root / name)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102  the documented example itself
+    assert scope["res"].solution.objective > scope["base"].solution.objective  # the tighter case costs more
+    assert (tmp_path / "reports" / "tighter.xlsx").is_file()
+    assert scope["df"]["objective"].is_monotonic_increasing and scope["df"]["objective"].nunique() > 1
