@@ -4,7 +4,8 @@ Points are cut into chunks in order; each chunk is solved by `points.run_points`
 compiles the case once and re-solves warm from point to point. The cutting depends only on the points and
 ``chunk_size``, never on the engine, so with the same ``chunk_size`` every engine solves the same chunks from the
 same starting bases and returns the same numbers. Serial runs default to one chunk (one build); parallel engines
-default to four chunks per worker. Progress is shown with tqdm (a bar in the terminal or in a notebook).
+to one chunk per worker, since each chunk pays a build and a compile (about a second on the shipped case) and a warm
+point costs milliseconds. Progress is shown with tqdm (a bar in the terminal or in a notebook).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def run(case: Case, pts: list[dict], *, engine: str = "serial", workers: int | N
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             workers = workers or os.cpu_count() or 1
-            parts = chunks(n, chunk_size or max(1, math.ceil(n / (4 * workers))))
+            parts = chunks(n, chunk_size or max(1, math.ceil(n / workers)))
             results: dict[int, list[dict]] = {}
             with ProcessPoolExecutor(max_workers=workers) as ex:
                 futures = {ex.submit(_run_chunk, case, [pts[i] for i in c], extra, detail, diagnosis, time_limit): k
@@ -79,7 +80,7 @@ def _run_dask(case, pts, address, workers, chunk_size, extra, detail, diagnosis,
         own = client
     try:
         n_workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-        parts = chunks(len(pts), chunk_size or max(1, math.ceil(len(pts) / (4 * n_workers))))
+        parts = chunks(len(pts), chunk_size or max(1, math.ceil(len(pts) / n_workers)))
         futures = [client.submit(_run_chunk, case, [pts[i] for i in c], extra, detail, diagnosis, time_limit,
                                  pure=False) for c in parts]
         index = {f.key: k for k, f in enumerate(futures)}
