@@ -176,7 +176,7 @@ def data_report_cmd(
 def sweep_cmd(
     case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
     set_: list[str] = typer.Option(..., "--set", help="KEY=VALUES, e.g. targets.nonfossil_share_2025.value="
-                                   "0.25:0.35:11 (a:b:n evenly spaced, or a,b,c); several --set make a grid"),
+                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C); several --set make a grid"),
     out: Path = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.xlsx (default reports/<case>/sweep)"),
     parquet: bool = typer.Option(False, "--parquet", help="Also write sweep.parquet"),
     engine: str = typer.Option("serial", "--engine", help="serial, processes or dask"),
@@ -201,7 +201,7 @@ def sweep_cmd(
         try:
             grid[key.strip()] = values(spec.strip())
         except ValueError:
-            problems.append(f"--set {item}: expected VALUES as a:b:n (n a whole number) or a,b,c")
+            problems.append(f"--set {item}: expected VALUES as FROM:TO:N (N a whole number) or A,B,C")
     if problems:
         _err(f"Bad input: {len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
         for line in problems:
