@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .model import Params, build_model, derive
     from .results import Result
     from .solve import Diagnosis, Solution, diagnose, solve
+    from .study import sweep
 
 # Imported on first use, so that `planner` on the command line can take signals before Pyomo loads (planner.safe).
 _LAZY = {
@@ -34,6 +35,7 @@ _LAZY = {
     "Data": "inputs", "load": "inputs", "Params": "model", "build_model": "model", "derive": "model",
     "Result": "results", "collect": "results", "Diagnosis": "solve", "Solution": "solve", "diagnose": "solve",
     "solve": "solve", "Analysis": "analysis", "analyse": "analysis",
+    "sweep": "study",  # imported on first use: `planner run` does not pay for the study libraries
 }
 
 
@@ -60,8 +62,7 @@ def __getattr__(name: str):
 __version__ = "0.1.0"
 __all__ = [
     "Analysis", "analyse", "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result",
-    "Solution",
-    "build_model", "derive", "diagnose", "load", "load_case", "run", "solve",
+    "Solution", "build_model", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
 ]
 
 

@@ -87,6 +87,55 @@ class Case:
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
 
+    # ------------------------------------------------------------------------------------------ Python API
+
+    @classmethod
+    def load(cls, path: str | Path) -> Case:
+        """Read a case file (``planner.Case.load("cases/baseline.toml")``); raise `InputError` on bad input."""
+        return load_case(path)
+
+    def with_overrides(self, changes: dict | None = None, /, **tables) -> Case:
+        """A new case with changed settings and data cells; this case is left as it was.
+
+        ``changes`` maps dotted keys to values, as ``planner sweep --set`` writes them::
+
+            case.with_overrides({"targets.nonfossil_share_2025.value": 0.30,
+                                 "measures.pv_utility.capex": 2.0e6,
+                                 "potentials.northeast.wind_onshore.max_stock": 6000,
+                                 "discount_rate": 0.04, "last_year": 2040})
+
+        Keyword tables do the same in the case file's shape: ``with_overrides(targets={"co2_cap": {...}})``.
+        Values are checked when the case is loaded or solved, like a case file's.
+        """
+        new = copy.deepcopy(self)
+        problems: list[_Problem] = []
+        where = f"{_display(self.path)} (overrides)"
+        for key, value in (changes or {}).items():
+            _apply_dotted(new, str(key), value, where, problems)
+        for table, rows in tables.items():
+            if table in OVERRIDABLE:
+                _collect_overrides(table, rows, where, new.overrides, problems)
+            else:
+                _apply_dotted(new, table, rows, where, problems)
+        if not new.base_year < new.first_year <= new.last_year:
+            problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
+                                    f"{new.base_year}, {new.first_year}, {new.last_year}"))
+        if not 0 <= new.discount_rate < 1:
+            problems.append(Problem(where, "discount_rate",
+                                    f"expected a rate between 0 and 1 (0.06 for 6%), got {new.discount_rate}"))
+        if problems:
+            raise InputError(problems)
+        return new
+
+    def solve(self, time_limit: float | None = None, extra=None):
+        """Validate, build, solve and tabulate (`planner.run`): a `planner.Result` of pandas tables.
+
+        Raises `InputError` (bad input) or `InfeasibleError` (targets in conflict, with the diagnosis).
+        """
+        from . import run
+
+        return run(self, time_limit=time_limit, extra=extra)
+
 
 def _display(path: Path) -> str:
     try:  # the parent resolved, the name as given: a link is shown as itself, not as what it points to
@@ -262,3 +311,41 @@ def load_case(path: str | Path) -> Case:
         overrides=overrides,
         chain=seen,
     )
+
+
+# ---------------------------------------------------------------------------------------------- dotted overrides
+
+
+def _apply_dotted(case: Case, key: str, value, where: str, problems: list[_Problem]) -> None:
+    """Apply one ``table.id[.id].column = value`` or ``setting = value`` change to ``case`` in place."""
+    parts = key.split(".")
+    table = parts[0]
+    if table in OVERRIDABLE:
+        n_ids = 2 if table == "potentials" else 1
+        if len(parts) != n_ids + 2:
+            shape = "potentials.<region_id>.<measure_id>.<column>" if table == "potentials" \
+                else f"{table}.<id>.<column>"
+            problems.append(Problem(where, key, f"expected {shape}"))
+            return
+        ids, col = parts[1:-1], parts[-1]
+        row = (ids[0], ids[1]) if table == "potentials" else ids[0]
+        _check_columns(table, ".".join(parts[:-1]), {col: value}, where, problems)
+        case.overrides.setdefault(table, {}).setdefault(row, {})[col] = value
+        return
+    if len(parts) == 1 and key in SETTINGS and key not in ("extends", "name"):
+        expected = SETTINGS[key]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if expected is int and isinstance(value, float) and value == int(value):
+            value = int(value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
+            return
+        if key == "data":
+            case.data_dir = (case.path.parent / value).resolve()
+        else:
+            setattr(case, key, value)
+        return
+    allowed = ", ".join([*(k for k in SETTINGS if k not in ("extends", "name", "data")), "data",
+                         *(f"{t}.<id>.<column>" for t in OVERRIDABLE)])
+    problems.append(Problem(where, key, f"unknown setting; expected one of {allowed}"))

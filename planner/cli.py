@@ -1,4 +1,4 @@
-"""Command line: ``planner run CASE [--out DIR]`` and ``planner validate CASE``.
+"""Command line: ``planner run CASE [--out DIR]``, ``planner validate CASE``, ``planner sweep CASE --set ...``.
 
 Exit codes: 0 optimal (or valid), 2 bad input, 3 infeasible targets, 1 anything else. Problems are printed one
 line each, never as a traceback.
@@ -78,6 +78,9 @@ def print_summary(res: Result, a=None) -> None:
     typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, solve "
                f"{s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)"
                + (f"\n  {title}" if title else ""))
+    if s.get("primal_infeasibility"):
+        typer.echo(f"Note: HiGHS reports optimal, with rows off by up to {s['primal_infeasibility']:.2g} "
+                   "(just above its tolerance of 1e-7 after unscaling); the answer is kept.")
     typer.echo(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
                f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
     typer.echo(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "
@@ -321,6 +324,59 @@ def template_cmd(
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
     typer.echo(f"Template: {path} (use it with data = \"{path.name}\" in a case file)")
+
+
+@app.command("sweep")
+def sweep_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    set_: list[str] = typer.Option(..., "--set", help="KEY=VALUES, e.g. targets.nonfossil_share_2025.value="
+                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C); several --set make a grid"),
+    out: Path = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.xlsx (default reports/<case>/sweep)"),
+    parquet: bool = typer.Option(False, "--parquet", help="Also write sweep.parquet"),
+    engine: str = typer.Option("serial", "--engine", help="serial, processes or dask"),
+    workers: int = typer.Option(None, "--workers", help="Worker processes (processes engine)"),
+    address: str = typer.Option(None, "--address", help="Dask scheduler address (dask engine)"),
+    diagnosis: bool = typer.Option(True, "--diagnosis/--no-diagnosis", help="Diagnose infeasible points"),
+) -> None:
+    """Solve the case at every point of a grid (built once, re-solved warm); write a table and a chart.
+
+    Infeasible points are kept, marked with their diagnosis; they never stop the sweep.
+    """
+    from .case import load_case
+    from .study import sweep, values
+    from .study.export import write_study
+
+    grid, problems = {}, []
+    for item in set_:
+        key, sep, spec = item.partition("=")
+        if not sep or not key or not spec:
+            problems.append(f"--set {item}: expected KEY=VALUES such as targets.x.value=0.25:0.35:11")
+            continue
+        try:
+            grid[key.strip()] = values(spec.strip())
+        except ValueError:
+            problems.append(f"--set {item}: expected VALUES as FROM:TO:N (N a whole number) or A,B,C")
+    if problems:
+        _err(f"Bad input: {len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
+        for line in problems:
+            _err(f"  {line}")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        c = load_case(case)
+        for key in grid:  # every key is checked before the first solve
+            c.with_overrides({key: grid[key][0]})
+        load(c.with_overrides({k: v[0] for k, v in grid.items()}))
+        df = sweep(c, grid, engine=engine, workers=workers, address=address, diagnosis=diagnosis)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    counts = df["status"].value_counts().to_dict()
+    typer.echo(f"Sweep of {c.name}: {len(df)} points; " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    cols = [*grid, "status", "objective"]
+    typer.echo(df[cols].to_string(index=False, float_format=lambda x: f"{x:,.6g}"))
+    out_dir = out if out is not None else Path("reports") / c.name / "sweep"
+    for path in write_study(df, out_dir, list(grid), parquet=parquet):
+        typer.echo(f"Written: {path}")
 
 
 def main() -> None:

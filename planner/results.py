@@ -40,6 +40,19 @@ class Result:
     def optimal(self) -> bool:
         return self.solution.optimal
 
+    def to_excel(self, path) -> object:
+        """Write the workbook (`planner.export.write_excel`); returns its path."""
+        from .export import write_excel
+
+        return write_excel(self, path)
+
+    def to_html(self, path) -> object:
+        """Write the self-contained HTML report (`planner.report.write_report`); returns its path."""
+        from .analysis import analyse
+        from .report import write_report
+
+        return write_report(analyse(self), path)
+
 
 def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
     return {
@@ -252,6 +265,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "solver": sol.solver,
         "build_seconds": build_seconds,
         "solve_seconds": sol.solve_seconds,
+        "primal_infeasibility": sol.primal_infeasibility,
         "variables": counts.get("variables"),
         "constraints": counts.get("constraints"),
         "data_folder": str(case.data_dir),

@@ -58,6 +58,9 @@ class Solution:
     solver: str = ""
     peak_limits: dict[tuple[str, int], float] = field(default_factory=dict)  # right-hand side of each peak row
     reference_objective: float | None = None  # objective of the same case without its peak targets
+    # HiGHS may call a solution optimal whose unscaled rows are off by slightly more than its tolerance (seen on
+    # 45-year horizons: 4e-7); it is then reported as optimal with the largest row violation here, never dropped
+    primal_infeasibility: float = 0.0
 
     @property
     def optimal(self) -> bool:
@@ -110,7 +113,11 @@ def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
         sol.status = "optimal_with_infeasibilities"  # HiGHS: optimal, but rows violated beyond its tolerance
     elif status == "optimal":
         res.solution_loader.load_vars()
-        sol.objective = float(res.incumbent_objective)
+        if res.incumbent_objective is not None:
+            sol.objective = float(res.incumbent_objective)
+        else:  # HiGHS: optimal, but the primal solution is not within tolerance; say how far, keep the answer
+            sol.objective = float(pyo.value(next(m.component_data_objects(pyo.Objective, active=True))))
+            sol.primal_infeasibility = max_violation(m)
         sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
         duals = res.solution_loader.get_duals([m.target[k] for k in m.target])
         sol.duals = {k: float(duals[m.target[k]]) for k in m.target}
@@ -123,6 +130,18 @@ def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
             sol.row_duals = {(c.parent_component().name, c.index()): float(row[c]) for c in others
                              if abs(row[c]) > 1e-12}
     return sol
+
+
+def max_violation(m: pyo.ConcreteModel) -> float:
+    """The largest amount by which any active row of the loaded solution misses its bounds."""
+    worst = 0.0
+    for con in m.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        if con.has_lb():
+            worst = max(worst, pyo.value(con.lower) - body)
+        if con.has_ub():
+            worst = max(worst, body - pyo.value(con.upper))
+    return worst
 
 
 # ---------------------------------------------------------------------------------------------- diagnosis
@@ -245,9 +264,10 @@ def _peak_ids(p: Params) -> set[str]:
     return {t["target_id"] for t in p.targets if t["kind"] == "peak"}
 
 
-def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
-    """Which targets conflict and by how much each must move (elastic copy), plus HiGHS's IIS rows."""
-    em = build_model(p, elastic=True)
+def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7, extra=None) -> Diagnosis:
+    """Which targets conflict and by how much each must move (elastic copy, with the user's ``extra`` hook if
+    given), plus HiGHS's IIS rows."""
+    em = build_model(p, elastic=True, extra=extra)
     ref = None
     if original is not None and peak.state(original).ref is not None:
         ref = peak.state(original).ref

@@ -1,0 +1,286 @@
+"""Scaled instances side by side: planner (Pyomo build, compile, solve), HiGHS alone from arrays (the floor), linopy
+on the same LP, and sweep time per point against a warm raw-highspy loop on the same LP.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/bench_scale.py --instances 3x78x15,38x78x15,100x200x15,3x78x40 --sweep 20 \\
+        --json benchmarks/results.json [--target nonfossil_share_2025 --start 0.32]
+
+Every stage runs in its own process, so its peak memory (``ru_maxrss``) is its own. Instances come from
+`instances.make_instance` (regions x measures x years). Stages:
+
+- ``planner``: read + validate + derive, Pyomo build, first solve through Pyomo (`planner.solve`), and the compiled
+  path (`planner.fast.compile_model` + a cold HiGHS run). Writes the compiled LP to ``lp.npz`` for the others.
+- ``floor``: HiGHS alone: ``passModel`` from those arrays and ``run()``.
+- ``linopy``: linopy builds the same LP from the same arrays (variables with bounds, one constraint block per row
+  family, the objective) and solves it with HiGHS (``io_api="direct"``).
+- ``sweep``: the binding target with the largest dual, stepped down 5% in ``--sweep`` points; per point: the planner
+  runner (`planner.study.points.Runner`) without and with the result tabulation, and a raw highspy loop on the
+  same LP doing the same row changes, warm, reading primal and dual arrays (warm against warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stage_planner(case: str, work: Path) -> dict:
+    t0 = time.perf_counter()
+    import planner
+    from planner.fast import compile_model
+    from planner.model import build_model, derive
+
+    t_import = time.perf_counter() - t0
+    t = time.perf_counter()
+    data = planner.load(case)
+    p = derive(data)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    m = build_model(p)
+    t_build = time.perf_counter() - t
+    t = time.perf_counter()
+    sol = planner.solve(m)
+    t_solve = time.perf_counter() - t
+    t = time.perf_counter()
+    c = compile_model(m)
+    t_compile = time.perf_counter() - t
+    t = time.perf_counter()
+    c.h.clearSolver()
+    fs = c.solve()
+    t_fast = time.perf_counter() - t
+    lp = c.h.getLp()
+    np.savez(work / "lp.npz", c=np.asarray(lp.col_cost_), lb=np.asarray(lp.col_lower_),
+             ub=np.asarray(lp.col_upper_), rl=np.asarray(lp.row_lower_), ru=np.asarray(lp.row_upper_),
+             start=np.asarray(lp.a_matrix_.start_), index=np.asarray(lp.a_matrix_.index_),
+             value=np.asarray(lp.a_matrix_.value_), offset=np.array([lp.offset_]),
+             family=np.array(_families(m, c)))
+    return {"status": sol.status, "objective": sol.objective, "fast_objective": fs.objective,
+            "primal_infeasibility": sol.primal_infeasibility, "rows": c.n_rows, "cols": c.n_cols, "nnz": c.nnz,
+            "import_s": t_import, "read_derive_s": t_read, "build_s": t_build, "first_solve_pyomo_s": t_solve,
+            "build_solve_s": t_build + t_solve, "end_to_end_s": t_read + t_build + t_solve,
+            "compile_s": t_compile, "fast_cold_solve_s": t_fast, "peak_mb": peak_mb()}
+
+
+def _families(m, c) -> list[str]:
+    """The Pyomo constraint family of every HiGHS row, in row order (rebuilt from the compiler's row order)."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    out, last = [], None
+    for con, _ in info.rows:
+        if con is last:
+            continue
+        out.append(con.parent_component().name)
+        last = con
+    assert len(out) == c.n_rows
+    return out
+
+
+def _lp(work: Path):
+    import highspy
+
+    z = np.load(work / "lp.npz")
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(z["c"]), len(z["rl"])
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = z["c"], z["lb"], z["ub"]
+    lp.row_lower_, lp.row_upper_, lp.offset_ = z["rl"], z["ru"], float(z["offset"][0])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = z["start"], z["index"], z["value"]
+    return lp, z
+
+
+def stage_floor(work: Path) -> dict:
+    import highspy
+
+    lp, _ = _lp(work)
+    t = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    t_pass = time.perf_counter() - t
+    t = time.perf_counter()
+    h.run()
+    t_run = time.perf_counter() - t
+    return {"objective": h.getInfo().objective_function_value, "pass_s": t_pass, "run_s": t_run,
+            "build_solve_s": t_pass + t_run, "peak_mb": peak_mb()}
+
+
+def stage_linopy(work: Path) -> dict:
+    import linopy
+    import scipy.sparse as sp
+    import xarray as xr
+
+    _, z = _lp(work)
+    n, nr = len(z["c"]), len(z["rl"])
+    A = sp.csc_matrix((z["value"], z["index"], z["start"]), shape=(nr, n)).tocsr()
+    fam = z["family"]
+    blocks = []  # the padded (row, term) arrays of each row family, made before the clock starts
+    for name in dict.fromkeys(fam.tolist()):
+        rows = np.flatnonzero(fam == name)
+        sub = A[rows]
+        width = int(np.diff(sub.indptr).max())
+        coef = np.zeros((len(rows), width))
+        col = np.full((len(rows), width), -1, dtype=np.int64)
+        for k in range(len(rows)):
+            s, e = sub.indptr[k], sub.indptr[k + 1]
+            coef[k, : e - s] = sub.data[s:e]
+            col[k, : e - s] = sub.indices[s:e]
+        blocks.append((name, rows, coef, col))
+    t = time.perf_counter()
+    m = linopy.Model()
+    x = m.add_variables(lower=xr.DataArray(z["lb"], dims="col"),
+                        upper=xr.DataArray(np.where(np.isinf(z["ub"]), np.inf, z["ub"]), dims="col"), name="x")
+    labels = x.labels.values
+    for name, rows, coef, col in blocks:
+        var = np.where(col >= 0, labels[np.maximum(col, 0)], -1)
+        expr = linopy.LinearExpression(xr.Dataset({"coeffs": (("row", "_term"), coef),
+                                                   "vars": (("row", "_term"), var)}), m)
+        lo, up = z["rl"][rows], z["ru"][rows]
+        for sign, bound, mask in (("<=", up, np.isfinite(up)), (">=", lo, np.isfinite(lo))):
+            if mask.any():
+                sel = np.flatnonzero(mask)
+                m.add_constraints(expr.isel(row=sel), sign, xr.DataArray(bound[sel], dims="row"),
+                                  name=f"{name}_{'ub' if sign == '<=' else 'lb'}")
+    m.add_objective((xr.DataArray(z["c"], dims="col") * x).sum())
+    t_build = time.perf_counter() - t
+    t = time.perf_counter()
+    m.solve(solver_name="highs", io_api="direct", output_flag=False)
+    t_solve = time.perf_counter() - t
+    return {"objective": float(m.objective.value) + float(z["offset"][0]), "build_s": t_build,
+            "solve_s": t_solve, "build_solve_s": t_build + t_solve, "peak_mb": peak_mb()}
+
+
+def stage_sweep(case: str, work: Path, n: int, target: str = "", start: str = "") -> dict:
+    import highspy
+
+    import planner
+    from planner.study.points import Runner
+
+    runner = Runner(planner.Case.load(case))
+    c = runner.compiled
+    first = c.solution(c.solve())
+    p = runner.params
+    shares = {t["target_id"] for t in p.targets if t["kind"] in ("share_min", "share_max")}
+    binding = {key[0]: abs(d) for key, d in first.duals.items() if abs(d) > 1e-9}
+    k = target or max((t for t in binding if t in shares), key=binding.get, default=None) or \
+        max(binding, key=binding.get)
+    v0 = c.target_value0[k]
+    top = float(start) if start else v0
+    values = [top * (1 - 0.05 * i / max(n - 1, 1)) for i in range(n)]
+    key = f"targets.{k}.value"
+
+    def per_point(detail: bool) -> tuple[float, list]:
+        runner.solve({key: v0}, detail=False)
+        objs, times = [], []
+        for v in values:
+            t = time.perf_counter()
+            rec = runner.solve({key: v}, detail=detail, diagnosis=False)
+            times.append(time.perf_counter() - t)
+            objs.append(rec["objective"])
+            iters.append(rec["iterations"])
+        return statistics.median(times), objs
+
+    iters: list[int] = []
+
+    t_plain, objs = per_point(False)  # each loop twice, interleaved, the better median kept (a shared machine)
+    t_detail = per_point(True)[0]
+    t_plain = min(t_plain, per_point(False)[0])
+    t_detail = min(t_detail, per_point(True)[0])
+    # the raw loop: a HiGHS of its own from the same arrays, the same row changes, warm, arrays read back
+    lp, _ = _lp(work)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    h.run()
+    changes = []
+    for v in values:
+        dv = v - v0
+        rows = [(mv.row, mv.lower0 + dv * mv.d_lower if np.isfinite(mv.lower0) else -highspy.kHighsInf,
+                 mv.upper0 + dv * mv.d_upper if np.isfinite(mv.upper0) else highspy.kHighsInf,
+                 mv.cols.tolist(), (mv.coef0 + dv * mv.d_coef).tolist()) for mv in c.moves[k]]
+        changes.append(rows)
+    raw_objs, raw_times, raw_iters = [], [], []
+    for rows in changes + changes:
+        t = time.perf_counter()
+        for row, lo, up, cols, coefs in rows:
+            h.changeRowBounds(row, lo, up)
+            for j, a in zip(cols, coefs, strict=True):
+                h.changeCoeff(row, j, a)
+        h.run()
+        sol = h.getSolution()
+        np.asarray(sol.col_value), np.asarray(sol.row_dual)
+        raw_times.append(time.perf_counter() - t)
+        raw_objs.append(h.getInfo().objective_function_value)
+        raw_iters.append(h.getInfo().simplex_iteration_count)
+    raw_objs = raw_objs[n:]
+    ok = all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(objs, raw_objs, strict=True) if a is not None)
+    t_raw = min(statistics.median(raw_times[:n]), statistics.median(raw_times[n:]))
+    return {"target": k, "points": n, "planner_point_s": t_plain, "planner_point_tabulated_s": t_detail,
+            "raw_highspy_point_s": t_raw, "ratio": t_plain / t_raw, "ratio_tabulated": t_detail / t_raw,
+            "same_objectives": ok, "planner_iterations_median": statistics.median(iters),
+            "raw_iterations_median": statistics.median(raw_iters), "peak_mb": peak_mb()}
+
+
+def run_stage(args: list[str]) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--stage", *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--instances", default="3x78x15,38x78x15,100x200x15,3x78x40")
+    ap.add_argument("--sweep", type=int, default=20)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--target", default="", help="target to sweep (default: the binding one with the largest dual)")
+    ap.add_argument("--start", default="", help="first value of the sweep (default: the target's value)")
+    ap.add_argument("--stage", nargs="+")
+    a = ap.parse_args()
+    if a.stage:
+        kind, *rest = a.stage
+        work = Path(rest[-1])
+        out = {"planner": lambda: stage_planner(rest[0], work), "floor": lambda: stage_floor(work),
+               "linopy": lambda: stage_linopy(work),
+               "sweep": lambda: stage_sweep(rest[0], work, int(rest[1]), *rest[2:-1])}[kind]()
+        print(json.dumps(out))
+        return
+    sys.path.insert(0, str(HERE))
+    from instances import make_instance
+
+    results = {}
+    for spec in a.instances.split(","):
+        r, ms, y = map(int, spec.split("x"))
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            case = str(make_instance(work / "inst", r, ms, y))
+            res = {"planner": run_stage(["planner", case, str(work)])}
+            if "error" not in res["planner"]:
+                res["floor"] = run_stage(["floor", str(work)])
+                res["linopy"] = run_stage(["linopy", str(work)])
+                if a.sweep:
+                    extra = [a.target, a.start] if a.target else []
+                    res["sweep"] = run_stage(["sweep", case, str(a.sweep), *extra, str(work)])
+        results[spec] = res
+        print(spec, json.dumps(res, indent=1), flush=True)
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

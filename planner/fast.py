@@ -1,0 +1,348 @@
+"""The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
+
+Pyomo stays the one statement of the formulation. `compile_model` runs Pyomo's standard-form compiler
+(`pyomo.repn.plugins.standard_form`) on the built model, merges the two halves of every ranged row back into one
+HiGHS row, hands the arrays to a `highspy.Highs` object it owns, and keeps maps from the model's own components to
+HiGHS rows, columns and coefficients, derived from the components rather than from today's targets:
+
+- target rows: every row of the ``target`` constraint, by its index ``(target_id, year)``; how each row moves with
+  its target's value (``model.target_value[k]``) is measured on the model itself (the row's coefficients and bounds
+  at ``v`` and ``v + 1``; rows are affine in ``v``, which is checked at ``v + 2``);
+- potentials: the rows of ``stock_bounds`` by ``(region, measure, year)`` and the upper bounds of the ``build``
+  columns (``max_build``);
+- measure costs and the discount rate: the objective coefficient of ``build[r, m, tau]`` is
+  ``unit_cost[m] * D(m, tau)`` (`planner.model.cost.build_coefficient`), so a new unit cost or rate rewrites the
+  cost vector of those columns only; allowed in place when every column with a cost is a ``build`` column.
+
+`Compiled.solve` re-runs HiGHS from its last basis and returns numpy arrays; `Compiled.solution` turns them into the
+`planner.solve.Solution` the result tables read. Anything that changes the structure (years, lifetimes, a new
+target, a potential that makes a dropped bound row able to bind) is not done here: the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.repn.standard_repn import generate_standard_repn
+
+from .model import Params, crf
+from .model.cost import build_coefficient
+from .solve import Solution, solver_name
+
+INF = highspy.kHighsInf
+STATUS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+}
+PRIMAL_TOL = 1e-7  # HiGHS's default primal feasibility tolerance
+
+
+@dataclass
+class TargetMove:
+    """How one target row changes with its target's value: d(row bounds)/dv and d(coefficients)/dv."""
+
+    row: int
+    lower0: float
+    upper0: float
+    d_lower: float
+    d_upper: float
+    cols: np.ndarray
+    coef0: np.ndarray
+    d_coef: np.ndarray
+    const0: float = 0.0  # the constant of the row's body at the compiled value (moved into its bounds)
+
+
+@dataclass
+class FastSolution:
+    status: str
+    objective: float | None
+    x: np.ndarray | None = None
+    row_dual: np.ndarray | None = None
+    seconds: float = 0.0
+    iterations: int = 0
+    primal_infeasibility: float = 0.0
+
+
+@dataclass
+class Compiled:
+    """A built model compiled to a HiGHS object, with the maps that let a sweep change it in place."""
+
+    h: highspy.Highs
+    params: Params
+    n_rows: int
+    n_cols: int
+    nnz: int
+    build_index: list[tuple[str, str, int]]  # every build[r, m, tau] the model has
+    build_col: np.ndarray  # its HiGHS column, or -1 where the compiler dropped an unused column
+    target_rows: dict[tuple[str, int], int]
+    moves: dict[str, list[TargetMove]]
+    target_value0: dict[str, float]
+    stock_rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # (r, m) -> (rows, body constants)
+    cost_factor: np.ndarray  # D(m, tau) for every build index: its cost is unit_cost[m] * D
+    cost_in_place: bool  # every column with a cost is a build column
+    offset: float
+    compile_seconds: float = 0.0
+
+    # ---------------------------------------------------------------------------------------- changes in place
+
+    def set_target_value(self, k: str, v: float) -> None:
+        dv = v - self.target_value0[k]
+        for mv in self.moves[k]:
+            lo = mv.lower0 + dv * mv.d_lower if math.isfinite(mv.lower0) else -INF
+            up = mv.upper0 + dv * mv.d_upper if math.isfinite(mv.upper0) else INF
+            self.h.changeRowBounds(mv.row, lo, up)
+            if len(mv.cols):
+                coefs = mv.coef0 + dv * mv.d_coef
+                for j, a in zip(mv.cols.tolist(), coefs.tolist(), strict=True):
+                    self.h.changeCoeff(mv.row, j, a)
+
+    def set_target_enabled(self, k: str, enabled: bool, value: float | None = None) -> None:
+        """A disabled target's rows are freed (bounds -inf..inf); enabling restores them at ``value``."""
+        if enabled:
+            self.set_target_value(k, self.target_value0[k] if value is None else value)
+            return
+        for mv in self.moves[k]:
+            self.h.changeRowBounds(mv.row, -INF, INF)
+
+    def set_stock_bounds(self, r: str, ms: str, min_stock: float, max_stock: float) -> None:
+        rows, const = self.stock_rows[r, ms]
+        n = len(rows)
+        lo = (min_stock - const) if min_stock is not None else np.full(n, -INF)
+        up = (max_stock - const) if max_stock is not None else np.full(n, INF)
+        self.h.changeRowsBounds(n, rows.astype(np.int32), np.asarray(lo, float), np.asarray(up, float))
+
+    def set_max_build(self, r: str, ms: str, max_build: float | None) -> None:
+        if not hasattr(self, "_pair_cols"):
+            by_pair: dict[tuple[str, str], list[int]] = {}
+            for (rr, mm, _), j in zip(self.build_index, self.build_col.tolist(), strict=True):
+                if j >= 0:
+                    by_pair.setdefault((rr, mm), []).append(j)
+            self._pair_cols = {k: np.array(v, dtype=np.int32) for k, v in by_pair.items()}
+        cols = self._pair_cols.get((r, ms), np.zeros(0, dtype=np.int32))
+        up = np.full(len(cols), INF if max_build is None else float(max_build))
+        if not hasattr(self, "_closed"):  # build columns held at 0 before the pair's first build year
+            first = self.params.first_build
+            self._closed = {j for (rr, mm, tau), j in zip(self.build_index, self.build_col.tolist(), strict=True)
+                            if j >= 0 and tau < first.get((rr, mm), tau)}
+        up[[k for k, j in enumerate(cols.tolist()) if j in self._closed]] = 0.0
+        self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), up)
+
+    def set_costs(self, unit_cost: dict[str, float], factor: np.ndarray | None = None) -> None:
+        """Rewrite the cost of every build column from unit costs (and, for a new discount rate, new factors)."""
+        factor = self.cost_factor if factor is None else factor
+        keep = self.build_col >= 0
+        uc = np.array([unit_cost[m] for _, m, _ in self.build_index])
+        cost = (uc * factor)[keep]
+        cols = self.build_col[keep].astype(np.int32)
+        self.h.changeColsCost(len(cols), cols, cost)
+
+    # ---------------------------------------------------------------------------------------- solving
+
+    def solve(self, time_limit: float | None = None) -> FastSolution:
+        h = self.h
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        start = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - start
+        name = h.getModelStatus().name
+        status = STATUS.get(name, name.removeprefix("k").lower())
+        info = h.getInfo()
+        out = FastSolution(status=status, objective=None, seconds=seconds,
+                           iterations=int(info.simplex_iteration_count))
+        if status == "optimal":
+            sol = h.getSolution()
+            out.x = np.asarray(sol.col_value)
+            out.row_dual = np.asarray(sol.row_dual)
+            out.objective = float(info.objective_function_value)
+            out.primal_infeasibility = float(max(info.max_primal_infeasibility, 0.0))
+        return out
+
+    def build_values(self, x: np.ndarray) -> np.ndarray:
+        """build[r, m, tau] in `build_index` order (0 for columns the compiler dropped)."""
+        out = np.zeros(len(self.build_index))
+        keep = self.build_col >= 0
+        out[keep] = x[self.build_col[keep]]
+        return out
+
+    def solution(self, fs: FastSolution) -> Solution:
+        """The `planner.solve.Solution` of a fast solve: build values by index, target duals by (target, year)."""
+        sol = Solution(status=fs.status, objective=fs.objective, solve_seconds=fs.seconds, solver=solver_name())
+        sol.primal_infeasibility = fs.primal_infeasibility
+        if fs.x is not None:
+            sol.build = dict(zip(self.build_index, self.build_values(fs.x).tolist(), strict=True))
+            sol.duals = {key: float(fs.row_dual[row]) for key, row in self.target_rows.items()}
+        return sol
+
+
+# -------------------------------------------------------------------------------------------- compiling
+
+
+def _bounds(con) -> tuple[float | None, float | None]:
+    lb, _, ub = con.to_bounded_expression()
+    return (None if lb is None else pyo.value(lb)), (None if ub is None else pyo.value(ub))
+
+
+def _row_terms(con, col_of: dict[int, int]) -> tuple[dict[int, float], float, float, float]:
+    """Coefficients by HiGHS column, and the row's lower and upper bound with the body's constant moved over."""
+    lb, body, ub = con.to_bounded_expression()
+    repn = generate_standard_repn(body, compute_values=True)
+    coefs: dict[int, float] = {}
+    for v, a in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        j = col_of[id(v)]
+        coefs[j] = coefs.get(j, 0.0) + float(a)
+    const = float(pyo.value(repn.constant))
+    lo = -INF if lb is None else float(pyo.value(lb)) - const
+    up = INF if ub is None else float(pyo.value(ub)) - const
+    return coefs, lo, up, const
+
+
+def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int]) -> tuple[dict, dict]:
+    """For each name -> (mutable param, [constraint data]): how those rows move with the param's value."""
+    moves: dict[str, list[TargetMove]] = {}
+    v0s: dict[str, float] = {}
+    for name, (param, cons) in groups.items():
+        v0 = float(pyo.value(param))
+        v0s[name] = v0
+        samples = []
+        for dv in (0.0, 1.0, 2.0):
+            param.set_value(v0 + dv)
+            samples.append([_row_terms(con, col_of) for con in cons])
+        param.set_value(v0)
+        out = []
+        for con, s0, s1, s2 in zip(cons, *samples, strict=True):
+            cols = sorted(set(s0[0]) | set(s1[0]))
+            c0 = np.array([s0[0].get(j, 0.0) for j in cols])
+            c1 = np.array([s1[0].get(j, 0.0) for j in cols])
+            c2 = np.array([s2[0].get(j, 0.0) for j in cols])
+            d = c1 - c0
+            if not np.allclose(c2 - c1, d, rtol=1e-9, atol=1e-12):
+                raise ValueError(f"{name}: row {con.name} is not affine in {param.name}")
+            dl = 0.0 if not math.isfinite(s0[1]) else s1[1] - s0[1]
+            du = 0.0 if not math.isfinite(s0[2]) else s1[2] - s0[2]
+            moving = np.abs(d) > 0
+            out.append(TargetMove(rows[id(con)], s0[1], s0[2], dl, du, np.array(cols, dtype=np.int32)[moving],
+                                  c0[moving], d[moving], s0[3]))
+        moves[name] = out
+    return moves, v0s
+
+
+def unit_costs(measures, rate: float) -> dict[str, float]:
+    """Annual net cost of one unit standing (`planner.model.params.derive`), from a measures table."""
+    return {row.measure_id: float(row.capex) * crf(rate, int(row.lifetime)) + float(row.fixed_om)
+            - float(row.savings) for row in measures.itertuples()}
+
+
+def cost_factors(p: Params, index: list[tuple[str, str, int]]) -> np.ndarray:
+    """D(m, tau): the objective coefficient of build[., m, tau] per yuan of annual unit cost."""
+    unit = dataclasses.replace(p, unit_cost=dict.fromkeys(p.measures, 1.0))
+    return np.array([build_coefficient(unit, ms, tau) for _, ms, tau in index])
+
+
+def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None) -> Compiled:
+    """Compile a built model (`planner.build_model`) to a HiGHS object with the maps a sweep needs.
+
+    ``movable`` adds rows of one's own that move with a mutable parameter, ``{name: (param, constraint)}`` (an
+    epsilon constraint, say); they are changed like targets, with ``set_target_value(name, v)``."""
+    start = time.perf_counter()
+    p: Params = m.params
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    objectives = info.objectives
+    if len(objectives) != 1:
+        raise ValueError(f"expected one active objective, got {len(objectives)}")
+    A = info.A.tocsr()
+    rhs = np.asarray(info.rhs, dtype=float)
+    keep, lower, upper, row_con = [], [], [], []
+    i, n = 0, len(info.rows)
+    while i < n:
+        con, kind = info.rows[i]
+        if kind == 0:
+            lo = up = rhs[i]
+        elif kind == 1:
+            lo, up = -INF, rhs[i]
+            if i + 1 < n and info.rows[i + 1].constraint is con and info.rows[i + 1].bound_type == -1:
+                lo = rhs[i + 1]
+                keep.append(i)
+                lower.append(lo)
+                upper.append(up)
+                row_con.append(con)
+                i += 2
+                continue
+        else:
+            lo, up = rhs[i], INF
+        keep.append(i)
+        lower.append(lo)
+        upper.append(up)
+        row_con.append(con)
+        i += 1
+    A = A[keep].tocsc()
+    cols = info.columns
+    col_of = {id(v): j for j, v in enumerate(cols)}
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), len(keep)
+    c = np.asarray(info.c.toarray()[0], dtype=float)
+    maximize = objectives[0].sense == pyo.maximize
+    lp.col_cost_ = c
+    lp.offset_ = float(info.c_offset[0])
+    lp.col_lower_ = np.array([-INF if v.lb is None else float(v.lb) for v in cols])
+    lp.col_upper_ = np.array([INF if v.ub is None else float(v.ub) for v in cols])
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+
+    rows = {id(con): r for r, con in enumerate(row_con)}
+    target_rows = {key: rows[id(m.target[key])] for key in m.target if id(m.target[key]) in rows}
+    groups: dict[str, tuple] = {}
+    for (k, _y), con in m.target.items():
+        if id(con) in rows:
+            groups.setdefault(k, (m.target_value[k], []))[1].append(con)
+    for name, (param, con) in (movable or {}).items():
+        groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
+    moves, v0s = _moves(groups, rows, col_of)
+    stock_rows: dict[tuple[str, str], tuple[list, list]] = {}
+    if hasattr(m, "stock_bounds"):
+        for (r, ms, _t), con in m.stock_bounds.items():
+            if id(con) not in rows:
+                continue
+            lb, ub = _bounds(con)
+            row = rows[id(con)]
+            const = (ub - upper[row]) if ub is not None else (lb - lower[row])
+            entry = stock_rows.setdefault((r, ms), ([], []))
+            entry[0].append(row)
+            entry[1].append(const)
+    stock_rows = {k: (np.array(a, dtype=np.int32), np.array(b)) for k, (a, b) in stock_rows.items()}
+    build_index = list(m.build.keys())
+    build_col = np.array([col_of.get(id(m.build[k]), -1) for k in build_index], dtype=np.int64)
+    factor = cost_factors(p, build_index)
+    expected = np.array([p.unit_cost[ms] for _, ms, _ in build_index]) * factor
+    keep_b = build_col >= 0
+    costed = set(np.flatnonzero(c != 0).tolist())
+    cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist())
+                     and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
+    return Compiled(
+        h=h, params=p, n_rows=len(keep), n_cols=len(cols), nnz=int(A.nnz), build_index=build_index,
+        build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_rows=stock_rows,
+        cost_factor=factor, cost_in_place=bool(cost_in_place), offset=float(info.c_offset[0]),
+        compile_seconds=time.perf_counter() - start,
+    )
+
+
+__all__ = ["Compiled", "FastSolution", "compile_model", "cost_factors", "unit_costs"]

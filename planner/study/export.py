@@ -1,0 +1,86 @@
+"""Files of a study: CSV, Parquet if asked, and a workbook with the table and a chart of cost against the first
+parameter (one line per value of the second parameter, if any).
+
+The workbook is written to a temporary file and renamed, like the result workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.chart import Reference, ScatterChart, Series
+
+
+def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "sweep", parquet: bool = False
+                ) -> list[Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    csv = out / f"{name}.csv"
+    df.to_csv(csv, index=False)
+    written.append(csv)
+    if parquet:
+        pq = out / f"{name}.parquet"
+        df.to_parquet(pq, index=False)
+        written.append(pq)
+    written.append(_workbook(df, out / f"{name}.xlsx", params))
+    return written
+
+
+def _workbook(df: pd.DataFrame, path: Path, params: list[str]) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            df.to_excel(xw, sheet_name="Sweep", index=False)
+            ws = xw.sheets["Sweep"]
+            ws.freeze_panes = "A2"
+            if params and "objective" in df.columns:
+                _chart(df, xw, params)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _chart(df: pd.DataFrame, xw: pd.ExcelWriter, params: list[str]) -> None:
+    """Sheet "Chart": total cost (亿元) against the first parameter, one series per value of the second."""
+    x, by = params[0], (params[1] if len(params) > 1 else None)
+    groups = list(df.groupby(by, sort=True)) if by else [(None, df)]
+    groups = groups[:12]
+    col = 1
+    frames = []
+    for value, g in groups:
+        g = g.sort_values(x)
+        frames.append((value, pd.DataFrame({x: g[x].to_numpy(), "cost_1e8_yuan": g["objective"].to_numpy() / 1e8})))
+    for _value, f in frames:
+        f.to_excel(xw, sheet_name="Chart data", index=False, startcol=col - 1)
+        col += 3
+    ws_data = xw.sheets["Chart data"]
+    chart = ScatterChart()
+    chart.title = "Total discounted cost 总贴现成本"
+    chart.x_axis.title = x
+    chart.y_axis.title = "亿元 (1e8 yuan)"
+    chart.style = 13
+    chart.height, chart.width = 10, 18
+    col = 1
+    for value, f in frames:
+        n = len(f)
+        xs = Reference(ws_data, min_col=col, min_row=2, max_row=n + 1)
+        ys = Reference(ws_data, min_col=col + 1, min_row=1, max_row=n + 1)
+        s = Series(ys, xs, title_from_data=value is None)
+        if value is not None:
+            from openpyxl.chart.series import SeriesLabel
+
+            s.tx = SeriesLabel(v=f"{by} = {value:g}" if isinstance(value, float) else f"{by} = {value}")
+        s.marker.symbol = "circle"
+        chart.series.append(s)
+        col += 3
+    ws = xw.book.create_sheet("Chart", 0)
+    ws["A1"] = f"Total cost against {x}" + (f", one line per {by}" if by else "") + \
+        "; infeasible points have no cost and are listed with their diagnosis on the Sweep sheet."
+    ws.add_chart(chart, "A3")

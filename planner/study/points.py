@@ -1,0 +1,336 @@
+"""Points of a study and the runner that solves them: built once, changed in place, re-solved warm.
+
+A point is a set of overrides in dotted form (``{"targets.nonfossil_share_2025.value": 0.3}``, as
+`planner.Case.with_overrides` and ``planner sweep --set`` take them). These change the compiled HiGHS object in
+place (`planner.fast`): a target's ``value`` or ``enabled``; a measure's ``capex``, ``fixed_om`` or ``savings``; a
+potential's ``max_stock``, ``min_stock`` or ``max_build``; the ``discount_rate``. Anything else (years, lifetimes,
+effects, a new target, a data folder) changes the structure: the points that share those overrides are solved on a
+model rebuilt for them, once. A point the compiled model cannot take in place (a potential so large that a bound row
+left out as redundant could now bind; a cost where the objective has more than build costs) is rebuilt alone.
+
+`run_points` returns one record per point: its parameters, status (infeasible points are kept, with a diagnosis),
+total cost and its split by sector, each target row's level and marginal cost, units built per measure, and city
+emissions of the reported pollutants in 2025, 2030 and the last model year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..case import Case
+from ..fast import Compiled, compile_model, cost_factors, unit_costs
+from ..inputs import CITY, Data, load
+from ..model import Params, build_model, derive
+from ..model import bounds as bounds_module
+from ..results import REPORTED, evaluate_targets
+from ..solve import diagnose
+
+COST_COLS = ("capex", "fixed_om", "savings")
+POTENTIAL_COLS = ("max_stock", "min_stock", "max_build")
+
+
+# -------------------------------------------------------------------------------------------- grids
+
+
+def values(spec) -> list:
+    """``"a:b:n"`` -> n evenly spaced values from a to b; ``"a,b,c"`` -> those; a list stays a list."""
+    if isinstance(spec, str):
+        if spec.count(":") == 2:
+            a, b, n = spec.split(":")
+            return [float(v) for v in np.linspace(float(a), float(b), int(n))]
+        return [_scalar(v) for v in spec.split(",")]
+    if isinstance(spec, Iterable):
+        return list(spec)
+    return [spec]
+
+
+def _scalar(text: str):
+    text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        f = float(text)
+    except ValueError:
+        return text
+    return int(f) if f.is_integer() and "." not in text and "e" not in text.lower() else f
+
+
+def points(grid) -> list[dict]:
+    """Override sets from a grid: a dict of key -> values (the Cartesian product), a list of dicts, or a DataFrame
+    (one point per row)."""
+    if isinstance(grid, pd.DataFrame):
+        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                for row in grid.to_dict("records")]
+    if isinstance(grid, dict):
+        keys = list(grid)
+        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(values(grid[k]) for k in keys))]
+    return [dict(p) for p in grid]
+
+
+def in_place(key: str) -> bool:
+    parts = key.split(".")
+    return ((parts[0] == "targets" and len(parts) == 3 and parts[2] in ("value", "enabled"))
+            or (parts[0] == "measures" and len(parts) == 3 and parts[2] in COST_COLS)
+            or (parts[0] == "potentials" and len(parts) == 4 and parts[3] in POTENTIAL_COLS)
+            or key == "discount_rate")
+
+
+def structure(point: dict) -> tuple:
+    return tuple(sorted((k, repr(v)) for k, v in point.items() if not in_place(k)))
+
+
+# -------------------------------------------------------------------------------------------- the runner
+
+
+class Runner:
+    """One case built and compiled once; `solve(point)` applies the point's in-place overrides and re-solves warm."""
+
+    def __init__(self, case: Case, extra: Callable | None = None):
+        self.case = case
+        self.extra = extra
+        start = time.perf_counter()
+        self.data: Data = load(case)
+        self.params: Params = derive(self.data)
+        self.model = build_model(self.params, extra=extra)
+        self.compiled: Compiled = compile_model(self.model)
+        self.build_seconds = time.perf_counter() - start
+        p = self.params
+        self.measures = self.data.measures.set_index("measure_id")
+        self.sector = self.measures["sector"].to_dict()
+        self.sectors = sorted(set(self.sector.values()))
+        self.bounded = set(self.model.BOUNDED) if hasattr(self.model, "BOUNDED") else None
+        self.state: dict = {}
+        self.base = {"rate": p.rate, "unit_cost": dict(p.unit_cost)}
+        idx = self.compiled.build_index
+        self.col_measure = np.array([ms for _, ms, _ in idx])
+        self.col_sector = np.array([self.sector[ms] for ms in self.col_measure])
+        self.capex = np.array([float(self.measures.at[ms, "capex"]) for ms in self.col_measure])
+        self._level_map()
+
+    def _level_map(self) -> None:
+        """level[r, i, t] = baseline + W @ build for the model years, W from the same effects and weights as
+        `planner.results.levels` (which these tables then read)."""
+        p = self.params
+        needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
+        needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
+        self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
+        self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
+        at = {k: n for n, k in enumerate(self.level_keys)}
+        rows, cols, vals = [], [], []
+        for j, (r, ms, tau) in enumerate(self.compiled.build_index):
+            for i, e in p.effects.get((r, ms), {}).items():
+                for t in p.years:
+                    w = p.weight(ms, i, tau, t)
+                    if w and (r, i, t) in at:
+                        rows.append(at[r, i, t])
+                        cols.append(j)
+                        vals.append(e * w)
+        self.W = sp.csr_matrix((vals, (rows, cols)), shape=(len(self.level_keys), len(self.compiled.build_index)))
+        self.level0 = np.array([p.baseline[k] for k in self.level_keys])
+        self.by_measure = pd.Index(self.col_measure).unique()
+        codes = pd.Index(self.by_measure).get_indexer(self.col_measure)
+        self.measure_code = codes
+        self.measure_sum = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                         shape=(len(self.by_measure), len(codes)))
+
+    # point -> params of that point (plain values, for the result tables) --------------------------------------
+
+    def point_params(self, point: dict) -> Params | None:
+        """The Params the point describes, or None if it is not a change this compiled model can take in place."""
+        p = self.params
+        targets = {t["target_id"]: dict(t) for t in p.targets}
+        known = set(self.compiled.moves)
+        ms_over: dict[str, dict] = {}
+        has_pot = any(k.startswith("potentials.") for k in point)
+        min_stock, max_stock, max_build = ((dict(p.min_stock), dict(p.max_stock), dict(p.max_build)) if has_pot
+                                           else (p.min_stock, p.max_stock, p.max_build))
+        pot_pairs = set()
+        rate = p.rate
+        for key, v in point.items():
+            parts = key.split(".")
+            if parts[0] == "targets":
+                k, col = parts[1], parts[2]
+                if k not in known:
+                    return None
+                if col == "value":
+                    targets[k]["value"] = float(v)
+                else:
+                    targets[k]["enabled_"] = bool(v)
+            elif parts[0] == "measures":
+                if parts[1] not in self.measures.index or not self.compiled.cost_in_place:
+                    return None
+                ms_over.setdefault(parts[1], {})[parts[2]] = float(v)
+            elif parts[0] == "potentials":
+                key_rm = (parts[1], parts[2])
+                if key_rm not in self.compiled.stock_rows:
+                    return None
+                pot_pairs.add(key_rm)
+                col = parts[3]
+                target = {"max_stock": max_stock, "min_stock": min_stock, "max_build": max_build}[col]
+                target[key_rm] = None if v is None or v != v else float(v)
+                if col == "min_stock" and target[key_rm] is None:
+                    target[key_rm] = 0.0
+            elif key == "discount_rate":
+                if not self.compiled.cost_in_place:
+                    return None
+                rate = float(v)
+        if ms_over or rate != p.rate:
+            table = self.measures.copy()
+            for ms, cols in ms_over.items():
+                for col, v in cols.items():
+                    table.at[ms, col] = v
+            unit_cost = unit_costs(table.reset_index(), rate)
+        else:
+            unit_cost = p.unit_cost
+        new = dataclasses.replace(
+            p, targets=[t for t in targets.values() if t.get("enabled_", True)], unit_cost=unit_cost, rate=rate,
+            df={t: (1.0 + rate) ** -(t - p.base_year) for t in p.years}, min_stock=min_stock, max_stock=max_stock,
+            max_build=max_build)
+        if self.bounded is not None and (max_stock != p.max_stock or min_stock != p.min_stock):
+            try:
+                rows = {(r, i, t) for i, j in new.bounded_by.items() for r in new.regions for t in new.years
+                        if bounds_module._can_bind(new, r, i, j, t)}
+            except Exception:  # noqa: BLE001  the bounds module changed: be safe, rebuild
+                return None
+            if not rows <= self.bounded:
+                return None
+        new._enabled = {k: t.get("enabled_", True) for k, t in targets.items()}  # type: ignore[attr-defined]
+        new._pot_pairs = pot_pairs  # type: ignore[attr-defined]
+        return new
+
+    def apply(self, new: Params) -> None:
+        """Push the differences between the current state and ``new`` into HiGHS."""
+        c, p, st = self.compiled, self.params, self.state
+        values = {t["target_id"]: t["value"] for t in new.targets}
+        for t in p.targets:
+            k = t["target_id"]
+            if not new._enabled[k]:
+                if st.get(("enabled", k), True):
+                    c.set_target_enabled(k, False)
+                    st[("enabled", k)] = False
+                continue
+            value = values[k] if values[k] is not None else c.target_value0[k]
+            if not st.get(("enabled", k), True) or st.get(("value", k), c.target_value0[k]) != value:
+                c.set_target_value(k, value)
+                st[("value", k)], st[("enabled", k)] = value, True
+        if st.get("rate", p.rate) != new.rate:
+            c.cost_factor = cost_factors(new, c.build_index)
+            st["rate"] = new.rate
+            st["unit_cost"] = None  # force the cost vector
+        if st.get("unit_cost", p.unit_cost) != new.unit_cost:
+            c.set_costs(new.unit_cost)
+            st["unit_cost"] = dict(new.unit_cost)
+        touched = self.state.setdefault("touched", set())
+        for rm in touched | new._pot_pairs:
+            bounds = (new.min_stock[rm], new.max_stock[rm])
+            if st.get(("stock", rm), (p.min_stock[rm], p.max_stock[rm])) != bounds:
+                c.set_stock_bounds(*rm, *bounds)
+                st[("stock", rm)] = bounds
+            if st.get(("build", rm), p.max_build[rm]) != new.max_build[rm]:
+                c.set_max_build(*rm, new.max_build[rm])
+                st[("build", rm)] = new.max_build[rm]
+        self.state["touched"] = set(new._pot_pairs)
+
+    # one point ------------------------------------------------------------------------------------------------
+
+    def solve(self, point: dict, detail: bool = True, diagnosis: bool = True, time_limit: float | None = None) -> dict:
+        new = self.point_params({k: v for k, v in point.items() if in_place(k)})
+        if new is None:
+            return solve_rebuilt(self.case, point, self.extra, detail, diagnosis, time_limit)
+        self.apply(new)
+        fs = self.compiled.solve(time_limit)
+        rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
+               "rebuilt": False, "iterations": fs.iterations, "solve_seconds": fs.seconds, "diagnosis": ""}
+        if fs.status == "optimal":
+            if detail:
+                rec.update(self.tabulate(new, fs))
+        elif fs.status in ("infeasible", "infeasible_or_unbounded") and diagnosis:
+            rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
+        return rec
+
+    def tabulate(self, p: Params, fs) -> dict:
+        """Cost split, target levels and marginal costs, units built per measure, city emissions."""
+        c = self.compiled
+        x = c.build_values(fs.x)
+        uc = np.array([p.unit_cost[ms] for ms in self.by_measure])[self.measure_code]
+        factor = c.cost_factor
+        out: dict = {}
+        cost = uc * factor * x
+        invest = self.capex * x
+        for s in self.sectors:
+            mask = self.col_sector == s
+            out[f"cost.{s}"] = float(cost[mask].sum())
+            out[f"investment.{s}"] = float(invest[mask].sum())
+        out["investment"] = float(invest.sum())
+        for ms, v in zip(self.by_measure, (self.measure_sum @ x).tolist(), strict=True):
+            out[f"built.{ms}"] = v
+        lv = dict(self.lv_base)
+        lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
+        duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
+        tt = evaluate_targets(p, lv, duals)
+        for k, y, lev, mc in zip(tt["target_id"].tolist(), tt["year"].tolist(), tt["level"].tolist(),
+                                 tt["marginal_cost"].tolist(), strict=True):
+            out[f"level.{k}.{y}"] = lev
+            out[f"marginal_cost.{k}.{y}"] = mc
+        years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
+        for i in REPORTED:
+            if i in p.indicators:
+                for y in years:
+                    out[f"emissions.{i}.{y}"] = sum(lv[r, i, y] for r in p.scope_regions(CITY))
+        return out
+
+
+def describe(d) -> str:
+    """One line: which targets must move, by how much (the elastic diagnosis)."""
+    if d.bounds_conflict:
+        return "infeasible even with every target relaxed: the potentials conflict"
+    parts = [f"{r.target_id} {r.year}: {'lower' if r.sense == '>=' else 'raise'} limit by {r.slack:.6g} "
+             f"({r.relative:.2%})" for r in d.relaxations]
+    return "infeasible; smallest relaxation: " + "; ".join(parts) if parts else "infeasible"
+
+
+def solve_rebuilt(case: Case, point: dict, extra, detail: bool, diagnosis: bool, time_limit) -> dict:
+    """A point solved on a model built for it alone (cold)."""
+    runner = Runner(case.with_overrides(point), extra)
+    rec = runner.solve({}, detail, diagnosis, time_limit)
+    rec["rebuilt"] = True
+    return rec
+
+
+def run_points(case: Case, pts: list[dict], extra: Callable | None = None, detail: bool = True,
+               diagnosis: bool = True, time_limit: float | None = None, progress: Callable | None = None
+               ) -> list[dict]:
+    """Solve every point, in order; points sharing their structural overrides share one compiled model."""
+    groups: dict[tuple, list[int]] = {}
+    for i, pt in enumerate(pts):
+        groups.setdefault(structure(pt), []).append(i)
+    out: list[dict | None] = [None] * len(pts)
+    for key, idx in groups.items():
+        structural = {k: _value(v) for k, v in key}
+        try:
+            runner = Runner(case.with_overrides(structural) if structural else case, extra)
+        except Exception as e:  # noqa: BLE001  a bad structural override: every point of the group says why
+            for i in idx:
+                out[i] = {**pts[i], "status": "error", "diagnosis": f"{type(e).__name__}: {e}"}
+                if progress:
+                    progress(1)
+            continue
+        for i in idx:
+            rec = runner.solve({k: v for k, v in pts[i].items() if in_place(k)}, detail, diagnosis, time_limit)
+            out[i] = {**pts[i], **rec}
+            if progress:
+                progress(1)
+    return out  # type: ignore[return-value]
+
+
+def _value(text: str):
+    import ast
+
+    return ast.literal_eval(text)
