@@ -57,7 +57,7 @@ def test_bad_override_keys_are_named(cap_case):
         case.with_overrides({"targets.cap90.valu": 1, "potentials.r1.max_stock": 3, "horizon": 2060})
     lines = [str(p) for p in e.value.problems]
     assert len(lines) == 3
-    assert "targets.cap90.valu: cannot be overridden; expected one of" in lines[0]
+    assert "targets.cap90.valu: cannot be overridden; did you mean value? expected one of" in lines[0]
     assert "potentials.r1.max_stock: expected potentials.<region_id>.<measure_id>.<column>" in lines[1]
     assert "horizon: unknown setting; expected one of" in lines[2]
     with pytest.raises(planner.InputError, match="expected base_year < first_year <= last_year"):
