@@ -112,7 +112,7 @@ CEMENT[2030] = CEMENT[2025] * 0.98**5
 CEMENT[2035] = CEMENT[2030] * 0.99**5
 PROCESS_2020 = 19.62e6 * (1 - 0.002)  # CEADs 2019 cement process CO2 x 2019->2020 (en_ceads_2019)
 
-# pollutant source shares 2020 (rb_assume_pollutants)
+# pollutant source shares 2020 (rb_reference_pollutants)
 NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_inventory_2015): mobile 54% of NOx
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
 WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assume_key_industry_shares (~3%)
@@ -273,7 +273,7 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
     for p in ("so2", "nox", "pm", "key_industry_nox"):
         tot = f20[p]
         p0 = power[p] * thermal[2020]
-        m0 = mobile[p] * f20["nox" if p == "key_industry_nox" else p] if p != "key_industry_nox" else 0.0
+        m0 = mobile[p] * tot
         rest = tot - p0 - m0
         power_part[p] = {y: power[p] * thermal[y] for y in YEARS}
         pol[p] = {y: power_part[p][y] + m0 * oil_i[y] * ef_mobile[y] + rest * npc_i[y] for y in YEARS}
