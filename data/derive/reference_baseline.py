@@ -80,8 +80,9 @@ COAL_H, GAS_H = 3_500, 2_000
 HYDRO_MW, HYDRO_H = 7_790, 3_450
 WIND_MW_2020, WIND_H = 970, 2_000
 PV_MW_2020, PV_H = 670, 950
-BIO_MWH_2020 = 1_200_000  # biomass and waste-to-energy, assumption (about 300 MW x 4,000 h)
-BIO_GROWTH = 0.03  # per year, waste-to-energy plants already built or contracted
+# biomass and waste-to-energy, MWh: 2020 assumed (about 1.2万 t/d of waste burned x 0.3 MWh/t + 0.2 TWh biomass);
+# 2025: 25 incineration plants burn about 2万 t/d (mb_cq_wte_2025) x 365 x 0.38 MWh/t + 0.2 TWh biomass; +1%/yr after
+BIO_MWH = {2020: 1_500_000, 2025: 3_000_000, 2030: 3_150_000, 2035: 3_310_000}
 WIND_PV_MW = {2020: WIND_MW_2020 + PV_MW_2020, 2025: 3_640, 2030: 4_640, 2035: 5_640}  # 2025: ma_cq_opinion_2022_8
 WIND_SHARE_OF_ADDITIONS = 0.5
 XINJIANG_MWH = 36_000_000  # 疆电入渝 > 360亿 kWh/yr (ma_xinhua_hami_cq_2025)
@@ -116,6 +117,12 @@ PROCESS_2020 = 19.62e6 * (1 - 0.002)  # CEADs 2019 cement process CO2 x 2019->20
 NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_inventory_2015): mobile 54% of NOx
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
 WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assume_key_industry_shares (~3%)
+
+# CH4: landfill share of 2020 CH4 (assumption) decays at the IPCC 2006 bulk-waste rate (wet temperate, k = 0.09/yr)
+# once raw household waste stops going to landfill: central districts 2022 (DATA-BRIEF), the whole city 2025
+# (mb_cq_wte_2025: 全焚烧、零填埋, 25 incineration plants)
+LANDFILL_CH4_SHARE, LANDFILL_K = 0.12, 0.09
+LANDFILL_STOP = {"main_urban": 2022, "northeast": 2025, "southeast": 2025}
 
 FOREST_COVER = {2020: 0.525, 2021: 0.545, 2022: 0.5504, 2023: 0.5506}
 FOREST_STOCK = {2021: 250_270_000, 2023: 274_000_000}
@@ -184,7 +191,7 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
         "hydro": {y: HYDRO_MW * HYDRO_H for y in YEARS},
         "wind": {y: (WIND_MW_2020 + WIND_SHARE_OF_ADDITIONS * add[y]) * WIND_H for y in YEARS},
         "pv": {y: (PV_MW_2020 + (1 - WIND_SHARE_OF_ADDITIONS) * add[y]) * PV_H for y in YEARS},
-        "bio": {y: BIO_MWH_2020 * (1 + BIO_GROWTH) ** (y - 2020) for y in YEARS},
+        "bio": ramp(BIO_MWH),
     }
     thermal_2020 = COAL_MW * COAL_H + GAS_MW * GAS_H
     local_2020 = sum(t[2020] for t in gen.values())
@@ -369,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             add(variant, "elec_gen_nonfossil", y, nf, elec_src, "plant_location",
                 how + ("hydro 7,790 MW x 3,450 h, wind and PV (970 + 670 MW in 2020, 364万 kW in 2025 per "
                        "ma_cq_opinion_2022_8, +200 MW/yr after) x 2,000 / 950 h, biomass and waste-to-energy "
-                       "1.2 TWh +3%/yr; split by plant location (rb_assume_electricity_regions)"))
+                       "1.5 TWh (2020) to 3.0 TWh (2025, mb_cq_wte_2025) +1%/yr after; split by plant location "
+                       "(rb_assume_electricity_regions)"))
             add(variant, "elec_import", y, imp, elec_src, "main_urban",
                 how + ("net imports: 2020 contracts = demand - thermal - local non-fossil = "
                        f"{fac['contract_share']:.4f} of demand, held at that share to 2025 then flat; plus "
@@ -529,6 +537,18 @@ def main(argv: list[str] | None = None) -> int:
             add("reference", i, y, split(path[y], fshare[i]), src, fkey[i], note)
         done.add(i)
 
+    # CH4: the landfill part decays after landfilling of raw waste stops
+    ch4_20 = {r: float(frozen[(frozen["indicator_id"] == "ch4") & (frozen["year"] == 2020)
+                              & (frozen["region_id"] == r)]["value"].sum()) for r in REGIONS}
+    for y in YEARS:
+        decay = {r: 1 - np.exp(-LANDFILL_K * max(0, y - LANDFILL_STOP[r])) for r in REGIONS}
+        vals = {r: int(round(ch4_20[r] * (1 - LANDFILL_CH4_SHARE * decay[r]))) for r in REGIONS}
+        add("reference", "ch4", y, vals, "rb_reference_ch4", fkey["ch4"],
+            "reference: 2020 as frozen (en_assume_ch4_2020); the landfill part (12%) decays at k = 0.09/yr after raw "
+            "household waste stops going to landfill (main_urban 2022, other regions 2025, mb_cq_wte_2025) "
+            "(rb_reference_ch4)")
+    done.add("ch4")
+
     # everything else: the frozen path (interpolated onto the reference years)
     for i in sorted(set(frozen["indicator_id"]) - done):
         fi = frozen[frozen["indicator_id"] == i]
@@ -622,7 +642,7 @@ def to_csv(df: pd.DataFrame) -> str:
 
 
 def headline(out: pd.DataFrame) -> None:
-    city = out.groupby(["variant", "indicator_id", "year"])["value"].sum()
+    city = out.assign(value=out["value"].astype(float)).groupby(["variant", "indicator_id", "year"])["value"].sum()
     for v in ("reference", "frozen_technology"):
         print(f"== {v}")
         for i in ("energy_total", "energy_coal", "energy_nonfossil", "co2", "co2_power", "co2_industry",
