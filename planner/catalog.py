@@ -10,7 +10,13 @@ Computed from validated inputs alone (no solve), for ``planner data-report``:
 - pollution equivalents per unit: ``sum_p -effect[p] * 1000 / kg_per_equivalent[p]`` over the pollutants of
   ``pollution_equivalents.csv`` (环境保护税法 annex 2);
 - co-control: ``synergy`` when a measure cuts both CO2 and pollution equivalents (quadrant I of the co-control
-  coordinate system), else ``carbon only``, ``pollution only``, ``trade-off`` or ``neither``.
+  coordinate system), else ``carbon only``, ``pollution only``, ``trade-off`` or ``neither``;
+- provenance of the indicators the targets use: the base-year value of each, ``published`` when every baseline row
+  it rests on cites a document or dataset, ``derived`` when one cites an assumption, and the share of baseline rows
+  resting on assumptions (per indicator and overall);
+- no-regret measures (annual net cost below zero): what holds each back (``barrier`` in measures.csv) and the
+  diffusion ceiling of its potentials (``max_build`` / ``max_stock``), or that its autonomous uptake is in the
+  baseline (its note says so).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from .model.params import crf
 
 # IPCC AR5 WG1 (2013), Table 8.7, GWP100 without climate-carbon feedbacks; fgas is already in t CO2e.
 GWP100 = {"co2": 1.0, "ch4": 28.0, "fgas": 1.0}
+
+# A no-regret measure whose note contains this phrase has its autonomous uptake in the baseline; any other no-regret
+# measure must name its barrier and cap its yearly build (max_build).
+AUTONOMOUS = "autonomous uptake in the baseline"
 
 
 def _num(x) -> float | None:
@@ -104,6 +114,115 @@ def assumptions(data: Data) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def _baseline_rows(data: Data) -> pd.DataFrame:
+    """The baseline rows the case uses (rows of its variant and rows without one, where the data has variants)."""
+    b = data.tables["baseline"]
+    variant = getattr(data.case, "baseline", None)
+    if "variant" in b.columns and variant:
+        b = b[b["variant"].fillna("").isin(["", variant])]
+    return b
+
+
+def _is_assumed(data: Data) -> dict[str, bool]:
+    src = data.tables["sources"]
+    return dict(zip(src["source_id"], src["kind"] == "assumption", strict=True))
+
+
+def indicator_provenance(data: Data) -> pd.DataFrame:
+    """Every indicator an enabled target uses (as its indicator or denominator): its base-year city value, whether
+    that value is published (every base-year row cites a document or dataset) or derived (one cites an assumption),
+    the sources of those rows, and the share of all its baseline rows that rest on assumptions."""
+    assumed = _is_assumed(data)
+    b = _baseline_rows(data)
+    ind = data.tables["indicators"].set_index("indicator_id")
+    base = data.case.base_year
+    used: dict[str, list[str]] = {}
+    for t in data.tables["targets"].itertuples():
+        if not t.enabled:
+            continue
+        for i in (t.indicator_id, t.denominator_id):
+            if i:
+                used.setdefault(i, []).append(t.target_id)
+    records = []
+    for i, targets in used.items():
+        rows = b[b["indicator_id"] == i]
+        known = rows[rows["year"].astype(int) <= base]
+        at_base = known[known["year"].astype(int) == known.groupby("region_id")["year"].transform(
+            lambda y: y.astype(int).max()).astype(int)] if not known.empty else known
+        flags = [assumed.get(s, False) for s in at_base["source_id"]]
+        n_assumed = int(sum(assumed.get(s, False) for s in rows["source_id"]))
+        records.append({
+            "indicator_id": i, "name_zh": ind.loc[i, "name_zh"], "name_en": ind.loc[i, "name_en"],
+            "unit": ind.loc[i, "unit"], "targets": ", ".join(sorted(set(targets))),
+            f"value_{base}": float(at_base["value"].astype(float).sum()),
+            f"provenance_{base}": "derived" if any(flags) or not flags else "published",
+            f"sources_{base}": ", ".join(sorted(set(at_base["source_id"]))),
+            "baseline_rows": len(rows), "assumed_rows": n_assumed,
+            "assumed_share": n_assumed / len(rows) if len(rows) else 0.0,
+        })
+    cols = ["indicator_id", "name_zh", "name_en", "unit", "targets", f"value_{base}", f"provenance_{base}",
+            f"sources_{base}", "baseline_rows", "assumed_rows", "assumed_share"]
+    return pd.DataFrame.from_records(records, columns=cols).sort_values("indicator_id").reset_index(drop=True)
+
+
+def baseline_assumed_share(data: Data) -> float:
+    """Share of all baseline rows (of the case's variant) that cite an assumption."""
+    b = _baseline_rows(data)
+    assumed = _is_assumed(data)
+    return float(b["source_id"].map(lambda s: assumed.get(s, False)).mean()) if len(b) else 0.0
+
+
+def no_regret(data: Data) -> pd.DataFrame:
+    """Measures whose annual net cost is below zero: how each is treated (its autonomous uptake in the baseline, or
+    the barrier that holds it back), and the diffusion ceiling of its potentials: the smallest ``max_build`` /
+    ``max_stock`` over its rows (blank where a row has no max_build) and the years it takes to reach full potential
+    at that pace."""
+    cat = catalog(data).set_index("measure_id")
+    ms = data.tables["measures"].set_index("measure_id")
+    pot = data.tables["potentials"]
+    records = []
+    for m in cat.index[cat["annual_cost"] < 0]:
+        barrier = str(ms.loc[m, "barrier"]) if "barrier" in ms.columns else ""
+        barrier = "" if barrier == "nan" else barrier.strip()
+        autonomous = AUTONOMOUS in str(ms.loc[m].get("note", ""))
+        rows = pot[pot["measure_id"] == m]
+        shares = [(_num(b) / float(s)) if _num(b) is not None and float(s) > 0 else None
+                  for b, s in zip(rows["max_build"], rows["max_stock"], strict=True)]
+        capped = all(x is not None for x in shares) and len(shares) > 0
+        share = min(shares) if capped else None
+        records.append({
+            "measure_id": m, "name_zh": cat.loc[m, "name_zh"], "name_en": cat.loc[m, "name_en"],
+            "unit": cat.loc[m, "unit"], "annual_cost": float(cat.loc[m, "annual_cost"]),
+            "savings": float(cat.loc[m, "savings"]), "max_stock": float(cat.loc[m, "max_stock"]),
+            "treatment": "autonomous in baseline" if autonomous else ("barrier" if barrier else "none"),
+            "barrier": barrier, "build_share_per_year": share,
+            "years_to_full": (1.0 / share) if share else None,
+        })
+    return pd.DataFrame.from_records(records, columns=[
+        "measure_id", "name_zh", "name_en", "unit", "annual_cost", "savings", "max_stock", "treatment", "barrier",
+        "build_share_per_year", "years_to_full"])
+
+
+def provenance_lines(data: Data) -> list[str]:
+    """Plain-text lines for ``planner data-report``: indicator provenance and the no-regret measures."""
+    prov = indicator_provenance(data)
+    base = data.case.base_year
+    out = [f"Indicators the targets use: {base} value published or derived; share of baseline rows resting on "
+           f"assumptions ({baseline_assumed_share(data):.0%} of all baseline rows):"]
+    for r in prov.itertuples(index=False):
+        d = r._asdict()
+        out.append(f"  {r.indicator_id:<30}{d[f'value_{base}']:>18,.0f} {str(r.unit):<12}{d[f'provenance_{base}']:<10}"
+                   f"{r.assumed_share:>6.0%} assumed rows   {d[f'sources_{base}']}")
+    nr = no_regret(data)
+    out.append(f"\nNo-regret measures (annual net cost below zero): {len(nr)}; barrier and diffusion ceiling, or "
+               "autonomous uptake in the baseline:")
+    for r in nr.itertuples(index=False):
+        pace = f"{r.build_share_per_year:.0%}/yr" if r.build_share_per_year else "no ceiling"
+        what = r.barrier if r.treatment == "barrier" else r.treatment
+        out.append(f"  {r.measure_id:<34}{r.annual_cost:>14,.0f} yuan/unit/yr  {pace:<10}{what}")
+    return out
+
+
 def markdown(data: Data) -> str:
     """The catalog and the assumptions as a Markdown page."""
     cat = catalog(data)
@@ -135,6 +254,33 @@ def markdown(data: Data) -> str:
         lines.append(f"| {r.measure_id} | {r.name_zh} | {r.sector} | {r.clause} | {r.unit} | {f(r.capex)} | "
                      f"{f(r.fixed_om)} | {f(r.savings)} | {r.lifetime} | {rng} | {f(r.cost_per_pe, 1)} | "
                      f"{r.co_control} | {r.regions} | {r.sources} |")
+    base = data.case.base_year
+    lines += ["", "## Indicators the targets use: published or derived", "",
+              f"The {base} value of every indicator a target uses (as indicator or denominator), city total: "
+              "*published* when every baseline row it rests on cites a document or dataset, *derived* when one "
+              "cites an assumption. The last columns give how many of the indicator's baseline rows (all years "
+              f"and regions) rest on assumptions. Overall, {baseline_assumed_share(data):.0%} of the baseline rows "
+              "rest on assumptions.", "",
+              f"| indicator | 指标 | unit | {base} value | {base} value is | sources | assumed rows | share "
+              "| targets |",
+              "|---|---|---|---:|---|---|---:|---:|---|"]
+    for r in indicator_provenance(data).itertuples(index=False):
+        d = r._asdict()
+        lines.append(f"| {r.indicator_id} | {r.name_zh} | {r.unit} | {f(d[f'value_{base}'])} | "
+                     f"{d[f'provenance_{base}']} | {d[f'sources_{base}']} | {r.assumed_rows} of {r.baseline_rows} | "
+                     f"{r.assumed_share:.0%} | {r.targets} |")
+    nr = no_regret(data)
+    lines += ["", "## No-regret measures: what holds them back", "",
+              f"{len(nr)} measures pay for themselves at this discount rate. Each either has its autonomous uptake "
+              "in the baseline (its note says so) or names the barrier that holds it back, and its potentials cap "
+              "the yearly build at the pace that barrier allows (diffusion ceiling, `max_build`).", "",
+              "| measure | 措施 | unit | annual cost | ceiling per year | years to full | barrier or treatment |",
+              "|---|---|---|---:|---:|---:|---|"]
+    for r in nr.itertuples(index=False):
+        share = f"{r.build_share_per_year:.0%}" if r.build_share_per_year else ""
+        what = r.barrier if r.treatment == "barrier" else r.treatment
+        lines.append(f"| {r.measure_id} | {r.name_zh} | {r.unit} | {f(r.annual_cost)} | {share} | "
+                     f"{f(r.years_to_full, 1)} | {what} |")
     lines += ["", "## Assumptions", "",
               "Every figure not found in a published source is an assumption; its derivation is in "
               "`sources.csv` (note). Rows citing each:", "",

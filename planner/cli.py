@@ -16,7 +16,7 @@ from . import load, run
 from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
-from .results import REPORTED, Result
+from .results import DERIVED, NET, REPORTED, Result
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -47,34 +47,63 @@ def print_summary(res: Result) -> None:
     s, p = res.summary, res.params
     ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
     units = dict(zip(res.data.indicators["indicator_id"], res.data.indicators["unit"], strict=True))
+    units.update({i: unit for i, (_, _, unit) in DERIVED.items()})
     typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, "
                f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
     obj = s["objective_yuan"]
     typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
+    if "no_regret_yuan" in s:
+        typer.echo(f"  of which no-regret measures (net cost < 0): {s['no_regret_yuan'] / 1e8:,.2f} 亿元; "
+                   f"other measures, deployed for the targets: {s['target_cost_yuan'] / 1e8:,.2f} 亿元")
     years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
     years = list(dict.fromkeys(years))
     typer.echo("\nCity emissions, baseline -> with measures:")
     typer.echo(f"  {'indicator':<10}{'unit':<8}" + "".join(f"{y:>26}" for y in years))
-    for i in REPORTED:
+    for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
         if (i, p.base_year) not in ind.index:
             continue
         cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
                         for y in years)
         typer.echo(f"  {i:<10}{units.get(i, ''):<8}{cells}")
-    typer.echo("\nTargets (achieved vs required, in the target's own terms):")
-    typer.echo(f"  {'target':<36}{'year':>5}  {'achieved':>16}    {'required':>16}  {'status':<9}"
-               f"{'marginal cost, yuan per unit':>30}")
-    for t in res.targets.itertuples():
+    typer.echo("\nTargets (achieved vs required, in the target's own terms; a lasting target shows its tightest year"
+               " and the years it binds):")
+    typer.echo(f"  {'target':<36}{'years':>10}{'shown':>6}  {'achieved':>16}    {'required':>16}  {'status':<9}"
+               f"{'marginal cost, yuan per unit':>30}  binding in")
+    for _, g in res.targets.groupby("target_id", sort=False):
+        t = _tightest(g)
         unit = units.get(t.indicator_id, "")
-        sense = ">=" if t.kind in ("reduction", "intensity_reduction") else t.sense
+        sense = ">=" if t.kind in ("reduction", "intensity_reduction", "abatement") else t.sense
         if t.kind in ("share_min", "share_max", "reduction", "intensity_reduction"):
             achieved, required = _pct(t.achieved), _pct(t.value)
-        elif t.kind == "peak":
+        elif t.kind in ("peak", "cap", "floor"):
             achieved, required = _fmt(t.level), _fmt(t.limit)
         else:
-            achieved, required = _fmt(t.level), _fmt(t.value)
-        typer.echo(f"  {t.target_id:<36}{t.year:>5}  {achieved:>16} {sense:>2} {required:>16}  {t.status:<9}"
-                   f"{_fmt(t.marginal_cost):>18} yuan/{unit}")
+            achieved, required = _fmt(t.achieved), _fmt(t.value)
+        years = f"{g['year'].min()}-{g['year'].max()}" if len(g) > 1 else str(t.year)
+        status = "violated" if (g["status"] == "violated").any() else t.status
+        binding = _years(g.loc[g["status"] == "binding", "year"].tolist())
+        typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>16} {sense:>2} {required:>16}  "
+                   f"{status:<9}{_fmt(t.marginal_cost):>18} yuan/{unit:<11} {binding}")
+
+
+def _tightest(g):
+    """The row of a target to show: the one with the highest marginal cost, else the least slack."""
+    mc = g["marginal_cost"].abs().fillna(0.0)
+    if (mc > 0).any():
+        return g.loc[mc.idxmax()]
+    rel = g["slack"].astype(float) / g["limit"].astype(float).abs().clip(lower=1.0)
+    return g.loc[rel.fillna(float("inf")).idxmin()]
+
+
+def _years(ys: list[int]) -> str:
+    """2025-2030, 2033 style."""
+    out, ys = [], sorted(ys)
+    for y in ys:
+        if out and y == out[-1][1] + 1:
+            out[-1][1] = y
+        else:
+            out.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 
 
 def _pct(x) -> str:
@@ -132,7 +161,7 @@ def data_report_cmd(
     out: Path = typer.Option(None, "--out", help="Write the full catalog: .md (page), .csv or .xlsx"),
 ) -> None:
     """Print the measure catalog: numbers, cost per t CO2 and per pollution equivalent, co-control, sources."""
-    from .catalog import assumptions, catalog, markdown
+    from .catalog import assumptions, catalog, markdown, provenance_lines
 
     try:
         data = load(case)
@@ -148,6 +177,9 @@ def data_report_cmd(
         typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{_fmt(r.annual_cost):>14}"
                    f"{_fmt(r.cost_per_t_co2e):>12}{_fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
                    f"{'yes' if r.assumed else '':<8}")
+    typer.echo("")
+    for line in provenance_lines(data):
+        typer.echo(line)
     a = assumptions(data)
     kinds = data.tables["sources"]["kind"].value_counts().to_dict()
     typer.echo(f"\nSources: {kinds}. {len(a)} assumptions, each with its derivation in sources.csv:")

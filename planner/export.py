@@ -16,9 +16,10 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .results import REPORTED, Result
+from .results import DERIVED, NET, REPORTED, Result
 
-STATUS_ZH = {"binding": "恰好达标(约束起作用)", "met": "达标", "violated": "未达标"}
+STATUS_ZH = {"binding": "恰好达标(约束起作用)", "met": "达标", "violated": "未达标", "not solved": "未求解"}
+ROLE_ZH = {"no_rise": "达峰年前不高于无达峰约束路径", "peak_year": "达峰年", "ceiling": "达峰后上限"}
 INT, NUM, NUM2, PCT, MONEY = "#,##0", "#,##0.00", "#,##0.0000", "0.00%", "#,##0"
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
                 "vocs": "挥发性有机物", "nh3": "氨", "cod": "化学需氧量", "nh3n": "氨氮"}
@@ -37,6 +38,8 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
     iz, ien = _names(d.indicators, "indicator_id")
     tz, ten = _names(d.targets, "target_id")
     units = dict(zip(d.indicators["indicator_id"], d.indicators["unit"], strict=True))
+    for i, (zh, en, unit) in DERIVED.items():  # indicators the results derive (net CO2)
+        iz[i], ien[i], units[i] = zh, en, unit
     ms = d.measures.set_index("measure_id")
 
     def labelled(df: pd.DataFrame) -> pd.DataFrame:
@@ -100,16 +103,21 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
     tg["scope_zh"] = tg["scope"].map(rz)
     tg["unit"] = tg["indicator_id"].map(units)
     tg["status_zh"] = tg["status"].map(STATUS_ZH)
+    tg["role_zh"] = tg["role"].map(ROLE_ZH)
     tg_cols = [
         ("target_id", "Target id", "目标代码", ""), ("target_zh", "Target", "目标", ""),
         ("target_en", "Target (English)", "目标(英文)", ""), ("clause", "Plan clause", "方案条款", ""),
         ("kind", "Kind", "类型", ""), ("scope", "Scope", "范围", ""), ("scope_zh", "Scope (Chinese)", "范围(中文)", ""),
-        ("year", "Year", "年份", "0"), ("indicator_id", "Indicator", "指标", ""), ("unit", "Unit", "单位", ""),
+        ("year", "Year", "年份", "0"), ("first_year", "From year", "起始年", "0"),
+        ("until", "Until (lasting to)", "持续至", "0"), ("role", "Peak row", "达峰约束行", ""),
+        ("role_zh", "Peak row (Chinese)", "达峰约束行(中文)", ""),
+        ("indicator_id", "Indicator", "指标", ""), ("unit", "Unit", "单位", ""),
         ("value", "Target value", "目标值", NUM2), ("achieved", "Achieved (same terms as value)", "实现值", NUM2),
         ("level", "Level (unit)", "水平", NUM), ("sense", "Sense", "方向", ""),
         ("limit", "Limit (unit)", "限值", NUM), ("slack", "Slack (unit, >= 0 when met)", "余量", NUM),
         ("status", "Status", "状态(英文)", ""), ("status_zh", "Status (Chinese)", "状态", ""),
         ("marginal_cost", "Marginal cost (yuan of that year per unit)", "边际成本(元/单位)", NUM),
+        ("net_level", "CO2 net of sinks added by measures (t)", "扣除碳汇后净排放(吨)", NUM),
     ]
 
     s = result.summary
@@ -117,6 +125,10 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         ("Case", "情景", s["case"]), ("Title", "标题", f"{s['title_zh']} {s['title_en']}".strip()),
         ("Status", "求解状态", s["status"]),
         ("Total discounted cost (yuan, present value in base year)", "总折现成本(元,基准年现值)", s["objective_yuan"]),
+        ("  of which no-regret measures (net cost < 0)", "其中:无悔措施(净成本<0)", s.get("no_regret_yuan")),
+        ("  of which other measures, for the targets", "其中:其他措施(为达标)", s.get("target_cost_yuan")),
+        ("Total discounted cost of the same case without its peak targets (first stage; yuan)",
+         "不含达峰约束的同一情景总折现成本(第一阶段,元)", s.get("objective_without_peak_yuan")),
         ("Discount rate", "折现率", s["discount_rate"]), ("Base year", "基准年", s["base_year"]),
         ("Model years", "规划年份", s["years"]), ("Solver", "求解器", s["solver"]),
         ("Build time (s)", "建模时间(秒)", round(s["build_seconds"], 3)),
@@ -168,6 +180,12 @@ def _co2_rows(result: Result) -> list[tuple]:
         if y in ind.index:
             rows.append((f"CO2 {y} with measures / baseline (t)", f"{y}年二氧化碳排放(措施后/基准,吨)",
                          f"{ind.at[y, 'level']:,.0f} / {ind.at[y, 'baseline']:,.0f}"))
+    net = result.indicators[(result.indicators["region_id"] == "city") & (result.indicators["indicator_id"] == NET)]
+    net = net.set_index("year")
+    for y in (2030, result.params.years[-1]):
+        if y in net.index:
+            rows.append((f"CO2 {y} net of sinks added by measures (t)", f"{y}年扣除新增碳汇后的二氧化碳净排放(吨)",
+                         f"{net.at[y, 'level']:,.0f}"))
     return list(dict.fromkeys(rows))
 
 

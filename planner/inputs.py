@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .case import Case, _display, load_case
@@ -59,6 +60,10 @@ class Data:
     @property
     def targets(self) -> pd.DataFrame:
         return self.tables["targets"]
+
+    @property
+    def electricity(self) -> pd.DataFrame:
+        return self.tables["electricity"]
 
     @property
     def regions(self) -> list[str]:
@@ -278,6 +283,13 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                         f"no baseline rows for {i} in region {r}; expected rows for years "
                                         f"{case.base_year} to {case.last_year}"))
 
+    # the grid balance: its parameters and the baseline's balance identity
+    from .model.electricity import check as check_grid  # a lazy import: planner.model imports this module
+
+    for origin, column, message in check_grid(data["electricity"], bl, list(indicators.index), sorted(regions),
+                                              data_file("electricity")):
+        problems.append(Problem(origin, column, message))
+
     # bounded_by: same unit, not itself
     for row in data["indicators"].itertuples():
         b = row.bounded_by
@@ -311,6 +323,10 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
         if t.year is not None and t.year not in years:
             problems.append(Problem(where, "year", f"expected a model year {case.first_year}-{case.last_year}, "
                                     f"got {t.year}"))
+        until = getattr(t, "until", None)
+        if until is not None and t.year is not None and until < t.year:
+            problems.append(Problem(where, "until", f"expected a year from the target year {t.year} on (blank: "
+                                    f"the last model year {case.last_year}), got {until}"))
         if t.kind == "peak":
             if t.year is not None and t.year >= case.last_year:
                 problems.append(Problem(where, "year", f"a peak year must be before the last model year "
@@ -354,9 +370,8 @@ def select_variant(bl: pd.DataFrame, case: Case, problems: list[Problem]) -> pd.
         return bl
     own = bl[bl["variant"] == chosen] if chosen else bl.iloc[0:0]
     taken = set(zip(own["region_id"], own["indicator_id"], own["year"], strict=True))
-    free = pd.Series([k not in taken for k in zip(bl["region_id"], bl["indicator_id"], bl["year"], strict=True)],
-                     index=bl.index, dtype=bool)
-    shared = bl[(bl["variant"] == "") & free]
+    free = [k not in taken for k in zip(bl["region_id"], bl["indicator_id"], bl["year"], strict=True)]
+    shared = bl[(bl["variant"] == "").to_numpy() & np.array(free, dtype=bool)]
     return pd.concat([shared, own]).sort_values(["region_id", "indicator_id", "year"], kind="stable")
 
 

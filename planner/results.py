@@ -13,10 +13,12 @@ import pandas as pd
 
 from .inputs import CITY, Data
 from .model import Params
-from .model.targets import GE, LE, rows
+from .model.targets import CEILING, GE, LE, last_year, rows
 from .solve import Solution
 
 REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
+SINK, NET = "co2_sink", "co2_net"  # co2 is gross (energy and processes); sinks added by measures are co2_sink
+DERIVED = {NET: ("净二氧化碳排放(扣除措施新增碳汇)", "Net CO2 emissions (co2 + co2_sink)", "t CO2")}
 TOL = 1e-6
 
 
@@ -31,6 +33,7 @@ class Result:
     targets: pd.DataFrame
     summary: dict
     counts: dict
+    electricity: pd.DataFrame | None = None
 
     @property
     def optimal(self) -> bool:
@@ -48,14 +51,14 @@ def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[st
 def levels(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
     """level[r, i, t] for every region, indicator and year from the base year to the last model year."""
     out = dict(p.baseline)
-    for (r, m), eff in p.effects.items():
-        if (r, m) not in p.pair_set:
+    for (rb, m), flow in p.flows.items():
+        if (rb, m) not in p.pair_set:
             continue
         for tau in p.years:
-            b = build.get((r, m, tau), 0.0)
+            b = build.get((rb, m, tau), 0.0)
             if b == 0.0:
                 continue
-            for i, e in eff.items():
+            for (r, i), e in flow.items():
                 for t in p.years:
                     w = p.weight(m, i, tau, t)
                     if w:
@@ -67,9 +70,13 @@ def scope_level(p: Params, lv: dict, i: str, scope: str, year: int) -> float:
     return sum(lv[r, i, year] for r in p.scope_regions(scope))
 
 
-def evaluate_targets(p: Params, lv: dict, duals: dict | None = None) -> pd.DataFrame:
-    """Level, limit, slack, status and marginal cost of every target row, from levels alone."""
-    duals = duals or {}
+def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
+                     peak_limits: dict | None = None) -> pd.DataFrame:
+    """Level, limit, slack, status and marginal cost of every target row (one per target and year it holds), from
+    levels alone. ``peak_limits`` are the right-hand sides of the peak rows as solved (`Solution.peak_limits`: the
+    ceiling, or the no-peak path before the peak year); without them a peak row's limit is its explicit value.
+    ``net_level``: for CO2 rows, the level net of the sinks added by measures (co2 + co2_sink)."""
+    duals, peak_limits = duals or {}, peak_limits or {}
     by_id = {t["target_id"]: t for t in p.targets}
     records = []
     for row in rows(p):
@@ -91,25 +98,33 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None) -> pd.DataF
             db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
             limit = (1 - v) * base * dy / db
             achieved = 1 - (L / dy) / (base / db) if base else None
-        else:  # peak
-            limit = scope_level(p, lv, i, scope, t["year"])
+        elif kind == "abatement":
+            base = p.baseline_sum(i, scope, y)
+            limit, achieved = base - v, base - L
+        else:  # peak: the no-peak path E0(t) before the peak year, min(C, E0(y)) in it, the ceiling C after it
+            limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
             achieved = L
-        slack = (L - limit) if row.sense == GE else (limit - L)
-        tol = TOL * max(1.0, abs(limit))
-        status = "binding" if abs(slack) <= tol else ("met" if slack > 0 else "violated")
+        if limit is None:
+            slack, status = None, "not solved"
+        else:
+            slack = (L - limit) if row.sense == GE else (limit - L)
+            tol = TOL * max(1.0, abs(limit))
+            status = "binding" if abs(slack) <= tol else ("met" if slack > 0 else "violated")
         dual = duals.get((row.target_id, y))
         marginal = None
         if dual is not None:
             marginal = (dual if row.sense == GE else -dual) / ((1 + p.rate) ** -(y - p.base_year))
             marginal = 0.0 if abs(marginal) < 1e-9 else marginal
+        net = L + scope_level(p, lv, SINK, scope, y) if i == "co2" and SINK in p.indicators else None
         records.append({
             "target_id": row.target_id, "kind": kind, "indicator_id": i, "scope": scope, "year": y,
-            "sense": row.sense, "value": v, "achieved": achieved, "level": L, "limit": limit, "slack": slack,
-            "status": status, "marginal_cost": marginal,
+            "first_year": t["year"], "until": last_year(p, t), "role": row.role, "sense": row.sense, "value": v,
+            "achieved": achieved, "level": L, "limit": limit, "slack": slack, "status": status,
+            "marginal_cost": marginal, "net_level": net,
         })
     return pd.DataFrame.from_records(records, columns=[
-        "target_id", "kind", "indicator_id", "scope", "year", "sense", "value", "achieved", "level", "limit",
-        "slack", "status", "marginal_cost"])
+        "target_id", "kind", "indicator_id", "scope", "year", "first_year", "until", "role", "sense", "value",
+        "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"])
 
 
 def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
@@ -122,7 +137,7 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
             continue
         rec = {"region_id": r, "measure_id": m, "year": t, "build": b, "stock": s,
                "investment": b * float(ms.at[m, "capex"]), "annual_cost": s * p.unit_cost[m]}
-        eff = p.effects.get((r, m), {})
+        eff = p.total_effect(r, m)
         for i in REPORTED:
             rec[f"delta_{i}"] = eff.get(i, 0.0) * s
         records.append(rec)
@@ -166,8 +181,55 @@ def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
             records.append({"region_id": CITY, "indicator_id": i, "year": y,
                             "baseline": p.baseline_sum(i, CITY, y), "level": scope_level(p, lv, i, CITY, y)})
     df = pd.DataFrame.from_records(records)
+    if "co2" in p.indicators and SINK in p.indicators:  # net CO2 beside the gross figure the peak applies to
+        gross = df[df["indicator_id"] == "co2"].set_index(["region_id", "year"])
+        sink = df[df["indicator_id"] == SINK].set_index(["region_id", "year"])
+        net = (gross[["baseline", "level"]] + sink[["baseline", "level"]]).reset_index()
+        net.insert(1, "indicator_id", NET)
+        df = pd.concat([df, net[df.columns]], ignore_index=True)
     df["change"] = df["level"] - df["baseline"]
     return df
+
+
+def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
+    """The city grid per year, base year to last: demand, local non-fossil generation, imports, thermal output and
+    its floor, and the emission factors of electricity they imply (t CO2/MWh): territorial (thermal CO2 / demand),
+    consumption-based (thermal and imported CO2 / demand), marginal (thermal_co2 for one more MWh of demand; for one MWh
+    less, 0 where thermal output sits at its must-run floor), beside the published provincial factor."""
+    cols = ["year", "demand", "generation_nonfossil", "imports", "thermal", "must_run", "thermal_co2", "import_co2",
+            "factor_territorial", "factor_consumption", "factor_marginal_up", "factor_marginal_down",
+            "factor_official"]
+    g = p.grid
+    if g is None:
+        return pd.DataFrame(columns=cols)
+    from .model.electricity import DEMAND, GENERATION, IMPORT, THERMAL
+
+    ef = g.factors["thermal_co2"]
+    records = []
+    for y in range(p.base_year, p.years[-1] + 1):
+        d, gen, imp, th = (scope_level(p, lv, i, CITY, y) for i in (DEMAND, GENERATION, IMPORT, THERMAL))
+        floor = g.must_run.get(y)
+        records.append({
+            "year": y, "demand": d, "generation_nonfossil": gen, "imports": imp, "thermal": th, "must_run": floor,
+            "thermal_co2": th * ef, "import_co2": imp * g.import_co2.get(y, 0.0),
+            "factor_territorial": th * ef / d if d else None,
+            "factor_consumption": (th * ef + imp * g.import_co2.get(y, 0.0)) / d if d else None,
+            "factor_marginal_up": ef,
+            "factor_marginal_down": 0.0 if floor is not None and th <= floor * (1 + 1e-6) else ef,
+            "factor_official": g.official.get(y),
+        })
+    return pd.DataFrame.from_records(records, columns=cols)
+
+
+def cost_split(p: Params, alloc: pd.DataFrame) -> dict[str, float]:
+    """The discounted cost split in two, so a headline never reads as a mystery: what the no-regret measures (net
+    annual cost below zero) save, and what the other measures, deployed to meet the targets, cost. The two add up to
+    the objective: ``sum_t df[t] * c[m] * stock[r, m, t]`` over measures with ``c[m] < 0`` and ``c[m] >= 0``."""
+    if alloc.empty:
+        return {"no_regret_yuan": 0.0, "target_cost_yuan": 0.0}
+    pv = alloc["annual_cost"] * alloc["year"].map(p.df)
+    nr = alloc["measure_id"].map(lambda m: p.unit_cost[m] < 0)
+    return {"no_regret_yuan": float(pv[nr].sum()), "target_cost_yuan": float(pv[~nr].sum())}
 
 
 def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float) -> Result:
@@ -180,6 +242,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "title_en": case.title_en,
         "status": sol.status,
         "objective_yuan": sol.objective,
+        "objective_without_peak_yuan": sol.reference_objective,
         "discount_rate": case.discount_rate,
         "base_year": case.base_year,
         "years": f"{case.first_year}-{case.last_year}",
@@ -193,14 +256,16 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "written": dt.datetime.now().isoformat(timespec="seconds"),
     }
     alloc = allocation_table(p, data, build)
+    summary.update(cost_split(p, alloc))
     return Result(
         data=data, params=p, solution=sol,
         allocation=alloc,
         measures=measure_table(p, alloc),
         indicators=indicator_table(p, lv),
-        targets=evaluate_targets(p, lv, sol.duals),
+        targets=evaluate_targets(p, lv, sol.duals, sol.peak_limits),
         summary=summary, counts=counts,
+        electricity=electricity_table(p, lv),
     )
 
 
-__all__ = ["Result", "collect", "levels", "stocks", "evaluate_targets", "LE", "GE"]
+__all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets", "LE", "GE"]

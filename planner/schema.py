@@ -16,7 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "peak")
+TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "abatement", "peak")
+GRID_PARAMETERS = (
+    "thermal_co2", "thermal_coal", "thermal_gas", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
+    "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
+)
 SOURCE_KINDS = ("document", "dataset", "assumption")
 SECTORS = (
     "industry", "energy", "transport", "buildings", "agriculture", "ecology", "air", "water", "soil", "waste",
@@ -153,6 +157,11 @@ TABLES: dict[str, Table] = {
                        description="Fuel, energy or revenue gained per unit and year (negative: extra cost)"),
                 Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
                 _source(),
+                Column("barrier", "text", required=False, default="",
+                       description="For a no-regret measure (net annual cost below zero): what holds its uptake back "
+                                   "(split incentive, turnover, siting, ...); its potentials' max_build is the "
+                                   "diffusion ceiling the barrier allows. Blank where the note says its autonomous "
+                                   "uptake is in the baseline, or where the measure costs money"),
             ),
             "The measures the model may deploy",
         ),
@@ -197,13 +206,40 @@ TABLES: dict[str, Table] = {
                 Column("scope", "id", description="city, or a region_id"),
                 Column("base_year", "int", required=False, default=None,
                        description="reduction and intensity_reduction: the year compared against"),
-                Column("year", "int", description="The year the target applies to (peak: the peak year)"),
+                Column("year", "int", description="The first year the target applies to (peak: the peak year)"),
+                Column("until", "int", required=False, default=None,
+                       description="The last year the target holds (every model year from year to until); blank: "
+                                   "the last model year (a lasting target); until = year: that year only"),
                 Column("value", "number", required=False, default=None,
-                       description="Limit (cap, floor), share (0-1) or reduction fraction (0-1); blank for peak"),
+                       description="Limit (cap, floor), share (0-1), reduction fraction (0-1), abatement below the "
+                                   "baseline (indicator unit); peak: the ceiling "
+                                   "after the peak year, or blank for the level of the peak year in a first solve "
+                                   "without the peak"),
                 Column("enabled", "bool", required=False, default=True),
                 _source(),
             ),
             "The targets of the plan and the user's own",
+        ),
+        Table(
+            "electricity",
+            ("parameter", "region_id", "year"),
+            (
+                Column("parameter", "choice", choices=GRID_PARAMETERS,
+                       description="thermal_*: change per MWh of thermal output; import_co2: t CO2/MWh imported; "
+                                   "must_run: city thermal floor (MWh/yr); thermal_share: a region's share of thermal "
+                                   "generation; grid_factor_official: published provincial factor (t/MWh)"),
+                Column("region_id", "id", required=False, default="", references="regions.region_id",
+                       description="thermal_share only: the region; blank for city-grid parameters"),
+                Column("year", "int", required=False, default=None,
+                       description="Blank: every year; dated rows are interpolated"),
+                Column("value", "number", unit="see unit", min=0),
+                Column("unit", "text"),
+                _source(),
+                Column("note", "text", required=False, default="", description="Derivation"),
+            ),
+            "The city grid's electricity balance (planner/model/electricity.py): factors of thermal output and "
+            "imports, the must-run floor and the regions' thermal shares",
+            optional=True,
         ),
         Table(
             "pollution_equivalents",
@@ -222,7 +258,7 @@ TABLES: dict[str, Table] = {
 # Columns a case file may override, per table (ids and sources stay as in the data).
 OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
-                "year", "value", "enabled", "source_id", "note"),
+                "year", "until", "value", "enabled", "source_id", "note"),
     "measures": ("capex", "fixed_om", "savings", "lifetime", "source_id", "note"),
     "potentials": ("max_stock", "min_stock", "max_build", "source_id", "note"),
 }

@@ -22,6 +22,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from . import peak
 from .model import Params, build_model
 from .model.targets import GE, row_scale
 
@@ -50,6 +51,8 @@ class Solution:
     duals: dict[tuple[str, int], float] = field(default_factory=dict)
     solve_seconds: float = 0.0
     solver: str = ""
+    peak_limits: dict[tuple[str, int], float] = field(default_factory=dict)  # right-hand side of each peak row
+    reference_objective: float | None = None  # objective of the same case without its peak targets
 
     @property
     def optimal(self) -> bool:
@@ -70,7 +73,28 @@ def _solver(m: pyo.ConcreteModel, time_limit: float | None):
 
 
 def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
-    """Solve (or re-solve warm) the model; never raises on a non-optimal status."""
+    """Solve (or re-solve warm) the model; never raises on a non-optimal status.
+
+    With a peak target, the case without its peak targets is solved first (`planner.peak`, cached) and its path
+    sets the peak rows' limits; if that first stage is not optimal, its status is returned."""
+    ref = prepare_peak(m, time_limit)
+    if ref is not None and not ref.optimal:
+        return Solution(status=ref.status, objective=None, solver=solver_name())
+    sol = _solve_once(m, time_limit)
+    if ref is not None:
+        sol.peak_limits = peak.limits(m)
+        sol.reference_objective = ref.objective
+    return sol
+
+
+def prepare_peak(m: pyo.ConcreteModel, time_limit: float | None = None) -> peak.Reference | None:
+    """Run (or reuse) the first stage of the model's peak targets and write their limits into the model, without
+    solving it: for an engine that compiles the model and solves it outside Pyomo (call it after changing a non-peak
+    target value, before compiling or re-solving)."""
+    return peak.prepare(m, lambda first: _solve_once(first, time_limit))
+
+
+def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
     opt = _solver(m, time_limit)
     start = time.perf_counter()
     res = opt.solve(m)
@@ -115,12 +139,24 @@ class Diagnosis:
                    "(min_stock cannot be reached within max_build, or min_stock > max_stock)."]
         else:
             out = ["The targets cannot be met together. Smallest relaxation that makes the case feasible:"]
-        for r in self.relaxations:
-            direction = "lowered" if r.sense == GE else "raised"
-            label = f"{r.target_id} ({names[r.target_id]})" if r.target_id in names else r.target_id
-            amount = " ".join(x for x in (f"{r.slack:,.6g}", units.get(r.target_id, "")) if x)
-            out.append(f"  {label}, {r.year}: limit must be {direction} by {amount} "
-                       f"({r.relative:.2%} of its baseline level)")
+        for k in self.targets:  # a lasting target's rows in one line: its years and the range of the amounts
+            rs = sorted((r for r in self.relaxations if r.target_id == k), key=lambda r: r.year)
+            direction = "lowered" if rs[0].sense == GE else "raised"
+            label = f"{k} ({names[k]})" if k in names else k
+            unit = units.get(k, "")
+
+            def amount(r, unit=unit):
+                return " ".join(x for x in (f"{r.slack:,.6g}", unit) if x)
+
+            if len(rs) == 1:
+                r = rs[0]
+                out.append(f"  {label}, {r.year}: limit must be {direction} by {amount(r)} "
+                           f"({r.relative:.2%} of its baseline level)")
+                continue
+            big = max(rs, key=lambda r: r.relative)
+            out.append(f"  {label}, {_years([r.year for r in rs])}: limit must be {direction} in each of these "
+                       f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}); "
+                       f"at most {big.relative:.2%} of its baseline level ({big.year})")
         if self.iis_rows:
             out.append("HiGHS IIS (rows that together cannot hold):")
             out += [f"  {row}" for row in self.iis_rows]
@@ -180,10 +216,28 @@ def _years(ys: list[int]) -> str:
         ", ".join(map(str, ys))
 
 
+def _peak_ids(p: Params) -> set[str]:
+    return {t["target_id"] for t in p.targets if t["kind"] == "peak"}
+
+
 def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7) -> Diagnosis:
     """Which targets conflict and by how much each must move (elastic copy), plus HiGHS's IIS rows."""
     em = build_model(p, elastic=True)
+    ref = None
+    if original is not None and peak.state(original).ref is not None:
+        ref = peak.state(original).ref
+        if ref.optimal:
+            peak.copy_limits(original, em)
+    elif _peak_ids(p):
+        ref = peak.prepare(em, lambda first: _solve_once(first, None))
+    if ref is not None and not ref.optimal:  # the case fails without its peak: diagnose the other targets
+        ids = _peak_ids(p)
+        for k, y in em.target:
+            if k in ids:
+                em.target[k, y].deactivate()
     sol = _solver(em, None).solve(em)
+    if original is not None and ref is not None and not ref.optimal:
+        original = peak.state(original).first  # the conflict is in the case without its peak
     iis = _iis_rows(original) if original is not None else []
     if sol.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         return Diagnosis([], iis, bounds_conflict=True)

@@ -116,9 +116,10 @@ def test_intensity_reduction(tmp_path):
 
 
 def test_peak(tmp_path):
-    """co2 90 in 2020, 100/110/120/130 in 2021-2024; peak by 2022: 2023 and 2024 <= level 2022 (110).
-    Cutting before 2023 would lower the peak itself, so: 10 standing in 2023, 20 in 2024 at 1 per unit-year:
-    build 10 in 2023 and 10 in 2024; objective 10 + 20 = 30."""
+    """co2 90 in 2020, 100/110/120/130 in 2021-2024; peak by 2022. Without the peak nothing is built, so the ceiling
+    is the 2022 level 110 and the years before stay at 100: 2023 and 2024 <= 110 need 10 standing in 2023 and 20 in
+    2024 at 1 per unit-year: build 10 in 2023 and 10 in 2024; objective 10 + 20 = 30. (tests/test_targets.py has
+    the cases where the old endogenous row rewarded a higher peak.)"""
     baseline = [{"region_id": "r1", "indicator_id": "co2", "year": y, "value": v, "source_id": "src"}
                 for y, v in ((2020, 90), (2021, 100), (2022, 110), (2023, 120), (2024, 130))]
     case = make_case(tmp_path, baseline=baseline, last_year=2024, measures=[measure("m", fixed_om=1)],
@@ -127,7 +128,8 @@ def test_peak(tmp_path):
     res = planner.run(case)
     assert res.solution.objective == pytest.approx(30, **APPROX)
     assert built(res) == pytest.approx({("r1", "m", 2023): 10, ("r1", "m", 2024): 10})
-    assert list(res.targets["year"]) == [2023, 2024]
+    assert list(res.targets["year"]) == [2021, 2022, 2023, 2024]
+    assert list(res.targets["limit"]) == pytest.approx([100, 110, 110, 110])
     assert_all_met(res)
 
 

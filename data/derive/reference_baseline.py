@@ -118,12 +118,6 @@ NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_invento
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
 WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assume_key_industry_shares (~3%)
 
-# CH4: landfill share of 2020 CH4 (assumption) decays at the IPCC 2006 bulk-waste rate (wet temperate, k = 0.09/yr)
-# once raw household waste stops going to landfill: central districts 2022 (DATA-BRIEF), the whole city 2025
-# (mb_cq_wte_2025: 全焚烧、零填埋, 25 incineration plants)
-LANDFILL_CH4_SHARE, LANDFILL_K = 0.12, 0.09
-LANDFILL_STOP = {"main_urban": 2022, "northeast": 2025, "southeast": 2025}
-
 FOREST_COVER = {2020: 0.525, 2021: 0.545, 2022: 0.5504, 2023: 0.5506}
 FOREST_STOCK = {2021: 250_270_000, 2023: 274_000_000}
 FOREST_STOCK_2020 = 241_392_000
@@ -322,9 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     base["year"] = base["year"].astype(int)
     base["text"] = base["value"]  # kept verbatim: frozen and exogenous rows are written back unchanged
     base["value"] = base["value"].astype(float)
-    exo = base[base["indicator_id"].isin(EXOGENOUS)].copy()
-    exo["variant"] = ""
-    frozen = base[(~base["indicator_id"].isin(EXOGENOUS)) & (base["variant"].isin(["", "frozen_technology"]))]
+    # rows of every variant (blank): the exogenous drivers and the resource pools (landfilled waste and landfill CH4,
+    # roof area, land, steel, scrap); kept verbatim. Before variants existed every other row was frozen technology.
+    legacy = not (base["variant"] != "").any()
+    shared = base[(base["variant"] == "") & (base["indicator_id"].isin(EXOGENOUS) | (not legacy))].copy()
+    exo = shared[shared["indicator_id"].isin(EXOGENOUS)]
+    frozen = base[(base["variant"] == "frozen_technology") | (legacy & ~base["indicator_id"].isin(EXOGENOUS))]
     frozen = frozen[~frozen["indicator_id"].isin(ELEC)].copy()
     frozen["variant"] = "frozen_technology"
 
@@ -537,16 +534,22 @@ def main(argv: list[str] | None = None) -> int:
             add("reference", i, y, split(path[y], fshare[i]), src, fkey[i], note)
         done.add(i)
 
-    # CH4: the landfill part decays after landfilling of raw waste stops
+    # CH4: the landfill part follows the landfill_ch4 pool (first-order decay once raw waste stops going to landfill:
+    # central districts 2022, the whole city 2025; pl_asm_landfill); the rest of CH4 is held at 2020
     ch4_20 = {r: float(frozen[(frozen["indicator_id"] == "ch4") & (frozen["year"] == 2020)
                               & (frozen["region_id"] == r)]["value"].sum()) for r in REGIONS}
+    lf = shared[shared["indicator_id"] == "landfill_ch4"]
     for y in YEARS:
-        decay = {r: 1 - np.exp(-LANDFILL_K * max(0, y - LANDFILL_STOP[r])) for r in REGIONS}
-        vals = {r: int(round(ch4_20[r] * (1 - LANDFILL_CH4_SHARE * decay[r]))) for r in REGIONS}
+        vals = {}
+        for r in REGIONS:
+            s_r = lf[lf["region_id"] == r].set_index("year")["value"].sort_index()
+            lf_y = float(np.interp(y, s_r.index, s_r.values)) if len(s_r) else 0.0
+            lf_20 = float(np.interp(2020, s_r.index, s_r.values)) if len(s_r) else 0.0
+            vals[r] = int(round(ch4_20[r] - lf_20 + lf_y))
         add("reference", "ch4", y, vals, "rb_reference_ch4", fkey["ch4"],
-            "reference: 2020 as frozen (en_assume_ch4_2020); the landfill part (12%) decays at k = 0.09/yr after raw "
-            "household waste stops going to landfill (main_urban 2022, other regions 2025, mb_cq_wte_2025) "
-            "(rb_reference_ch4)")
+            "reference: 2020 as frozen (en_assume_ch4_2020) less the 2020 landfill CH4 plus the landfill CH4 of the "
+            "year (landfill_ch4 pool rows, pl_asm_landfill: first-order decay after zero landfill of raw waste, "
+            "central districts 2022, city 2025); other sources held (rb_reference_ch4)")
     done.add("ch4")
 
     # everything else: the frozen path (interpolated onto the reference years)
@@ -563,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
 
     new = pd.DataFrame(rows)
     new["text"] = new["value"].map(str)
-    out = pd.concat([exo, frozen, new], ignore_index=True)
+    out = pd.concat([shared, frozen, new], ignore_index=True)
     out["value"] = out["text"]
     out = out[["variant", "region_id", "indicator_id", "year", "value", "source_id", "split_key", "note"]]
     order = {"": 0, "frozen_technology": 1, "reference": 2}
@@ -602,6 +605,12 @@ def electricity_table(ref: dict) -> pd.DataFrame:
     row("thermal_coal", round(fac["thermal_coal"], 4), "tce/MWh", "rb_assume_electricity",
         "coal burned per MWh of thermal output: coal-unit share x 0.305 tce/MWh (CEC 2020 供电煤耗 305.5 g/kWh); "
         f"gas units use {fac['thermal_gas']:.5f} tce gas/MWh of thermal output (in energy_gas)")
+    row("thermal_gas", round(fac["thermal_gas"], 5), "tce/MWh", "rb_assume_electricity",
+        "gas burned per MWh of thermal output: gas-unit share x 0.2457 tce/MWh (CCGT 50%)")
+    row("thermal_energy_industry", round(fac["thermal_coal"] + fac["thermal_gas"] - 0.1229, 4), "tce/MWh",
+        "rb_assume_electricity", "conversion loss of power plants (above-scale industry) per MWh of thermal output: "
+        "fuel (thermal_coal + thermal_gas) less the calorific value of a MWh, 0.1229 tce; the convention of "
+        "ma_data_conventions (0.305 - 0.1229 = 0.1821 for coal units alone)")
     row("thermal_so2", THERMAL_SO2, "t/MWh", "ma_cec_2021", "CEC 2020 national thermal power 0.160 g/kWh "
         "(ultra-low-emission units, retrofits completed before 2021)")
     row("thermal_nox", THERMAL_NOX, "t/MWh", "ma_cec_2021", "CEC 2020 national thermal power 0.179 g/kWh")

@@ -1,7 +1,7 @@
 """The Pyomo model, built in a fixed order: sets, variables, expressions, constraints, objective.
 
-Each constraint family lives in its own module with its math in the docstring (`stock`, `indicators`, `targets`,
-`bounds`, `cost`); this module only wires them. The full formulation is written out in docs/formulation.md.
+Each constraint family lives in its own module with its math in the docstring (`stock`, `indicators`,
+`electricity`, `targets`, `bounds`, `cost`); this module only wires them. The full formulation is written out in docs/formulation.md.
 A user hook ``extra(model, params)`` runs after the build, before the solve, to add constraints of one's own.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pyomo.environ as pyo
 
 from ..inputs import Data
-from . import bounds, cost, indicators, stock, targets
+from . import bounds, cost, electricity, indicators, stock, targets
 from .params import Params, crf, derive
 
 __all__ = ["build_model", "Params", "crf", "derive"]
@@ -26,6 +26,7 @@ def build_model(
     p = data if isinstance(data, Params) else derive(data)
     m = pyo.ConcreteModel(name="planner")
     m.params = p
+    m._extra = extra  # the first stage of a peak target rebuilds the case with the same hook (planner.peak)
     m.R = pyo.Set(initialize=p.regions, ordered=True)
     m.M = pyo.Set(initialize=p.measures, ordered=True)
     m.I = pyo.Set(initialize=p.indicators, ordered=True)
@@ -37,6 +38,7 @@ def build_model(
     indicators.add_expressions(m, p)
     stock.add_constraints(m, p)
     bounds.add_constraints(m, p)
+    electricity.add_constraints(m, p)
     targets.add_constraints(m, p, elastic=elastic)
     cost.add_objective(m, p, elastic=elastic)
     if extra is not None:

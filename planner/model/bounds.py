@@ -20,10 +20,10 @@ from .params import Params
 def _reach(p: Params, r: str, i: str, t: int, sign: float) -> float:
     """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t."""
     total = 0.0
-    for ms, e in p.acting.get((r, i), ()):
+    for rb, ms, e in p.acting.get((r, i), ()):
         if e * sign > 0:
             span = min(t - p.years[0] + 1, p.lifetime[ms]) if p.accumulates[i] else 1.0
-            total += e * p.max_stock[r, ms] * span
+            total += e * p.max_stock[rb, ms] * span
     return total
 
 

@@ -2,7 +2,8 @@
 
 - baseline levels for every region, indicator and year from the base year to the last model year, interpolated
   linearly between the years given;
-- the effect of each measure on each indicator in each region (a regional row overrides the all-region row);
+- the effect of each measure on each indicator in each region (a regional row overrides the all-region row), and
+  through the city grid's electricity balance (`electricity.py`) on the regions where thermal power is generated;
 - the annual net cost of one unit standing: ``capex * crf(rate, lifetime) + fixed_om - savings``;
 - discount factors ``df[t] = (1 + rate) ** -(t - base_year)``;
 - the weight of ``build[r, m, tau]`` in ``stock[r, m, t]`` (1 while it stands) and in stock-years (years stood).
@@ -16,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from ..inputs import CITY, Data
+from .electricity import Grid, read_grid, spill
 
 
 def crf(rate: float, lifetime: int) -> float:
@@ -45,19 +47,40 @@ class Params:
     max_build: dict[tuple[str, str], float | None]
     targets: list[dict]  # enabled target rows
     bounded_by: dict[str, str]  # indicator -> the indicator its level may not exceed
+    grid: Grid | None = None  # the city grid's electricity balance, if the data has one
+
+    @cached_property
+    def flows(self) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
+        """(region built, measure) -> {(region booked, indicator): effect per unit standing}: the measure's own
+        effects in its region plus the thermal output it moves on the grid, booked by thermal share."""
+        out = {key: {(key[0], i): e for i, e in eff.items()} for key, eff in self.effects.items()}
+        if self.grid is not None:
+            for key, moved in spill(self.effects, self.grid, self.regions, self.indicators).items():
+                own = out.setdefault(key, {})
+                for ri, e in moved.items():
+                    own[ri] = own.get(ri, 0.0) + e
+        return {k: {ri: e for ri, e in v.items() if e != 0.0} for k, v in out.items()}
+
+    def total_effect(self, r: str, m: str) -> dict[str, float]:
+        """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
+        out: dict[str, float] = {}
+        for (_, i), e in self.flows.get((r, m), {}).items():
+            out[i] = out.get(i, 0.0) + e
+        return out
 
     @cached_property
     def pair_set(self) -> set[tuple[str, str]]:
         return set(self.pairs)
 
     @cached_property
-    def acting(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
-        """(region, indicator) -> [(measure, effect)] for the measures that can be built there and move it."""
-        out: dict[tuple[str, str], list[tuple[str, float]]] = {}
-        for (r, m), eff in self.effects.items():
-            if (r, m) in self.pair_set:
-                for i, e in eff.items():
-                    out.setdefault((r, i), []).append((m, e))
+    def acting(self) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
+        """(region, indicator) -> [(region built, measure, effect)] for the measures that can be built and move it
+        there (in their own region, or anywhere through the grid)."""
+        out: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+        for (rb, m), flow in self.flows.items():
+            if (rb, m) in self.pair_set:
+                for (r, i), e in flow.items():
+                    out.setdefault((r, i), []).append((rb, m, e))
         return out
 
     def weight(self, m: str, i: str, tau: int, t: int) -> float:
@@ -111,6 +134,7 @@ def derive(data: Data) -> Params:
         for m, row in ms.iterrows()
     }
     regions = data.regions
+    grid = read_grid(data.electricity, regions, list(range(case.base_year, case.last_year + 1)))
     targets = [t._asdict() for t in data.targets.itertuples(index=False) if t.enabled]
     return Params(
         regions=regions,
@@ -135,4 +159,5 @@ def derive(data: Data) -> Params:
         targets=targets,
         bounded_by={i: b for i, b in zip(data.indicators["indicator_id"], data.indicators["bounded_by"], strict=True)
                     if b},
+        grid=grid,
     )

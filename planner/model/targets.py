@@ -1,19 +1,43 @@
-"""Targets: one family of rows per target kind. ``L(i, y)`` is the level of indicator i summed over the target's
-scope (all regions for ``city``, else one region) in year y; ``v`` is the target's value (a mutable parameter, so a
-sweep can change it and re-solve warm); ``D`` is an exogenous driver (its baseline).
+"""Targets: one family of rows per target kind, one row per target and model year it holds.
+
+A target holds in every model year ``t`` from its ``year`` y through its ``until`` (blank: the last model year, so a
+target lasts unless its row says otherwise; ``until = year``: that year alone). ``L(i, t)`` is the level of
+indicator i summed over the target's scope (all regions for ``city``, else one region) in year t; ``v`` is the
+target's value, a mutable parameter ``model.target_value[k]`` (a sweep changes it and re-solves warm); ``D`` is an
+exogenous driver (its baseline); b is the base year.
 
 ===================== =================================================================================
-kind                  row(s)
+kind                  row in year t, y <= t <= until
 ===================== =================================================================================
-cap                   L(i, y) <= v
-floor                 L(i, y) >= v
-share_min             L(i, y) - v * L(d, y) >= 0                       (d = denominator_id; no division)
-share_max             L(i, y) - v * L(d, y) <= 0
-reduction             L(i, y) - (1 - v) * L(i, b) <= 0                 (b = base_year; a constant if b is
-                                                                        before the model years)
-intensity_reduction   L(i, y) - (1 - v) * L(i, b) * D(y) / D(b) <= 0   (D = denominator_id, exogenous)
-peak                  L(i, t) - L(i, y) <= 0   for every model year t > y
+cap                   L(i, t) <= v
+floor                 L(i, t) >= v
+share_min             L(i, t) - v * L(d, t) >= 0                       (d = denominator_id; no division)
+share_max             L(i, t) - v * L(d, t) <= 0
+reduction             L(i, t) - (1 - v) * L(i, b) <= 0                 (a constant if b is before the model
+                                                                        years)
+intensity_reduction   L(i, t) - (1 - v) * L(i, b) * D(t) / D(b) <= 0   (D = denominator_id, exogenous: the
+                                                                        ratio of each year t)
+abatement             L(i, t) - (B(i, t) - v) <= 0                     (B = baseline of i in scope: measures
+                                                                        cut at least v below it, e.g. 重点工程
+                                                                        减排量)
+peak                  L(i, t) <= E0(t)          first year <= t < y   (no rise before the peak year)
+                      L(i, y) <= min(C, E0(y))                          (the peak year)
+                      L(i, t) <= C              y < t <= until          (ceiling)
 ===================== =================================================================================
+
+A lasting level is kept by stock: a unit that retires leaves the level, so the model builds a new one to keep it
+(``build`` is allowed in every year; stock counts units built in the last ``lifetime`` years).
+
+**Peak.** The ceiling ``C = model.target_value[k]`` is exogenous, so a higher peak-year level never loosens the
+later rows (an endogenous ``L(i, t) <= L(i, y)`` did: the solver raised the peak year by holding back measures that
+pay for themselves). C is the row's ``value`` (t CO2) when given, else ``E0(y)``; ``E0`` is the path of indicator i
+in the same case solved with every peak target switched off (the first stage, `planner.peak`, run by
+`planner.solve` before the model is solved and cached until a non-peak target value changes). The rows before the
+peak year hold each year at its no-peak level ``E0(t)`` and the peak year at ``min(C, E0(y))``
+(``model.peak_path[k, t]``, mutable), so switching a peak on can never raise emissions in any year up to and
+including the peak year, even with an explicit ceiling above ``E0(y)``. Setting ``model.target_value[k]`` of a peak
+whose value was blank turns its ceiling into that explicit value for the next solves. The peak's indicator in the
+shipped data is gross CO2 (energy and processes); sinks are ``co2_sink`` and never netted in.
 
 Every row is ``lhs (<= or >=) rhs`` in the unit of indicator i. With ``elastic=True`` each row gets a slack
 ``s >= 0`` that relaxes it (``lhs - s <= rhs`` or ``lhs + s >= rhs``): the infeasibility diagnosis minimises the
@@ -30,6 +54,7 @@ from .indicators import level
 from .params import Params
 
 LE, GE = "<=", ">="
+NO_RISE, PEAK_YEAR, CEILING = "no_rise", "peak_year", "ceiling"
 
 
 @dataclass(frozen=True)
@@ -37,17 +62,31 @@ class Row:
     target_id: str
     year: int
     sense: str
+    role: str = ""  # peak rows: "no_rise" (t < peak year), "peak_year" (t = peak year), "ceiling" (t > peak year)
+
+
+def last_year(p: Params, t: dict) -> int:
+    """The last model year a target holds: its ``until``, or the last model year when blank (or later)."""
+    until = t.get("until")
+    return p.years[-1] if until is None or until != until else min(int(until), p.years[-1])
 
 
 def rows(p: Params) -> list[Row]:
-    """The constraint rows of all enabled targets, in target order."""
+    """The constraint rows of all enabled targets, in target order, one per target and year it holds."""
     out = []
     for t in p.targets:
+        k, y, end = t["target_id"], t["year"], last_year(p, t)
         if t["kind"] == "peak":
-            out += [Row(t["target_id"], y, LE) for y in p.years if y > t["year"]]
+            out += [Row(k, s, LE, NO_RISE if s < y else PEAK_YEAR if s == y else CEILING)
+                    for s in p.years if s <= end]
         else:
-            out.append(Row(t["target_id"], t["year"], GE if t["kind"] in ("floor", "share_min") else LE))
+            sense = GE if t["kind"] in ("floor", "share_min") else LE
+            out += [Row(k, s, sense) for s in p.years if y <= s <= end]
     return out
+
+
+def peak_targets(p: Params) -> list[dict]:
+    return [t for t in p.targets if t["kind"] == "peak"]
 
 
 def row_expression(m: pyo.ConcreteModel, p: Params, t: dict, year: int, value):
@@ -64,8 +103,10 @@ def row_expression(m: pyo.ConcreteModel, p: Params, t: dict, year: int, value):
         d = t["denominator_id"]
         ratio = p.baseline_sum(d, scope, year) / p.baseline_sum(d, scope, t["base_year"])
         return lhs - (1 - value) * ratio * level(m, p, i, scope, t["base_year"])
+    if kind == "abatement":
+        return lhs - (p.baseline_sum(i, scope, year) - value)
     if kind == "peak":
-        return lhs - level(m, p, i, scope, t["year"])
+        return lhs - (value if year > t["year"] else m.peak_path[t["target_id"], year])
     raise ValueError(kind)
 
 
@@ -77,6 +118,11 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
         m.K, mutable=True, within=pyo.Any,
         initialize={k: (t["value"] if t["value"] is not None else 0.0) for k, t in by_id.items()},
     )
+    # Peak rows up to the peak year: E0(t) before it, min(C, E0(y)) in it; set by planner.peak before each solve.
+    pre = [(r.target_id, r.year) for r in target_rows if r.role in (NO_RISE, PEAK_YEAR)]
+    m.KP = pyo.Set(initialize=pre, dimen=2, ordered=True)
+    m.peak_path = pyo.Param(m.KP, mutable=True, within=pyo.Any, initialize=dict.fromkeys(pre, 0.0))
+    m.peak_auto = {t["target_id"] for t in peak_targets(p) if t["value"] is None}  # ceiling from the first stage
     m.KY = pyo.Set(initialize=[(r.target_id, r.year) for r in target_rows], dimen=2, ordered=True)
     sense = {(r.target_id, r.year): r.sense for r in target_rows}
     m.target_sense = sense

@@ -1,0 +1,129 @@
+"""The first stage of a case with a peak target: the same case solved with every peak target switched off.
+
+A peak row never compares two endogenous years (that rewards a higher peak year). Its limits are exogenous
+(`planner.model.targets`): after the peak year the ceiling ``C`` (the target's value, or the no-peak level of the
+peak year), before it the no-peak path ``E0(t)``. This module computes ``E0`` and writes both into the model's
+mutable parameters. `planner.solve` calls `prepare` before every solve of a model with a peak target.
+
+The first-stage model is built once per model (same params without the peak targets, same ``extra`` hook) and kept
+on the model; its result is cached and recomputed only when the value of a non-peak target changes (a sweep), so a
+sweep of the ceiling itself re-solves only the second stage, warm.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from .model import build_model
+from .model.targets import CEILING, peak_targets, rows
+
+
+@dataclass
+class Reference:
+    status: str  # the first stage's solver status
+    objective: float | None = None  # discounted cost of the case without its peak targets
+    path: dict[str, dict[int, float]] = field(default_factory=dict)  # target -> model year -> E0 (scope level)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+@dataclass
+class State:
+    """Kept on the model as ``m._peak``: a plain object, not a Pyomo component, so the first-stage model never
+    becomes a block of the second."""
+
+    first: pyo.ConcreteModel | None = None  # the case without its peak targets
+    key: tuple | None = None  # the non-peak target values the cached reference was solved with
+    ref: Reference | None = None
+    written: dict[str, float] = field(default_factory=dict)  # ceilings written from the first stage
+
+
+def state(m: pyo.ConcreteModel) -> State:
+    st = getattr(m, "_peak", None)
+    if st is None:
+        st = State()
+        m._peak = st
+    return st
+
+
+def _first_stage(m: pyo.ConcreteModel) -> pyo.ConcreteModel:
+    st = state(m)
+    if st.first is None:
+        p = m.params
+        p0 = dataclasses.replace(p, targets=[t for t in p.targets if t["kind"] != "peak"])
+        st.first = build_model(p0, extra=getattr(m, "_extra", None))
+    return st.first
+
+
+def reference(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
+    """Solve (or take from the cache) the case without its peak targets; None when the model has no peak."""
+    p = m.params
+    peaks = peak_targets(p)
+    if not peaks:
+        return None
+    ids = {t["target_id"] for t in peaks}
+    values = tuple((k, pyo.value(m.target_value[k])) for k in m.K if k not in ids)
+    st = state(m)
+    if st.ref is not None and st.key == values:
+        return st.ref
+    first = _first_stage(m)
+    for k, v in values:
+        first.target_value[k] = v
+    sol = solve_fn(first)
+    ref = Reference(status=sol.status, objective=sol.objective)
+    if sol.optimal:
+        for t in peaks:
+            i, regions = t["indicator_id"], p.scope_regions(t["scope"])
+            ref.path[t["target_id"]] = {y: float(sum(pyo.value(first.level[r, i, y]) for r in regions))
+                                        for y in p.years}
+    st.key, st.ref = values, ref
+    return ref
+
+
+def prepare(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
+    """Write the first stage's path and ceilings into ``m.peak_path`` and ``m.target_value`` (where the ceiling is
+    not explicit). A ceiling the user set with ``m.target_value[k] = x`` after the build stays as set."""
+    ref = reference(m, solve_fn)
+    if ref is None or not ref.optimal:
+        return ref
+    written = state(m).written
+    for t in peak_targets(m.params):
+        k, year = t["target_id"], t["year"]
+        path = ref.path[k]
+        if k in m.peak_auto:
+            current = pyo.value(m.target_value[k])
+            if k in written and current != written[k]:
+                m.peak_auto.discard(k)  # the user set the ceiling: it is explicit from now on
+            else:
+                m.target_value[k] = path[year]
+                written[k] = path[year]
+        ceiling = float(pyo.value(m.target_value[k]))
+        for kk, y in m.KP:
+            if kk == k:
+                m.peak_path[k, y] = path[y] if y < year else min(ceiling, path[y])
+    return ref
+
+
+def limits(m: pyo.ConcreteModel) -> dict[tuple[str, int], float]:
+    """The right-hand side of every peak row as solved: E0(t) before the peak year, min(C, E0(y)) in it, C after."""
+    out = {}
+    for r in rows(m.params):
+        if r.role:
+            out[r.target_id, r.year] = float(pyo.value(
+                m.target_value[r.target_id] if r.role == CEILING else m.peak_path[r.target_id, r.year]))
+    return out
+
+
+def copy_limits(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
+    """Give a model built from the same params (the elastic copy of the diagnosis) the source's target values and
+    peak limits."""
+    for k in source.K:
+        target.target_value[k] = pyo.value(source.target_value[k])
+    for key in source.KP:
+        target.peak_path[key] = pyo.value(source.peak_path[key])
