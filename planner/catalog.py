@@ -26,7 +26,7 @@ import math
 import pandas as pd
 
 from .inputs import Data
-from .model.params import crf
+from .model.params import crf, derive
 
 # IPCC AR5 WG1 (2013), Table 8.7, GWP100 without climate-carbon feedbacks; fgas is already in t CO2e.
 GWP100 = {"co2": 1.0, "ch4": 28.0, "fgas": 1.0}
@@ -44,13 +44,20 @@ def _num(x) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _effect(effects: pd.DataFrame, m: str, i: str) -> float:
-    rows = effects[(effects["measure_id"] == m) & (effects["indicator_id"] == i)]
-    if rows.empty:
-        return 0.0
-    general = rows[rows["region_id"].isin(["", None])]
-    use = general if not general.empty else rows
-    return float(use["effect"].astype(float).mean())
+def _effects(data: Data) -> dict[str, dict[str, float]]:
+    """measure -> {indicator: effect per unit}, the catalog figure: the mean over the regions where the measure can be
+    built of its effect there, its own plus what it moves through the city grid's electricity balance (an electric
+    bus's power-plant CO2 and a panel's displaced coal are in it). Per-region figures are the model's (Params)."""
+    p = derive(data)
+    out: dict[str, dict[str, float]] = {}
+    for m in p.measures:
+        where = [r for r in p.regions if (r, m) in p.pair_set] or p.regions
+        total: dict[str, float] = {}
+        for r in where:
+            for i, e in p.total_effect(r, m).items():
+                total[i] = total.get(i, 0.0) + e / len(where)
+        out[m] = total
+    return out
 
 
 def catalog(data: Data) -> pd.DataFrame:
@@ -60,6 +67,7 @@ def catalog(data: Data) -> pd.DataFrame:
     weights = {} if pe is None or pe.empty else dict(
         zip(pe["indicator_id"], pe["kg_per_equivalent"].astype(float), strict=True))
     kinds = dict(zip(data.tables["sources"]["source_id"], data.tables["sources"]["kind"], strict=True))
+    effects = _effects(data)
     records = []
     for m in ms.itertuples():
         f = crf(rate, int(m.lifetime))
@@ -73,8 +81,9 @@ def catalog(data: Data) -> pd.DataFrame:
         cost_high = (capex_high if capex_high is not None else float(m.capex)) * f \
             + (om_high if om_high is not None else float(m.fixed_om)) \
             - (sav_low if sav_low is not None else float(m.savings))
-        co2 = sum(g * _effect(eff, m.measure_id, i) for i, g in GWP100.items())
-        pe_cut = sum(-_effect(eff, m.measure_id, p) * 1000.0 / w for p, w in weights.items())
+        own = effects.get(m.measure_id, {})
+        co2 = sum(g * own.get(i, 0.0) for i, g in GWP100.items())
+        pe_cut = sum(-own.get(p, 0.0) * 1000.0 / w for p, w in weights.items())
         cut = -co2
         here = pot[pot["measure_id"] == m.measure_id]
         srcs = sorted({m.source_id, *eff.loc[eff["measure_id"] == m.measure_id, "source_id"], *here["source_id"]})

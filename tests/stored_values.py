@@ -13,25 +13,27 @@ STORED = {
         # (waste heat, motors, captive coal to grid, PV) save more than all target-driven measures cost.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -26723364678.915005. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50457619976.523224,
+        # 2026-11-25 (refdata, merged with main: city grid balance, lasting targets and two-stage peak, shared pools,
+        # no-regret review at resource cost): the default baseline is the calibrated `reference` variant (energy
+        # 100.6 Mtce in 2025 instead of 116.7, CO2 163 Mt in 2030 instead of 262), landfill CH4 on the pool rows and
+        # the public fleet per urban resident (325,000 in 2035 instead of 384,000, which made the lasting 100%
+        # electric fleet infeasible). Constraint count: target rows of lasting targets and the pool bounds.
+        "objective": -13284394505.295738,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3882,
     },
     "strict_co2": {
         # 2026-11-24: first version; the 210 Mt cap costs 10.6 billion yuan (present value) more than baseline.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -16002893084.200083. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50457619976.523224,
+        # 2026-11-25 (refdata, merged with main: city grid balance, lasting targets and two-stage peak, shared pools,
+        # no-regret review at resource cost): the default baseline is the calibrated `reference` variant (energy
+        # 100.6 Mtce in 2025 instead of 116.7, CO2 163 Mt in 2030 instead of 262), landfill CH4 on the pool rows and
+        # the public fleet per urban resident (325,000 in 2035 instead of 384,000, which made the lasting 100%
+        # electric fleet infeasible). Constraint count: target rows of lasting targets and the pool bounds.
+        "objective": -13284394505.295738,
         "variables": 3240,
-        "constraints": 3472,
+        "constraints": 3883,
     },
     "high_nonfossil": {
         # 2026-11-24: first version; 30% non-fossil in 2025 costs 5.9 billion yuan more than baseline.
@@ -39,24 +41,26 @@ STORED = {
         # bounds; wetland protection is built in 2035 to help the CO2 peak here: 0.016 billion yuan cheaper.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -20642592329.159344. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50457619976.523224,
+        # 2026-11-25 (refdata, merged with main: city grid balance, lasting targets and two-stage peak, shared pools,
+        # no-regret review at resource cost): the default baseline is the calibrated `reference` variant (energy
+        # 100.6 Mtce in 2025 instead of 116.7, CO2 163 Mt in 2030 instead of 262), landfill CH4 on the pool rows and
+        # the public fleet per urban resident (325,000 in 2035 instead of 384,000, which made the lasting 100%
+        # electric fleet infeasible). Constraint count: target rows of lasting targets and the pool bounds.
+        "objective": -13284394505.295725,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3882,
     },
     "low_discount": {
         # 2026-11-24: first version; at 4% the savings of long-lived measures weigh more: more negative.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -69613698301.28514. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -105863189645.94905,
+        # 2026-11-25 (refdata, merged with main: city grid balance, lasting targets and two-stage peak, shared pools,
+        # no-regret review at resource cost): the default baseline is the calibrated `reference` variant (energy
+        # 100.6 Mtce in 2025 instead of 116.7, CO2 163 Mt in 2030 instead of 262), landfill CH4 on the pool rows and
+        # the public fleet per urban resident (325,000 in 2035 instead of 384,000, which made the lasting 100%
+        # electric fleet infeasible). Constraint count: target rows of lasting targets and the pool bounds.
+        "objective": -49384961010.97274,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3882,
     },
 }

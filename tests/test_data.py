@@ -522,12 +522,15 @@ def test_reference_pollutants_follow_the_policies_in_force(pv):
 
 
 def test_variants_and_exogenous_rows(data):
-    """Exogenous drivers hold in every variant (blank variant); every other indicator has rows in both variants."""
+    """Exogenous drivers and the resource pools (landfilled waste, roof area, land, steel and scrap: the same in either
+    view of technology) hold in every variant (blank variant); every other indicator has rows in both variants and
+    no blank rows."""
     raw = pd.read_csv(ROOT / "data" / "baseline.csv", keep_default_na=False)
     exo = set(data.tables["indicators"].query("exogenous")["indicator_id"])
-    assert set(raw[raw["variant"] == ""]["indicator_id"]) == exo
+    shared = set(raw[raw["variant"] == ""]["indicator_id"])
+    assert exo <= shared and shared - exo <= {i for pool, claim in POOLS.values() for i in (pool,)} | set(POOLS)
     for v in VARIANTS:
-        assert set(raw[raw["variant"] == v]["indicator_id"]) == set(data.tables["indicators"]["indicator_id"]) - exo
+        assert set(raw[raw["variant"] == v]["indicator_id"]) == set(data.tables["indicators"]["indicator_id"]) - shared
     ref_years = set(raw[raw["variant"] == "reference"]["year"])
     assert ref_years == {2020, 2021, 2022, 2023, 2025, 2030, 2035}
 
@@ -582,8 +585,8 @@ POOLS = {
 
 def _claims_at_full_potential(p, r, claimed, pool, t):
     """Baseline use plus every claim at full potential, against the pool less anything measures take from it."""
-    use = p.baseline[r, claimed, t] + sum(e * p.max_stock[r, m] for m, e in p.acting.get((r, claimed), ()) if e > 0)
-    size = p.baseline[r, pool, t] + sum(e * p.max_stock[r, m] for m, e in p.acting.get((r, pool), ()) if e < 0)
+    use = p.baseline[r, claimed, t] + sum(e * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, claimed), ()) if e > 0)
+    size = p.baseline[r, pool, t] + sum(e * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, pool), ()) if e < 0)
     return use, size
 
 
@@ -593,7 +596,7 @@ def test_every_pool_fits_or_is_bounded(p, claimed):
     year the claims at full potential fit within the pool, or indicators.csv bounds the claimed indicator by the
     pool so the LP cannot exceed it."""
     pool, expected = POOLS[claimed]
-    claimants = {m for r in p.regions for m, e in p.acting.get((r, claimed), ()) if e > 0}
+    claimants = {m for r in p.regions for _, m, e in p.acting.get((r, claimed), ()) if e > 0}
     assert claimants == expected, claimed
     fits = all(use <= size + 1e-6 for r in p.regions for t in p.years
                for use, size in [_claims_at_full_potential(p, r, claimed, pool, t)])

@@ -118,6 +118,13 @@ NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_invento
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
 WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assume_key_industry_shares (~3%)
 
+# public-sector fleet per urban resident held at 2020 (rb_reference_fleet): urban residents 2020 = 3,205.42万 x 69.46%
+# (2020 census), 2021 and 2022 from the 2022 bulletin (2,280.32万 = 70.96%, +0.64 points on 2021, population +0.91万),
+# 2023 population 3,191.43万 (en_cq_stats_2023) at 71.6%; then urbanisation +0.6 / +0.5 / +0.4 points a year to
+# 2025 / 2030 / 2035 with population -0.2%/yr (assumed)
+URBAN_POP = {2020: 3205.42 * 0.6946, 2021: 3212.43 * 0.7032, 2022: 2280.32, 2023: 3191.43 * 0.716,
+             2025: 3191.43 * 0.998**2 * 0.728, 2030: 3191.43 * 0.998**7 * 0.753, 2035: 3191.43 * 0.998**12 * 0.773}
+
 FOREST_COVER = {2020: 0.525, 2021: 0.545, 2022: 0.5504, 2023: 0.5506}
 FOREST_STOCK = {2021: 250_270_000, 2023: 274_000_000}
 FOREST_STOCK_2020 = 241_392_000
@@ -494,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
         waste[y] = (gen_y, gen_y * WASTE_UTIL_2023)
     water_int = {y: 0.965 ** min(y - 2020, 5) * 0.97 ** max(y - 2025, 0) for y in YEARS}
     fw = frozen[frozen["indicator_id"] == "industrial_water_use"].groupby("year")["value"].sum()
+    fleet = frozen[frozen["indicator_id"] == "public_vehicles"].groupby("year")["value"].sum()
+    fleet_el = frozen[frozen["indicator_id"] == "public_vehicles_electric"].groupby("year")["value"].sum()
     special = {
         "forest_area": ({y: land_city * FOREST_COVER[min(y, 2023)] for y in YEARS}, "rb_reference_land",
                         "reference: forest coverage 52.5% (2020, ld_cq_forest_2021_update), 54.5% (2021), 55.04% "
@@ -525,6 +534,15 @@ def main(argv: list[str] | None = None) -> int:
         "fgas": (fgas, "rb_reference_land",
                  "reference: HFCs x GDP index to 2023, then the Kigali Amendment schedule in force for China since "
                  "15 Sep 2021: freeze from 2024, -10% from 2029, -30% from 2035 (rb_reference_land)"),
+        "public_vehicles": ({y: fleet[2020] * URBAN_POP[y] / URBAN_POP[2020] for y in YEARS}, "rb_reference_fleet",
+                            "reference: 2020 placeholder fleet (ld_asm_public_fleet) x urban resident population index "
+                            "(census 2020, bulletins 2022-2023, urbanisation +0.6/+0.5/+0.4 points a year after) "
+                            "(rb_reference_fleet)"),
+        "public_vehicles_electric": ({y: fleet_el[2020] * URBAN_POP[y] / URBAN_POP[2020] for y in YEARS},
+                                     "rb_reference_fleet",
+                                     "reference: electric share of the public fleet held at 2020 (10%, "
+                                     "ld_asm_public_fleet); electrification is the work of measures "
+                                     "(rb_reference_fleet)"),
         "industrial_water_use": ({y: fw[2020] * gi[y] * water_int[y] for y in YEARS}, "rb_reference_land",
                                  "reference: 2020 as frozen x industrial VA x water intensity -3.5%/yr to 2025 (2021 "
                                  "observed -3.48%, en_cq_water_2021) and -3%/yr after (rb_reference_land)"),

@@ -1,7 +1,8 @@
 """The Pyomo model, built in a fixed order: sets, variables, expressions, constraints, objective.
 
 Each constraint family lives in its own module with its math in the docstring (`stock`, `indicators`,
-`electricity`, `targets`, `bounds`, `cost`); this module only wires them. The full formulation is written out in docs/formulation.md.
+`electricity`, `targets`, `bounds`, `cost`); this module only wires them. The full formulation is written out in
+docs/formulation.md.
 A user hook ``extra(model, params)`` runs after the build, before the solve, to add constraints of one's own.
 """
 

@@ -14,8 +14,9 @@ change to every region r' by the region's share of thermal generation ``s[r']`` 
     i[r']            += s[r'] * f[i] * delta[r, m]       for every indicator i that thermal output moves
 
 with ``f`` from data/electricity.csv: ``thermal_co2`` (co2, co2_power), ``thermal_coal`` (energy_coal),
-``thermal_gas`` (energy_gas; 0 if not given), their sum (energy_total), ``thermal_energy_industry`` (energy_industry: the conversion loss of power plants, which are industry),
-``thermal_so2``, ``thermal_nox`` (nox, key_industry_nox: power is a key industry), ``thermal_pm``. The sign of a measure
+``thermal_gas`` (energy_gas; 0 if not given), their sum (energy_total), ``thermal_energy_industry`` (energy_industry:
+the conversion loss of power plants, which are industry), ``thermal_so2``, ``thermal_nox`` (nox, key_industry_nox:
+power is a key industry), ``thermal_pm``. The sign of a measure
 (an electric bus cuts CO2 or adds it) thus comes out of the balance, not out of the data. Imports carry their own
 factor ``import_co2`` into the consumption-based emission factor of electricity (results), never into the city's
 territorial CO2.
@@ -144,7 +145,7 @@ def check(table: pd.DataFrame, baseline: pd.DataFrame, indicators: list[str], re
 
 def spill(effects: dict[tuple[str, str], dict[str, float]], grid: Grid, regions: list[str],
           indicators: list[str]) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
-    """(region built, measure) -> {(region booked, indicator): effect per unit} of the thermal output a measure moves."""
+    """(region built, measure) -> {(region booked, indicator): effect per unit} of the thermal output it moves."""
     moved = grid.moved(indicators)
     out: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
     for key, eff in effects.items():
