@@ -585,7 +585,8 @@ POOLS = {
 
 def _claims_at_full_potential(p, r, claimed, pool, t):
     """Baseline use plus every claim at full potential, against the pool less anything measures take from it."""
-    use = p.baseline[r, claimed, t] + sum(e * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, claimed), ()) if e > 0)
+    use = p.baseline[r, claimed, t] + sum(e * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, claimed), ())
+                                          if e > 0)
     size = p.baseline[r, pool, t] + sum(e * p.max_stock[rb, m] for rb, m, e in p.acting.get((r, pool), ()) if e < 0)
     return use, size
 
