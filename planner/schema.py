@@ -187,6 +187,9 @@ TABLES: dict[str, Table] = {
                 Column("max_stock", "number", unit="measure units", min=0),
                 Column("min_stock", "number", required=False, default=0.0, unit="measure units", min=0),
                 Column("max_build", "number", required=False, default=None, unit="measure units/yr", min=0),
+                Column("first_year", "int", required=False, default=None,
+                       description="Earliest year a unit can be built: a line in service, a technology available, or "
+                                   "the first year after the record that the reference baseline reproduces"),
                 _source(),
             ),
             "Where a measure applies and how much of it can stand / be built",
@@ -260,5 +263,5 @@ OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
                 "year", "until", "value", "enabled", "source_id", "note"),
     "measures": ("capex", "fixed_om", "savings", "lifetime", "source_id", "note"),
-    "potentials": ("max_stock", "min_stock", "max_build", "source_id", "note"),
+    "potentials": ("max_stock", "min_stock", "max_build", "first_year", "source_id", "note"),
 }

@@ -303,3 +303,20 @@ def test_indicator_bound_rows_are_left_out_where_they_cannot_bind(tmp_path):
         potentials=[potential("r1", "a", 10), potential("r1", "b", 10)])
     m = planner.build_model(planner.load(case))
     assert len(m.indicator_bound) == 0
+
+
+def test_first_year_holds_a_measure_back(tmp_path):
+    """co2 is 100; cap 90 in 2021 and 2022 (two caps). a cuts 1 t for 1/yr but can be built only from 2022; b cuts
+    1 t for 3/yr. 2021 needs 10 t from b (30); 2022 keeps those 10 of b standing (30) -- a is dearer than nothing but
+    b already stands, so no a is built: objective 60. With first_year blank a does it all: 20."""
+    def run(first_year):
+        case = make_case(tmp_path / str(first_year), measures=[measure("a", fixed_om=1), measure("b", fixed_om=3)],
+                         effects=[effect("a", "co2", -1), effect("b", "co2", -1)],
+                         potentials=[potential("r1", "a", 100, first_year=first_year), potential("r1", "b", 100)],
+                         targets=[target("cap21", "cap", "co2", 2021, 90), target("cap22", "cap", "co2", 2022, 90)])
+        return planner.run(case)
+
+    late = run(2022)
+    assert late.solution.objective == pytest.approx(60, **APPROX)
+    assert built(late) == pytest.approx({("r1", "b", 2021): 10})
+    assert run("").solution.objective == pytest.approx(20, **APPROX)

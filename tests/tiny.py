@@ -44,9 +44,9 @@ def effect(mid: str, iid: str, value: float, region_id: str = "") -> dict:
 
 
 def potential(rid: str, mid: str, max_stock: float, min_stock: float | None = None,
-              max_build: float | None = None) -> dict:
+              max_build: float | None = None, **kw) -> dict:
     return {"region_id": rid, "measure_id": mid, "max_stock": max_stock, "min_stock": min_stock,
-            "max_build": max_build, "source_id": "src"}
+            "max_build": max_build, "source_id": "src", **kw}
 
 
 def target(tid: str, kind: str, iid: str, year: int, value: float | None = None, scope: str = "city",

@@ -45,6 +45,7 @@ class Params:
     min_stock: dict[tuple[str, str], float]
     max_stock: dict[tuple[str, str], float]
     max_build: dict[tuple[str, str], float | None]
+    first_build: dict[tuple[str, str], int]  # earliest year a unit can be built (the first model year if not given)
     targets: list[dict]  # enabled target rows
     bounded_by: dict[str, str]  # indicator -> the indicator its level may not exceed
     grid: Grid | None = None  # the city grid's electricity balance, if the data has one
@@ -156,6 +157,8 @@ def derive(data: Data) -> Params:
                                                        pot["max_stock"], strict=True)},
         max_build={(r, m): (None if v is None or v != v else float(v))
                    for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["max_build"], strict=True)},
+        first_build={(r, m): int(v) if v is not None and v == v else case.first_year
+                     for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["first_year"], strict=True)},
         targets=targets,
         bounded_by={i: b for i, b in zip(data.indicators["indicator_id"], data.indicators["bounded_by"], strict=True)
                     if b},

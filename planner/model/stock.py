@@ -11,6 +11,7 @@ Potential bounds, every model year t::
 
     min_stock[r, m] <= stock[r, m, t] <= max_stock[r, m]        (constraint stock_bounds)
     build[r, m, t] <= max_build[r, m]                            (variable bound, where given)
+    build[r, m, t] = 0                       for t < first_year[r, m] (variable bound: not yet available)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .params import Params
 
 def add_variables(m: pyo.ConcreteModel, p: Params) -> None:
     def bounds(_, r, ms, t):
-        return (0.0, p.max_build[r, ms])
+        return (0.0, 0.0 if t < p.first_build[r, ms] else p.max_build[r, ms])
 
     m.build = pyo.Var(m.RM, m.T, domain=pyo.NonNegativeReals, bounds=bounds)
 
