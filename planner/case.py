@@ -11,6 +11,7 @@ A case never copies the base data: it names the data folder and overrides single
     last_year = 2035
     discount_rate = 0.06
     baseline = "reference"             # baseline variant: a `variant` of data/baseline.csv (default reference)
+    history_until = 2023               # the baseline reproduces the record to 2023: after_record measures start 2024
 
     [targets.carbon_peak_2030]         # change columns of a target row ...
     enabled = false
@@ -26,6 +27,8 @@ A case never copies the base data: it names the data folder and overrides single
 from __future__ import annotations
 
 import copy
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +48,7 @@ SETTINGS = {
     "last_year": int,
     "discount_rate": float,
     "baseline": str,
+    "history_until": int,
     "extends": str,
 }
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
@@ -72,6 +76,7 @@ class Case:
     title_en: str = ""
     description: str = ""
     baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
+    history_until: int | None = None  # last year of the record the baseline reproduces (after_record measures wait)
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -82,20 +87,22 @@ class Case:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # the parent resolved, the name as given: a link is shown as itself, not as what it points to
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
-def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
+def _read_toml(path: Path, problems: list[Problem], child: Path | None = None) -> dict | None:
     where = _display(path)
     if not path.is_file():
-        problems.append(Problem(where, "", "case file not found; expected a TOML file such as cases/baseline.toml"))
+        by = f" (named by extends in {_display(child)})" if child is not None else ""
+        problems.append(Problem(where, "", f"case file not found{by}; expected a TOML file such as "
+                                "cases/baseline.toml"))
         return None
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark (Notepad, Excel) is not an error
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         problems.append(Problem(where, "", f"not valid TOML: {e}"))
     except UnicodeDecodeError:
@@ -103,7 +110,16 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
     return None
 
 
-def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dict, dict]:
+def _did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean {close[0]}? " if close else ""
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]{0,99}$")
+
+
+def _collect(path: Path, problems: list[Problem], seen: list[Path], child: Path | None = None) -> tuple[dict, dict]:
     """Settings and overrides of ``path`` with its ``extends`` chain applied (parent first)."""
     path = path.resolve()
     if path in seen:
@@ -111,7 +127,7 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dic
                                 + " -> ".join(_display(p) for p in [*seen, path])))
         return {}, {}
     seen.append(path)
-    raw = _read_toml(path, problems)
+    raw = _read_toml(path, problems, child)
     if raw is None:
         return {}, {}
     where = _display(path)
@@ -121,7 +137,7 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dic
         if not isinstance(raw["extends"], str):
             problems.append(Problem(where, "extends", "expected a path to another case file, as text"))
         else:
-            parent_settings, parent_overrides = _collect(path.parent / raw["extends"], problems, seen)
+            parent_settings, parent_overrides = _collect(path.parent / raw["extends"], problems, seen, path)
             settings.update(parent_settings)
             for table, rows in parent_overrides.items():
                 for key, cols in rows.items():
@@ -138,14 +154,23 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path]) -> tuple[dic
             if not isinstance(value, expected) or isinstance(value, bool):
                 problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
                 continue
+            if isinstance(value, str) and (CONTROL.search(value) or len(value) > 32_767):
+                problems.append(Problem(where, key, "expected plain text of at most 32,767 characters, without "
+                                        "control characters"))
+                continue
+            if key == "name" and not NAME_RE.match(value):
+                problems.append(Problem(where, key, f"expected a plain name (letters, digits, _ . -; it names the "
+                                        f"workbook, never a folder), got {value!r}"))
+                continue
             if key == "data":
                 value = str((path.parent / value).resolve())
             settings[key] = value
         else:
             allowed = ", ".join([*SETTINGS, *OVERRIDABLE])
-            problems.append(Problem(where, key, f"unknown setting; expected one of {allowed}"))
+            problems.append(Problem(where, key, f"unknown setting; {_did_you_mean(key, [*SETTINGS, *OVERRIDABLE])}"
+                                    f"expected one of {allowed}"))
     if not isinstance(raw.get("name"), str):  # a case is named by its own file, never by the one it extends
-        settings["name"] = path.stem
+        settings["name"] = path.stem if NAME_RE.match(path.stem) else "case"
     return settings, overrides
 
 
@@ -174,8 +199,9 @@ def _collect_overrides(table: str, value, where: str, overrides: dict, problems:
 def _check_columns(table: str, label: str, cols: dict, where: str, problems: list[Problem]) -> None:
     for col, v in cols.items():
         if col not in OVERRIDABLE[table]:
-            problems.append(Problem(where, f"{label}.{col}",
-                                    f"cannot be overridden; expected one of {', '.join(OVERRIDABLE[table])}"))
+            problems.append(Problem(where, f"{label}.{col}", f"cannot be overridden; "
+                                    f"{_did_you_mean(col, OVERRIDABLE[table])}expected one of "
+                                    f"{', '.join(OVERRIDABLE[table])}"))
         elif isinstance(v, dict | list):
             problems.append(Problem(where, f"{label}.{col}", f"expected a single value, got {v!r}"))
 
@@ -195,8 +221,17 @@ def load_case(path: str | Path) -> Case:
     if problems:
         raise InputError(problems)
     data_dir = Path(settings["data"])
-    if not data_dir.is_dir():
-        problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found"))
+    if data_dir.suffix.lower() == ".xlsx":
+        if not data_dir.is_file():
+            problems.append(Problem(where, "data", f"data workbook {_display(data_dir)} not found"))
+    elif not data_dir.is_dir():
+        problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found; expected a folder of "
+                                "CSV files or an .xlsx workbook made by planner template"))
+    for key in ("base_year", "first_year", "last_year"):
+        if not 1900 <= settings[key] <= 2200:
+            problems.append(Problem(where, key, f"expected a year from 1900 to 2200, got {settings[key]}"))
+    if problems:
+        raise InputError(problems)
     if not settings["base_year"] < settings["first_year"] <= settings["last_year"]:
         problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
                                 f"{settings['base_year']}, {settings['first_year']}, {settings['last_year']}"))
@@ -217,6 +252,7 @@ def load_case(path: str | Path) -> Case:
         title_en=settings.get("title_en", ""),
         description=settings.get("description", ""),
         baseline=settings.get("baseline", ""),
+        history_until=settings.get("history_until"),
         overrides=overrides,
         chain=seen,
     )

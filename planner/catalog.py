@@ -123,6 +123,11 @@ def assumptions(data: Data) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def _md(text) -> str:
+    """Text as one Markdown table cell: a ``|`` or a line break in a name never breaks the table."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
 def _baseline_rows(data: Data) -> pd.DataFrame:
     """The baseline rows the case uses (rows of its variant and rows without one, where the data has variants)."""
     b = data.tables["baseline"]
@@ -260,7 +265,8 @@ def markdown(data: Data) -> str:
     for r in cat.itertuples():
         rng = f"{f(r.cost_per_t_co2e)} ({f(r.cost_per_t_co2e_low)} to {f(r.cost_per_t_co2e_high)})" \
             if r.cost_per_t_co2e is not None and r.cost_per_t_co2e == r.cost_per_t_co2e else ""
-        lines.append(f"| {r.measure_id} | {r.name_zh} | {r.sector} | {r.clause} | {r.unit} | {f(r.capex)} | "
+        lines.append(f"| {r.measure_id} | {_md(r.name_zh)} | {r.sector} | {_md(r.clause)} | {_md(r.unit)} | "
+                     f"{f(r.capex)} | "
                      f"{f(r.fixed_om)} | {f(r.savings)} | {r.lifetime} | {rng} | {f(r.cost_per_pe, 1)} | "
                      f"{r.co_control} | {r.regions} | {r.sources} |")
     base = data.case.base_year
@@ -296,9 +302,10 @@ def markdown(data: Data) -> str:
               "| assumption | title | baseline | measures | effects | potentials | targets |",
               "|---|---|---:|---:|---:|---:|---:|"]
     for a in assumptions(data).itertuples():
-        lines.append(f"| {a.source_id} | {a.title} | {a.baseline} | {a.measures} | {a.effects} | {a.potentials} | "
+        lines.append(f"| {a.source_id} | {_md(a.title)} | {a.baseline} | {a.measures} | {a.effects} | {a.potentials} | "
                      f"{a.targets} |")
     lines += ["", "## Sources", "", "| id | kind | title | publisher | year | reference |", "|---|---|---|---|---|---|"]
     for s in src.itertuples():
-        lines.append(f"| {s.source_id} | {s.kind} | {s.title} | {s.publisher} | {s.year} | {s.reference} |")
+        lines.append(f"| {s.source_id} | {s.kind} | {_md(s.title)} | {_md(s.publisher)} | {s.year} | "
+                     f"{_md(s.reference)} |")
     return "\n".join(lines).replace("\n| ", "\n| ") + "\n"

@@ -6,6 +6,7 @@ line each, never as a traceback.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
 from .results import DERIVED, NET, REPORTED, Result
+from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -25,7 +27,7 @@ EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
 
 def _err(line: str) -> None:
-    typer.echo(line, err=True)
+    typer.echo(text_cell(line) if len(line) < 32_000 else line, err=True)  # no terminal escapes from the input
 
 
 def _input_error(e: InputError) -> None:
@@ -33,6 +35,14 @@ def _input_error(e: InputError) -> None:
     _err(f"Bad input: {n} problem{'s' if n != 1 else ''} found.")
     for p in e.problems:
         _err(f"  {p}")
+    for note in getattr(e, "notes", []):
+        _err(note)
+
+
+def _warnings(data) -> None:
+    """Numbers likely in the wrong unit: printed, not fatal."""
+    for w in getattr(data, "warnings", []):
+        _err(f"Warning: {w}")
 
 
 def _fmt(x) -> str:
@@ -107,16 +117,20 @@ def _years(ys: list[int]) -> str:
 
 
 def _pct(x) -> str:
-    return "-" if x is None else f"{x:.2%}"
+    return "-" if x is None or x != x else f"{x:.2%}"
 
 
 @app.command("run")
 def run_cmd(
     case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
-    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/)"),
+    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/), or a file "
+                             "name ending in .xlsx"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        _err(f"--time-limit: expected a number of seconds > 0, got {time_limit}")
+        raise typer.Exit(EXIT_INPUT)
     try:
         res = run(case, time_limit=time_limit)
     except InputError as e:
@@ -133,12 +147,20 @@ def run_cmd(
         for line in e.diagnosis.lines(names, units):
             _err(line)
         raise typer.Exit(EXIT_INFEASIBLE) from None
+    _warnings(res.data)
     if not res.optimal:
-        _err(f"Case {case}: solver status {res.solution.status}; no workbook written.")
+        why = ("; HiGHS calls the solution optimal but it violates rows by more than its tolerance: the model is "
+               "probably badly scaled (see the warnings)" if res.solution.status == "optimal_with_infeasibilities"
+               else "")
+        _err(f"Case {case}: solver status {res.solution.status}{why}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
     print_summary(res)
-    out_dir = out if out is not None else Path("reports") / res.summary["case"]
-    path = write_excel(res, out_dir / f"{res.summary['case']}.xlsx")
+    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
+    if out is not None and out.suffix.lower() == ".xlsx":
+        target = out  # --out names the workbook itself
+    else:
+        target = (out if out is not None else Path("reports") / name) / f"{name}.xlsx"
+    path = write_excel(res, target)
     typer.echo(f"\nWorkbook: {path}")
 
 
@@ -150,6 +172,7 @@ def validate_cmd(case: Path = typer.Argument(..., help="Case file, e.g. cases/ba
     except InputError as e:
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
+    _warnings(data)
     n = {k: len(v) for k, v in data.tables.items()}
     typer.echo(f"{case}: valid ({n['regions']} regions, {n['measures']} measures, {n['indicators']} indicators, "
                f"{n['targets']} targets, {n['baseline']} baseline rows, {n['sources']} sources)")
@@ -186,27 +209,48 @@ def data_report_cmd(
     for row in a.itertuples():
         typer.echo(f"  {row.source_id}: {row.title}")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix == ".md":
-            out.write_text(markdown(data), encoding="utf-8")
-        elif out.suffix == ".csv":
-            cat.to_csv(out, index=False)
-        elif out.suffix == ".xlsx":
-            with pd.ExcelWriter(out) as xw:
-                cat.to_excel(xw, sheet_name="Catalog", index=False)
-                a.to_excel(xw, sheet_name="Assumptions", index=False)
-        else:
+        if out.suffix not in (".md", ".csv", ".xlsx"):
             _err(f"{out}: expected a file name ending in .md, .csv or .xlsx")
             raise typer.Exit(EXIT_INPUT)
+        with atomic(out) as tmp:
+            if out.suffix == ".md":
+                tmp.write_text(markdown(data), encoding="utf-8")
+            elif out.suffix == ".csv":
+                csv_text(cat).to_csv(tmp, index=False)
+            else:
+                with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                    frame_text(cat).to_excel(xw, sheet_name="Catalog", index=False)
+                    frame_text(a).to_excel(xw, sheet_name="Assumptions", index=False)
+                    text_only(xw.book)
         typer.echo(f"\nWritten: {out}")
 
 
+@app.command("template")
+def template_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(Path("inputs.xlsx"), "--out", help="The data-entry workbook to write (.xlsx)"),
+) -> None:
+    """Write the case's data as one data-entry workbook (a sheet per table, drop-downs, validations)."""
+    from .template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        _err(f"{out}: expected a file name ending in .xlsx")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        path = write_template(case, out)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"Template: {path} (use it with data = \"{path.name}\" in a case file)")
+
+
 def main() -> None:
+    install_signal_handlers()
     try:
         app()
-    except KeyboardInterrupt:
-        _err("Interrupted; nothing half-written was left behind.")
-        sys.exit(EXIT_OTHER)
+    except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.safe takes SIGINT first)
+        _err("Interrupted (SIGINT); no file was half-written, earlier workbooks are untouched.")
+        sys.exit(130)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1

@@ -25,9 +25,10 @@ class Problem:
 class InputError(Exception):
     """All the problems found in a case and its data, reported together."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], notes: list[str] | None = None):
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.notes = list(notes or [])  # which checks could not run yet, and why
+        super().__init__("\n".join([*(str(p) for p in self.problems), *self.notes]))
 
 
 class InfeasibleError(Exception):

@@ -7,8 +7,6 @@ renamed into place, so an interrupted run never leaves a broken workbook behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +14,9 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .record import record_rows
 from .results import DERIVED, NET, REPORTED, Result
+from .safe import atomic, frame_text, text_only
 
 STATUS_ZH = {"binding": "恰好达标(约束起作用)", "met": "达标", "violated": "未达标", "not solved": "未求解"}
 ROLE_ZH = {"no_rise": "达峰年前不高于无达峰约束路径", "peak_year": "达峰年", "ceiling": "达峰后上限"}
@@ -142,6 +142,7 @@ def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str
         *(_co2_rows(result)),
         ("Data folder", "数据目录", s["data_folder"]), ("Data hash (sha256, 16 hex)", "数据哈希", s["data_hash"]),
         ("Written", "生成时间", s["written"]),
+        *record_rows(s),
     ]
     summary = pd.DataFrame(summary_rows, columns=["item_en", "item_zh", "value"])
     summary["value"] = summary["value"].astype(object)
@@ -195,27 +196,19 @@ def _width(value) -> int:
 
 
 def write_excel(result: Result, path: str | Path) -> Path:
-    """Write the workbook atomically (temporary file, then rename) and return its path."""
+    """Write the workbook atomically (temporary file, then rename) and return its path. Every text cell is text
+    (`planner.safe.text_only`): a name such as ``=1+1`` never becomes a formula."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    try:
+    with atomic(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for sheet, (df, cols) in _frames(result).items():
-                out = df[[c for c, *_ in cols]].copy()
+                out = frame_text(df[[c for c, *_ in cols]])
                 out.columns = [f"{en}\n{zh}" for _, en, zh, _ in cols]
                 out.to_excel(xw, sheet_name=sheet, index=False)
                 _format(xw.book[sheet], out, cols)
                 if sheet == "Targets":
                     _format_target_values(xw.book[sheet], df, [c for c, *_ in cols])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            text_only(xw.book)
     return path
 
 

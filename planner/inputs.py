@@ -7,22 +7,23 @@ Everything is checked before a model is built, and every problem is reported at 
 from __future__ import annotations
 
 import hashlib
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .case import Case, _display, load_case
+from .cells import convert, did_you_mean, magnitude_warning, typed
 from .errors import InputError, Problem
-from .schema import TABLES, Column, Table
+from .overrides import apply_overrides
+from .schema import TABLES, Table
+from .sources_io import frame, raw_tables
 
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-TRUE = {"true", "1", "yes", "y", "t"}
-FALSE = {"false", "0", "no", "n", "f"}
+__all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
+
 CITY = "city"
+SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets")  # read by _check_semantics
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Data:
     case: Case
     tables: dict[str, pd.DataFrame]
     data_hash: str
+    warnings: list[Problem] = field(default_factory=list)  # numbers likely in the wrong unit (not errors)
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -75,165 +77,14 @@ class Data:
         return self.case.years
 
 
-# ---------------------------------------------------------------------------------------------- cell conversion
-
-
-def convert(col: Column, raw) -> tuple[object, str | None]:
-    """Turn one raw cell (text from a CSV or a TOML value) into its typed value, or say what was expected."""
-    if isinstance(raw, bool):
-        text = "true" if raw else "false"
-    elif raw is None:
-        text = ""
-    else:
-        text = str(raw).strip()
-    if text == "":
-        if col.required:
-            return None, f"expected {_expected(col)}, got an empty cell"
-        return col.default, None
-    if col.type == "id":
-        return (text, None) if ID_RE.match(text) else (None, f"expected an ASCII snake_case id, got {text!r}")
-    if col.type == "text":
-        return text, None
-    if col.type == "choice":
-        if text in col.choices:
-            return text, None
-        return None, f"expected one of {', '.join(col.choices)}, got {text!r}"
-    if col.type == "bool":
-        low = text.lower()
-        if low in TRUE:
-            return True, None
-        if low in FALSE:
-            return False, None
-        return None, f"expected true or false, got {text!r}"
-    if col.type in ("number", "int"):
-        try:
-            value = float(text.replace("_", ""))
-        except ValueError:
-            return None, f"expected {_expected(col)}, got {text!r}"
-        if not math.isfinite(value):
-            return None, f"expected {_expected(col)}, got {text!r}"
-        if col.type == "int":
-            if value != int(value):
-                return None, f"expected {_expected(col)}, got {text!r}"
-            value = int(value)
-        if col.min is not None and (value < col.min or (col.min_exclusive and value == col.min)):
-            return None, f"expected {_expected(col)}, got {text!r}"
-        return value, None
-    raise ValueError(col.type)
-
-
-def _expected(col: Column) -> str:
-    base = {"id": "an ASCII snake_case id", "text": "a value", "number": "a number", "int": "a whole number",
-            "bool": "true or false", "choice": "one of " + ", ".join(col.choices)}[col.type]
-    if col.min is not None:
-        base += f" {'>' if col.min_exclusive else '>='} {col.min:g}"
-    return base
-
-
-# ---------------------------------------------------------------------------------------------- reading
-
-
-def _read_table(table: Table, data_dir: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    path = data_dir / table.file
-    where = _display(path)
-    if not path.is_file():
-        if not table.optional:
-            problems.append(Problem(where, "", f"file not found; expected the {table.name} table "
-                                           f"({table.description})"))
-        return None
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
-    except UnicodeDecodeError:
-        problems.append(Problem(where, "", "not UTF-8 text; save the file as CSV UTF-8"))
-        return None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        problems.append(Problem(where, "", f"not a readable CSV file: {str(e).strip()}"))
-        return None
-    raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
-    for name in missing:
-        problems.append(Problem(where, name, "missing column; expected columns "
-                                + ", ".join(c.name for c in table.columns if c.required)))
-    if missing:
-        return None
-    raw["origin_"] = [f"{where}, row {i + 2}" for i in range(len(raw))]
-    return raw
-
-
-def _typed(table: Table, raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    out = raw.copy()
-    for col in table.columns:
-        if col.name not in out.columns:
-            out[col.name] = col.default
-            continue
-        values = []
-        for origin, cell in zip(out["origin_"], out[col.name], strict=True):
-            value, err = convert(col, cell)
-            if err:
-                problems.append(Problem(origin, col.name, err))
-            values.append(value)
-        out[col.name] = pd.Series(values, index=out.index, dtype=object)
-    return out
-
-
-def _apply_overrides(name: str, df: pd.DataFrame, case: Case, problems: list[Problem]) -> pd.DataFrame:
-    table = TABLES[name]
-    where = _display(case.path)
-    rows = case.overrides.get(name, {})
-    if not rows:
-        return df
-    df = df.copy()
-    key_cols = table.key
-    index = {tuple(r): i for i, r in zip(df.index, df[list(key_cols)].itertuples(index=False), strict=True)}
-    new_rows = []
-    for key, cols in rows.items():
-        key_t = key if isinstance(key, tuple) else (key,)
-        label = f"[{name}.{'.'.join(key_t)}]"
-        typed = {}
-        for col_name, value in cols.items():
-            col = table.column(col_name)
-            if col is None:  # free columns such as note
-                typed[col_name] = str(value)
-                continue
-            v, err = convert(col, value)
-            if err:
-                problems.append(Problem(f"{where}, {label}", col_name, err, field="key"))
-            typed[col_name] = v
-        if key_t in index:
-            for col_name, v in typed.items():
-                df.at[index[key_t], col_name] = v
-            df.at[index[key_t], "origin_"] = f"{where}, {label}"
-            continue
-        row = dict(zip(key_cols, key_t, strict=True))
-        lacking = [c.name for c in table.columns if c.required and c.name not in row and c.name not in typed]
-        for col in table.columns:
-            if col.name not in row:
-                row[col.name] = typed.get(col.name, col.default)
-        if lacking:
-            what = "a new target" if name == "targets" else f"a new {name} row"
-            problems.append(Problem(f"{where}, {label}", ", ".join(lacking), field="key", message=(
-                f"missing; {label} is not in the data, so it adds {what} and needs every required column: "
-                + ", ".join(c.name for c in table.columns if c.required))))
-        for k, v in typed.items():
-            row.setdefault(k, v)
-        for key_col, key_value in zip(key_cols, key_t, strict=True):
-            kc = table.column(key_col)
-            _, err = convert(kc, key_value)
-            if err:
-                problems.append(Problem(f"{where}, {label}", key_col, err, field="key"))
-        row["origin_"] = f"{where}, {label}"
-        new_rows.append(row)
-    if new_rows:
-        df = pd.concat([df, pd.DataFrame(new_rows)], ignore_index=True)
-    return df
-
-
 # ---------------------------------------------------------------------------------------------- checks
 
 
 def _check_keys(table: Table, df: pd.DataFrame, problems: list[Problem]) -> None:
     seen: dict[tuple, str] = {}
     for origin, key in zip(df["origin_"], df[list(table.key)].itertuples(index=False), strict=True):
+        if any(v is None and table.column(c).required for c, v in zip(table.key, key, strict=True)):
+            continue  # a bad key cell, reported already
         key = tuple("" if v is None else v for v in key)
         if key in seen:
             label = ", ".join(f"{c}={v}" for c, v in zip(table.key, key, strict=True) if v != "")
@@ -242,31 +93,44 @@ def _check_keys(table: Table, df: pd.DataFrame, problems: list[Problem]) -> None
             seen[key] = origin
 
 
-def _check_references(tables: dict[str, pd.DataFrame], data_dir: Path, problems: list[Problem]) -> None:
+def table_where(source: Path, name: str) -> str:
+    """Where a table lives: ``data/targets.csv`` or ``inputs.xlsx, sheet targets``."""
+    if source.suffix.lower() == ".xlsx":
+        return f"{_display(source)}, sheet {name}"
+    return _display(source / TABLES[name].file)
+
+
+def _check_references(tables: dict[str, pd.DataFrame], data_dir: Path, problems: list[Problem],
+                      notes: list[str]) -> None:
+    unreadable = {t for t, df in tables.items() if df[TABLES[t].key[0]].isna().any()}
+    for t in sorted(unreadable):
+        notes.append(f"Not checked yet: references to {t} ({table_where(data_dir, t)} has ids that could not be "
+                     "read, see above); run again after fixing them.")
     for name, df in tables.items():
         for col in TABLES[name].columns:
             if not col.references or col.name not in df.columns:
                 continue
             ref_table, ref_col = col.references.split(".")
-            if ref_table not in tables:
+            if ref_table not in tables or ref_table in unreadable:
                 continue
             known = set(tables[ref_table][ref_col].dropna())
             for origin, value in zip(df["origin_"], df[col.name], strict=True):
                 if value in (None, "") or value in known:
                     continue
                 problems.append(Problem(origin, col.name, f"unknown {ref_col} {value!r}; expected one defined in "
-                                        + _display(data_dir / TABLES[ref_table].file)))
+                                        + table_where(data_dir, ref_table) + did_you_mean(value, sorted(known))))
 
 
 def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[Problem]) -> None:
-    regions = set(data["regions"]["region_id"])
-    indicators = data["indicators"].set_index("indicator_id")
+    regions = {r for r in data["regions"]["region_id"] if r}
+    indicators = data["indicators"].dropna(subset=["indicator_id"]).drop_duplicates("indicator_id") \
+        .set_index("indicator_id")
     exogenous = {i for i, x in indicators["exogenous"].items() if x}
     years = set(case.years)
-    data_file = lambda t: _display(case.data_dir / TABLES[t].file)  # noqa: E731
+    data_file = lambda t: table_where(case.data_dir, t)  # noqa: E731
 
     # baseline: every indicator in every region covers the base year and the last model year
-    bl = data["baseline"]
+    bl = data["baseline"].dropna(subset=["region_id", "indicator_id", "year"])
     for (r, i), grp in bl.groupby(["region_id", "indicator_id"]):
         ys = set(grp["year"])
         lacking = [y for y in (case.base_year, case.last_year) if not any(x <= y for x in ys)
@@ -316,6 +180,8 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
 
     # targets
     for t in data["targets"].itertuples():
+        if t.enabled is False or t.kind is None:  # switched off (checked for types only), or a bad kind
+            continue
         where = t.origin_
         if t.scope != CITY and t.scope not in regions:
             problems.append(Problem(where, "scope", f"expected city or a region id ({', '.join(sorted(regions))}), "
@@ -375,38 +241,67 @@ def select_variant(bl: pd.DataFrame, case: Case, problems: list[Problem]) -> pd.
     return pd.concat([shared, own]).sort_values(["region_id", "indicator_id", "year"], kind="stable")
 
 
+def input_files(case: Case) -> list[Path]:
+    """Every file a run reads: the data tables (or the workbook) and the case files, parents first."""
+    source = case.data_dir
+    files = [source] if source.is_file() else [p for p in sorted(source.glob("*.csv")) if p.is_file()]
+    return [*files, *case.chain]
+
+
+def file_hashes(case: Case) -> dict[str, str]:
+    """sha256 of every input file (the run record), by path as shown to the user."""
+    return {_display(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(case)}
+
+
 def _hash(case: Case) -> str:
     h = hashlib.sha256()
-    for path in [*sorted(case.data_dir.glob("*.csv")), *case.chain]:
+    for path in input_files(case):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def load(case: Case | str | Path) -> Data:
-    """Read, override and validate a case's data. Raise `InputError` with every problem found."""
+    """Read, override and validate a case's data. Raise `InputError` with every problem found.
+
+    Every stage runs on whatever the earlier stages could read, so one run lists every problem; the checks across
+    tables (references, baseline coverage, target years, ...) need every required table, and say so when one is
+    missing. Numbers likely in the wrong unit are not errors: they are in ``Data.warnings``.
+    """
     if not isinstance(case, Case):
         case = load_case(case)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
+    raws = raw_tables(case, problems)
     for name, table in TABLES.items():
-        raw = _read_table(table, case.data_dir, problems)
-        if raw is None:
-            if table.optional:
+        df = frame(table, raws[name], problems) if name in raws else None
+        if df is None:
+            if table.optional and name not in raws:
                 tables[name] = pd.DataFrame(columns=[c.name for c in table.columns] + ["origin_"])
             continue
-        df = _typed(table, raw, problems)
-        if name in case.overrides:
-            df = _apply_overrides(name, df, case, problems)
-        tables[name] = df
-    if problems or len(tables) < len([t for t in TABLES.values() if not t.optional]):
-        raise InputError(problems)
+        tables[name] = typed(table, df, problems, warnings)
+    for name in case.overrides:
+        if name in tables:
+            tables[name] = apply_overrides(name, tables[name], case, tables, problems, warnings)
     for name, df in tables.items():
         _check_keys(TABLES[name], df, problems)
-    tables["baseline"] = select_variant(tables["baseline"], case, problems)
-    _check_references(tables, case.data_dir, problems)
-    if not problems:
-        _check_semantics(tables, case, problems)
+    notes: list[str] = []
+    if "baseline" in tables:
+        tables["baseline"] = select_variant(tables["baseline"], case, problems)
+    _check_references(tables, case.data_dir, problems, notes)
+    lacking = [t for t in TABLES if t not in tables]
+    if lacking:
+        notes.append(f"Not checked yet: the checks of meaning (baseline coverage, target years and kinds, "
+                     f"potentials) and references into {', '.join(lacking)}: they need every table readable; run "
+                     "again after fixing the problems above.")
+    else:
+        bad = {p.where for p in problems}
+        skipped = sorted({n for n, df in tables.items() if n in SEMANTIC and df["origin_"].isin(bad).any()})
+        if skipped:
+            notes.append(f"The checks of meaning (baseline coverage, target years and kinds, potentials) skipped the "
+                         f"rows of {', '.join(skipped)} with a problem above; fixing them may show more.")
+        _check_semantics({n: df[~df["origin_"].isin(bad)] for n, df in tables.items()}, case, problems)
     if problems:
-        raise InputError(problems)
-    return Data(case=case, tables=tables, data_hash=_hash(case))
+        raise InputError(problems, notes)
+    return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings)

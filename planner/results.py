@@ -14,6 +14,7 @@ import pandas as pd
 from .inputs import CITY, Data
 from .model import Params
 from .model.targets import CEILING, GE, LE, last_year, rows
+from .record import run_record
 from .solve import Solution
 
 REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
@@ -149,10 +150,11 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
 def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     """One row per region and measure deployed: what stands in 2025, 2030 and the last year, what it costs, and what
     it cuts in 2030 (or the last model year before it)."""
-    if alloc.empty:
-        return pd.DataFrame(columns=["region_id", "measure_id", "first_year", "investment", "discounted_cost"])
     years = [y for y in (2025, 2030, p.years[-1]) if y in p.years]
     years = list(dict.fromkeys(years))
+    if alloc.empty:  # nothing deployed: the same columns, no rows
+        return pd.DataFrame(columns=["region_id", "measure_id", "first_year", *(f"stock_{y}" for y in years),
+                                     "investment", "discounted_cost", *(f"cut_{i}" for i in REPORTED)])
     mid = 2030 if 2030 in p.years else p.years[-1]
     out = []
     for (r, m), g in alloc.groupby(["region_id", "measure_id"], sort=False):
@@ -232,7 +234,8 @@ def cost_split(p: Params, alloc: pd.DataFrame) -> dict[str, float]:
     return {"no_regret_yuan": float(pv[nr].sum()), "target_cost_yuan": float(pv[~nr].sum())}
 
 
-def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float) -> Result:
+def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: float,
+            solver_options: dict | None = None) -> Result:
     build = sol.build if sol.optimal else {}
     lv = levels(p, build)
     case = data.case
@@ -254,6 +257,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "data_folder": str(case.data_dir),
         "data_hash": data.data_hash,
         "written": dt.datetime.now().isoformat(timespec="seconds"),
+        **run_record(data, solver_options),  # case chain, input hashes, package versions, solver options
     }
     alloc = allocation_table(p, data, build)
     summary.update(cost_split(p, alloc))

@@ -58,8 +58,18 @@ class Table:
         return next((c for c in self.columns if c.name == name), None)
 
 
-def _source() -> Column:
-    return Column("source_id", "id", references="sources.source_id", description="Where the row's numbers come from")
+def _source(required: bool = True) -> Column:
+    return Column("source_id", "id", required=required, default="", references="sources.source_id",
+                  description="Where the row's numbers come from (an id of sources.csv)")
+
+
+def _note(what: str = "Free text: derivation, caveats, where the figure was read") -> Column:
+    return Column("note", "text", required=False, default="", description=what)
+
+
+def _range(name: str, unit: str, what: str) -> Column:
+    return Column(name, "number", required=False, default=None, unit=unit, min=0 if "savings" not in name else None,
+                  description=what + " (data report: the low / high cost range); blank: the central value")
 
 
 TABLES: dict[str, Table] = {
@@ -88,6 +98,13 @@ TABLES: dict[str, Table] = {
                 Column("name_zh", "text"),
                 Column("name_en", "text"),
                 Column("land_area_km2", "number", required=False, unit="km2", min=0),
+                Column("districts", "int", required=False, default=None, min=0,
+                       description="Number of districts and counties in the region"),
+                Column("population_2020", "number", required=False, unit="persons", min=0,
+                       description="Resident population, 2020 census"),
+                Column("gdp_2020_yuan", "number", required=False, unit="yuan", min=0, description="GDP 2020"),
+                _source(required=False),
+                _note(),
             ),
             "The regions of the case",
         ),
@@ -101,6 +118,9 @@ TABLES: dict[str, Table] = {
                 Column("region_id", "id", references="regions.region_id"),
                 Column("land_area_km2", "number", required=False, unit="km2", min=0),
                 Column("population_2020", "number", required=False, unit="persons", min=0),
+                Column("gdp_2020_yuan", "number", required=False, unit="yuan", min=0, description="GDP 2020"),
+                _source(required=False),
+                _note(),
             ),
             "Districts and counties with their region (reference and aggregation only)",
             optional=True,
@@ -122,6 +142,8 @@ TABLES: dict[str, Table] = {
                                    "(used <= generated, electric <= fleet, forest <= land)"),
                 Column("source_id", "id", required=False, default="", references="sources.source_id",
                        description="Where the definition comes from"),
+                Column("description", "text", required=False, default="",
+                       description="What the indicator counts and how"),
             ),
             "Every quantity a target or report talks about",
         ),
@@ -138,6 +160,9 @@ TABLES: dict[str, Table] = {
                 Column("year", "int"),
                 Column("value", "number", unit="indicator unit"),
                 _source(),
+                Column("split_key", "text", required=False, default="",
+                       description="Where only a city total is published: the key that splits it among regions"),
+                _note(),
             ),
             "Business-as-usual level of each indicator in each region (no new measures); linear in between years",
         ),
@@ -156,12 +181,23 @@ TABLES: dict[str, Table] = {
                 Column("savings", "number", unit="yuan/unit/yr",
                        description="Fuel, energy or revenue gained per unit and year (negative: extra cost)"),
                 Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
+                Column("after_record", "bool", required=False, default=False,
+                       description="true: the measure moves indicators whose record a calibrated baseline "
+                                   "reproduces (energy, CO2, electricity, forest, ...), so a case with history_until = Y "
+                                   "can build it only from Y + 1: what was deployed before is in the record"),
                 _source(),
                 Column("barrier", "text", required=False, default="",
                        description="For a no-regret measure (net annual cost below zero): what holds its uptake back "
                                    "(split incentive, turnover, siting, ...); its potentials' max_build is the "
                                    "diffusion ceiling the barrier allows. Blank where the note says its autonomous "
                                    "uptake is in the baseline, or where the measure costs money"),
+                _range("capex_low", "yuan/unit", "Lowest investment per unit found"),
+                _range("capex_high", "yuan/unit", "Highest investment per unit found"),
+                _range("savings_low", "yuan/unit/yr", "Lowest savings per unit and year"),
+                _range("savings_high", "yuan/unit/yr", "Highest savings per unit and year"),
+                _range("fixed_om_low", "yuan/unit/yr", "Lowest fixed O&M per unit and year"),
+                _range("fixed_om_high", "yuan/unit/yr", "Highest fixed O&M per unit and year"),
+                _note(),
             ),
             "The measures the model may deploy",
         ),
@@ -175,6 +211,7 @@ TABLES: dict[str, Table] = {
                 Column("region_id", "id", required=False, default="", references="regions.region_id",
                        description="Blank: all regions; a region id overrides the all-region row there"),
                 _source(),
+                _note(),
             ),
             "What one unit of a measure standing does to an indicator",
         ),
@@ -191,6 +228,7 @@ TABLES: dict[str, Table] = {
                        description="Earliest year a unit can be built: a line in service, a technology available, or "
                                    "the first year after the record that the reference baseline reproduces"),
                 _source(),
+                _note(),
             ),
             "Where a measure applies and how much of it can stand / be built",
         ),
@@ -220,6 +258,7 @@ TABLES: dict[str, Table] = {
                                    "without the peak"),
                 Column("enabled", "bool", required=False, default=True),
                 _source(),
+                _note(),
             ),
             "The targets of the plan and the user's own",
         ),
@@ -251,6 +290,7 @@ TABLES: dict[str, Table] = {
                 Column("indicator_id", "id", references="indicators.indicator_id"),
                 Column("kg_per_equivalent", "number", unit="kg per pollution equivalent", min=0, min_exclusive=True),
                 _source(),
+                _note(),
             ),
             "Weights that add pollutants into pollution equivalents (data report, co-control metrics)",
             optional=True,
@@ -262,6 +302,32 @@ TABLES: dict[str, Table] = {
 OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
                 "year", "until", "value", "enabled", "source_id", "note"),
-    "measures": ("capex", "fixed_om", "savings", "lifetime", "source_id", "note"),
+    "measures": ("capex", "fixed_om", "savings", "lifetime", "after_record", "source_id", "note"),
     "potentials": ("max_stock", "min_stock", "max_build", "first_year", "source_id", "note"),
+}
+
+# Numbers: HiGHS treats 1e20 as infinity, drops matrix coefficients of magnitude <= 1e-9 (its small_matrix_value:
+# such an effect would silently count as 0), and an LP whose coefficients span more than ~1e9 is badly scaled. No
+# figure of a city plan comes near 1e15 (Chongqing's GDP is 2.5e12 yuan): beyond it, or a non-zero magnitude of at
+# most 1e-9, is an error; beyond 1e13, or below 1e-7, is warned about (file, row, column): likely a unit mistake.
+MAX_ABS = 1e15
+MIN_ABS = 1e-9
+WARN_ABS = 1e13
+WARN_TINY = 1e-7
+TEXT_MAX = 32_767  # characters an Excel cell holds; longer text is refused at input
+
+# Chinese names of the columns (same name, same meaning in every table), for the data-entry workbook.
+COLUMN_ZH = {
+    "source_id": "来源代码", "kind": "类型", "title": "标题", "publisher": "发布者", "year": "年份",
+    "reference": "文号/表/网址", "note": "备注", "region_id": "地区代码", "name_zh": "中文名称", "name_en": "英文名称",
+    "land_area_km2": "土地面积", "districts": "区县数", "population_2020": "2020年常住人口",
+    "gdp_2020_yuan": "2020年地区生产总值", "district_id": "区县代码", "indicator_id": "指标代码", "unit": "单位",
+    "accumulates": "按存量年累计", "exogenous": "外生指标", "bounded_by": "上限指标", "description": "说明",
+    "value": "数值", "split_key": "分解依据", "measure_id": "措施代码", "sector": "领域", "clause": "方案条款",
+    "capex": "单位投资", "fixed_om": "单位年固定运维费", "savings": "单位年节约", "lifetime": "寿命",
+    "capex_low": "单位投资(低)", "capex_high": "单位投资(高)", "savings_low": "单位年节约(低)",
+    "savings_high": "单位年节约(高)", "fixed_om_low": "单位年运维费(低)", "fixed_om_high": "单位年运维费(高)",
+    "effect": "单位效果", "max_stock": "最大保有量", "min_stock": "最小保有量", "max_build": "年最大新增量",
+    "target_id": "目标代码", "denominator_id": "分母指标", "scope": "范围", "base_year": "基准年",
+    "enabled": "启用", "kg_per_equivalent": "污染当量值",
 }

@@ -24,6 +24,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 
 from . import peak
 from .model import Params, build_model
+from .model.indicators import level
 from .model.targets import GE, row_scale
 
 STATUS = {
@@ -101,7 +102,9 @@ def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
     seconds = time.perf_counter() - start
     status = STATUS.get(res.termination_condition, str(res.termination_condition.name))
     sol = Solution(status=status, objective=None, solve_seconds=seconds, solver=solver_name())
-    if status == "optimal" and res.solution_status == SolutionStatus.optimal:
+    if status == "optimal" and res.solution_status != SolutionStatus.optimal:
+        sol.status = "optimal_with_infeasibilities"  # HiGHS: optimal, but rows violated beyond its tolerance
+    elif status == "optimal":
         res.solution_loader.load_vars()
         sol.objective = float(res.incumbent_objective)
         sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
@@ -120,6 +123,8 @@ class Relaxation:
     sense: str
     slack: float  # in the unit of the target's indicator
     relative: float  # slack / baseline level of the row
+    share: tuple[float, float] | None = None  # share targets: (the value, the slack over the denominator's level)
+    zero_baseline: bool = False  # the row's baseline level is 0: no percentage of it makes sense
 
 
 @dataclass
@@ -143,20 +148,28 @@ class Diagnosis:
             rs = sorted((r for r in self.relaxations if r.target_id == k), key=lambda r: r.year)
             direction = "lowered" if rs[0].sense == GE else "raised"
             label = f"{k} ({names[k]})" if k in names else k
+            share = rs[0].share is not None
+            what = "share" if share else "limit"
             unit = units.get(k, "")
 
             def amount(r, unit=unit):
+                if r.share is not None:  # a share moves in percentage points, not in the numerator's unit
+                    value, points = r.share
+                    new = value - points if r.sense == GE else value + points
+                    return f"{points * 100:,.2f} percentage points (from {value:.2%} to {new:.2%})"
                 return " ".join(x for x in (f"{r.slack:,.6g}", unit) if x)
 
             if len(rs) == 1:
                 r = rs[0]
-                out.append(f"  {label}, {r.year}: limit must be {direction} by {amount(r)} "
-                           f"({r.relative:.2%} of its baseline level)")
+                of = "" if share else " (its baseline level is 0)" if r.zero_baseline else \
+                    f" ({r.relative:.2%} of its baseline level)"
+                out.append(f"  {label}, {r.year}: {what} must be {direction} by {amount(r)}{of}")
                 continue
             big = max(rs, key=lambda r: r.relative)
-            out.append(f"  {label}, {_years([r.year for r in rs])}: limit must be {direction} in each of these "
-                       f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}); "
-                       f"at most {big.relative:.2%} of its baseline level ({big.year})")
+            tail = "" if share or big.zero_baseline else \
+                f"; at most {big.relative:.2%} of its baseline level ({big.year})"
+            out.append(f"  {label}, {_years([r.year for r in rs])}: {what} must be {direction} in each of these "
+                       f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}){tail}")
         if self.iis_rows:
             out.append("HiGHS IIS (rows that together cannot hold):")
             out += [f"  {row}" for row in self.iis_rows]
@@ -248,5 +261,11 @@ def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 
         s = float(var.value or 0.0)
         scale = row_scale(p, by_id[k], y)
         if s / scale > tol:
-            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale))
+            t = by_id[k]
+            share = None
+            if t["kind"] in ("share_min", "share_max"):
+                d = pyo.value(level(em, p, t["denominator_id"], t["scope"], y))
+                share = (t["value"], s / d) if d > 0 else None
+            zero = abs(p.baseline_sum(t["indicator_id"], t["scope"], y)) == 0
+            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale, share, zero))
     return Diagnosis(relax, iis)

@@ -46,7 +46,7 @@ CELL_ERRORS = [
      "data/measures.csv, row 2, column lifetime: expected a whole number > 0, got '2.5'"),
     ("effects.csv", "a,co2,", "a,co3,",
      "data/effects.csv, row 2, column indicator_id: unknown indicator_id 'co3'; expected one defined in "
-     "data/indicators.csv"),
+     "data/indicators.csv; did you mean 'co2'?"),
     ("potentials.csv", "r1,a,", "r1,b,",
      "data/potentials.csv, row 2, column measure_id: unknown measure_id 'b'; expected one defined in "
      "data/measures.csv"),
@@ -92,8 +92,14 @@ def test_missing_file(case):
         "to an indicator)"]
 
 
-def test_missing_column(case):
+def test_misspelt_column(case):
     edit(case.parent / "data" / "measures.csv", "capex", "capx")
+    assert problems(case) == [
+        "data/measures.csv, column capx: unknown column; did you mean 'capex'? (capex is required and missing)"]
+
+
+def test_missing_column(case):
+    edit(case.parent / "data" / "measures.csv", "capex,", "")
     assert problems(case) == [
         "data/measures.csv, column capex: missing column; expected columns measure_id, name_zh, name_en, sector, "
         "clause, unit, capex, fixed_om, savings, lifetime, source_id"]
@@ -130,7 +136,8 @@ def test_exogenous_indicator_cannot_be_moved(tmp_path, monkeypatch):
 def test_case_unknown_override_column(case):
     case.write_text(case.read_text() + "\n[measures.a]\ncapexx = 3\n")
     assert problems(case) == [
-        "tiny.toml, key measures.a.capexx: cannot be overridden; expected one of capex, fixed_om, savings, "
+        "tiny.toml, key measures.a.capexx: cannot be overridden; did you mean capex? expected one of capex, fixed_om, "
+        "savings, "
         "lifetime, source_id, note"]
 
 
@@ -226,3 +233,14 @@ def test_csv_saved_as_gbk_is_named(case):
 def test_empty_required_cell(case):
     edit(case.parent / "data" / "measures.csv", "a,措施a,a,", "a,,a,")
     assert problems(case) == ["data/measures.csv, row 2, column name_zh: expected a value, got an empty cell"]
+
+
+def test_docs_list_every_schema_column():
+    """docs/data.md's table of files names every column of the schema (a column never exists unseen)."""
+    from pathlib import Path
+
+    from planner.schema import TABLES
+    text = (Path(__file__).parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        line = next(x for x in text.splitlines() if x.startswith(f"| `{table.file}` |"))
+        assert all(c.name in line for c in table.columns), (table.name, line)

@@ -124,6 +124,20 @@ def _effects(data: Data, regions: list[str]) -> dict[tuple[str, str], dict[str, 
     return {k: {i: e for i, e in v.items() if e != 0.0} for k, v in out.items()}
 
 
+def _first_build(data: Data) -> dict[tuple[str, str], int]:
+    """Earliest build year of every potential row: its own first_year, and for a measure marked after_record the year
+    after the case's history_until (the record the baseline reproduces already holds what was built until then)."""
+    case, pot = data.case, data.potentials
+    after = dict(zip(data.measures["measure_id"], data.measures["after_record"], strict=True))
+    out = {}
+    for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["first_year"], strict=True):
+        year = int(v) if v is not None and v == v else case.first_year
+        if after.get(m) and case.history_until is not None:
+            year = max(year, case.history_until + 1)
+        out[r, m] = year
+    return out
+
+
 def derive(data: Data) -> Params:
     case = data.case
     ms = data.measures.set_index("measure_id")
@@ -157,8 +171,7 @@ def derive(data: Data) -> Params:
                                                        pot["max_stock"], strict=True)},
         max_build={(r, m): (None if v is None or v != v else float(v))
                    for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["max_build"], strict=True)},
-        first_build={(r, m): int(v) if v is not None and v == v else case.first_year
-                     for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["first_year"], strict=True)},
+        first_build=_first_build(data),
         targets=targets,
         bounded_by={i: b for i, b in zip(data.indicators["indicator_id"], data.indicators["bounded_by"], strict=True)
                     if b},

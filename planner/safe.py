@@ -1,0 +1,125 @@
+"""Nothing the user typed executes, nothing escapes the output folder, nothing half-written is left behind.
+
+- `text_cell`: a text as a workbook cell may hold it: control characters shown as ``\\x01`` escapes, text over
+  Excel's 32,767 characters cut *visibly* (the cell ends with a note giving the full length).
+- `text_only`: every cell of an openpyxl workbook that openpyxl would write as a formula is written as text: the
+  project never writes formulas, so a name such as ``=HYPERLINK(...)`` stays the text it is.
+- `csv_text`: a text for a CSV that Excel will open: a leading ``= + - @`` is quoted with ``'`` (OWASP).
+- `file_name`: a case name turned into a plain file name (no folders, no leading dot, never empty).
+- `atomic`: write a file through a temporary in the same folder and rename it into place; an interrupt (see
+  `install_signal_handlers`) removes the temporary and leaves any earlier file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+EXCEL_MAX = 32_767
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+
+_pending: set[str] = set()  # temporaries to remove if the process is interrupted
+
+
+def text_cell(s: str) -> str:
+    """``s`` as a cell can hold it: control characters escaped, over-long text cut with a visible note."""
+    s = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    if len(s) > EXCEL_MAX:
+        note = f" [... cut: {len(s):,} characters in full, a cell holds {EXCEL_MAX:,}]"
+        s = s[: EXCEL_MAX - len(note)] + note
+    return s
+
+
+def text_only(book) -> None:
+    """Make every text cell of an openpyxl workbook text: never a formula, never an illegal character."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    value = text_cell(cell.value)
+                    if value != cell.value:
+                        cell.value = value
+                    cell.data_type = "s"
+
+
+def frame_text(df):
+    """A copy of a DataFrame whose text cells pass `text_cell` (openpyxl refuses control characters)."""
+    df = df.copy()
+    for col in _text_columns(df):
+        df[col] = df[col].map(lambda v: text_cell(v) if isinstance(v, str) else v)
+    return df
+
+
+def _text_columns(df) -> list:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return [c for c in df.columns if not is_numeric_dtype(df[c]) or is_bool_dtype(df[c])]
+
+
+def csv_text(df):
+    """A copy of a DataFrame safe to open in Excel as CSV: text starting with = + - @ is quoted with '."""
+    df = df.copy()
+    for col in _text_columns(df):
+        df[col] = df[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return df
+
+
+def file_name(name: str, suffix: str = "") -> str:
+    """A plain file name from a case name: letters, digits, ``_ . -`` and CJK kept, anything else ``_``."""
+    stem = re.sub(r"[^\w.\-]", "_", name, flags=re.UNICODE).lstrip(".") or "case"
+    return stem[:120] + suffix
+
+
+@contextlib.contextmanager
+def atomic(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it onto ``path`` when the block ends without error."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    _pending.add(tmp)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        _pending.discard(tmp)
+
+
+def track(tmp: str | Path) -> None:
+    """Register a temporary file to be removed if the process is interrupted before it is renamed."""
+    _pending.add(str(tmp))
+
+
+def untrack(tmp: str | Path) -> None:
+    _pending.discard(str(tmp))
+
+
+def _on_signal(signum, frame) -> None:  # noqa: ARG001
+    """Remove temporaries, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once, whatever was running."""
+    for tmp in list(_pending):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    name = "SIGINT" if signum == signal.SIGINT else "SIGTERM"
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        os.write(2, f"Interrupted ({name}); no file was half-written, earlier workbooks are untouched.\n".encode())
+    os._exit(EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM)
+
+
+def install_signal_handlers() -> None:
+    """SIGINT and SIGTERM end the command cleanly (see `_on_signal`). Called first thing by the command line."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
