@@ -5,8 +5,9 @@ Run from the repository root:
     python data/derive/reference_baseline.py          # rewrites data/baseline.csv and data/electricity.csv
     python data/derive/reference_baseline.py --check  # exit 1 if the files differ from what this script writes
 
-Inputs: the frozen-technology rows already in data/baseline.csv (kept unchanged: they are the
-`frozen_technology` variant) and the constants below, each with the source id it rests on (data/sources.csv).
+Inputs: the rows already in data/baseline.csv (blank-variant rows, i.e. the exogenous drivers and the resource
+pools, and the `frozen_technology` rows are written back unchanged) and the constants below, each with the source id
+it rests on (data/sources.csv).
 Output: data/baseline.csv with a `variant` column (blank for exogenous drivers, `frozen_technology`, `reference`)
 and data/electricity.csv (factors of the city electricity balance).
 
@@ -30,8 +31,9 @@ The reference baseline is computed for the city first, then split into the three
    times an emission-factor decline from the China 6 vehicle standard (in force 2019-2023) and fleet turnover;
    industrial combustion and process sources follow non-power coal; VOCs of industry follow industrial value added
    with the 2019-2020 VOCs standards in force; water pollutants follow the sewage programmes in force; NH3 flat.
-5. Land, waste, freight: published 2021-2023 forest coverage and stock, 2021-2022 solid waste, 2016/2017 freight,
-   rail and port figures; activity indicators without a calibration figure keep the frozen-technology path.
+5. Land, waste, freight, fleet, CH4: published 2021-2023 forest coverage and stock, 2021-2022 solid waste,
+   2016/2017 freight, rail and port figures; the public fleet per urban resident; CH4 with its landfill part on the
+   `landfill_ch4` pool rows; activity indicators without a calibration figure keep the frozen-technology path.
 
 Regional split: electricity imports to main_urban; thermal output by thermal capacity share; local non-fossil by
 the location of hydro, wind, PV and biomass plants; demand by GDP share; the thermal parts of co2_power,
