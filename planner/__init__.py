@@ -6,6 +6,7 @@ diagnosis) -> `results` (pandas tables) -> `export` (Excel) and `cli`.
     >>> import planner
     >>> result = planner.run("cases/baseline.toml")
     >>> result.targets[["target_id", "status", "marginal_cost"]]
+    >>> planner.analyse(result).marginal          # marginal costs in each target's own terms, MAC, co-control, ...
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .analysis import Analysis, analyse
     from .case import Case, load_case
     from .errors import InfeasibleError, InputError, Problem
     from .inputs import Data, load
@@ -31,7 +33,7 @@ _LAZY = {
     "Case": "case", "load_case": "case", "InfeasibleError": "errors", "InputError": "errors", "Problem": "errors",
     "Data": "inputs", "load": "inputs", "Params": "model", "build_model": "model", "derive": "model",
     "Result": "results", "collect": "results", "Diagnosis": "solve", "Solution": "solve", "diagnose": "solve",
-    "solve": "solve",
+    "solve": "solve", "Analysis": "analysis", "analyse": "analysis",
 }
 
 
@@ -57,7 +59,8 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result", "Solution",
+    "Analysis", "analyse", "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result",
+    "Solution",
     "build_model", "derive", "diagnose", "load", "load_case", "run", "solve",
 ]
 

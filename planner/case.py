@@ -49,6 +49,7 @@ SETTINGS = {
     "discount_rate": float,
     "baseline": str,
     "history_until": int,
+    "gwp_ch4": float,
     "extends": str,
 }
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
@@ -77,6 +78,7 @@ class Case:
     description: str = ""
     baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
     history_until: int | None = None  # last year of the record the baseline reproduces (after_record measures wait)
+    gwp_ch4: float = 28.0  # GWP100 of CH4 for CO2e in the MAC curves (IPCC AR5 without feedbacks; AR6 gives 27.9)
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -238,6 +240,9 @@ def load_case(path: str | Path) -> Case:
     if not 0 <= settings["discount_rate"] < 1:
         problems.append(Problem(where, "discount_rate",
                                 f"expected a rate between 0 and 1 (0.06 for 6%), got {settings['discount_rate']}"))
+    if settings.get("gwp_ch4", 28.0) <= 0:
+        problems.append(Problem(where, "gwp_ch4",
+                                f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
     if problems:
         raise InputError(problems)
     return Case(
@@ -253,6 +258,7 @@ def load_case(path: str | Path) -> Case:
         description=settings.get("description", ""),
         baseline=settings.get("baseline", ""),
         history_until=settings.get("history_until"),
+        gwp_ch4=settings.get("gwp_ch4", 28.0),
         overrides=overrides,
         chain=seen,
     )

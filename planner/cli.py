@@ -17,7 +17,7 @@ from . import load, run
 from .errors import InfeasibleError, InputError
 from .export import write_excel
 from .inputs import CITY
-from .results import DERIVED, NET, REPORTED, Result
+from .results import NET, REPORTED, Result
 from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
@@ -53,47 +53,82 @@ def _fmt(x) -> str:
     return str(x)
 
 
-def print_summary(res: Result) -> None:
-    s, p = res.summary, res.params
+# indicator -> (divisor, unit shown) in the console: Mt for CO2 and CH4, kt for pollutants
+SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
+
+
+def _assumed_indicators(res: Result) -> set[str]:
+    """Indicators whose baseline rows cite an assumption for more than half of their rows."""
+    src = res.data.tables["sources"]
+    assumed = set(src.loc[src["kind"] == "assumption", "source_id"])
+    b = res.data.tables["baseline"]
+    share = b["source_id"].isin(assumed).groupby(b["indicator_id"]).mean()
+    return set(share[share > 0.5].index)
+
+
+def print_summary(res: Result, a=None) -> None:
+    from .analysis import PCT_KINDS, analyse
+    from .report import summary_facts
+
+    a = a if a is not None else analyse(res)
+    s, p, ctx = res.summary, res.params, a.ctx
+    f = summary_facts(a)
+    yi = lambda x: f"{x / 1e8:,.2f}"  # noqa: E731
+    title = " ".join(x for x in (s["title_zh"], s["title_en"]) if x)
+    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, solve "
+               f"{s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)"
+               + (f"\n  {title}" if title else ""))
+    typer.echo(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
+               f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
+    typer.echo(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "
+               f"{yi(f['net_targets_pv'])} 亿元")
+    typer.echo("\nMain measures by investment (亿元; * rests on assumed data):")
+    for m in f["main_measures"]:
+        typer.echo(f"  {m['name_zh']} ({m['measure_id']}){' *' if m['assumed'] else ''}: {yi(m['investment'])}")
+    typer.echo(f"  {f['investment_assumed_share']:.0%} of the investment is in measures resting on assumed data")
     ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
-    units = dict(zip(res.data.indicators["indicator_id"], res.data.indicators["unit"], strict=True))
-    units.update({i: unit for i, (_, _, unit) in DERIVED.items()})
-    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, "
-               f"solve {s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)")
-    obj = s["objective_yuan"]
-    typer.echo(f"Total discounted cost: {obj:,.0f} yuan ({obj / 1e8:,.2f} 亿元, present value in {p.base_year})")
-    if "no_regret_yuan" in s:
-        typer.echo(f"  of which no-regret measures (net cost < 0): {s['no_regret_yuan'] / 1e8:,.2f} 亿元; "
-                   f"other measures, deployed for the targets: {s['target_cost_yuan'] / 1e8:,.2f} 亿元")
-    years = [y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]]
-    years = list(dict.fromkeys(years))
-    typer.echo("\nCity emissions, baseline -> with measures:")
-    typer.echo(f"  {'indicator':<10}{'unit':<8}" + "".join(f"{y:>26}" for y in years))
+    years = list(dict.fromkeys(y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]))
+    assumed = _assumed_indicators(res)
+    typer.echo("\nCity emissions, baseline -> with measures (* baseline rests mostly on assumed data):")
+    typer.echo(f"  {'indicator':<30}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
     for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
         if (i, p.base_year) not in ind.index:
             continue
-        cells = "".join(f"{_fmt(ind.at[(i, y), 'baseline']):>12} -> {_fmt(ind.at[(i, y), 'level']):>10}"
+        div, unit = SCALE.get(i, (1e3, "kt"))
+        cells = "".join(f"{ind.at[(i, y), 'baseline'] / div:>10,.1f} -> {ind.at[(i, y), 'level'] / div:>8,.1f}"
                         for y in years)
-        typer.echo(f"  {i:<10}{units.get(i, ''):<8}{cells}")
-    typer.echo("\nTargets (achieved vs required, in the target's own terms; a lasting target shows its tightest year"
-               " and the years it binds):")
-    typer.echo(f"  {'target':<36}{'years':>10}{'shown':>6}  {'achieved':>16}    {'required':>16}  {'status':<9}"
-               f"{'marginal cost, yuan per unit':>30}  binding in")
+        label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
+        typer.echo(f"  {label:<{30 - sum(1 for ch in label if ord(ch) > 0x2e80)}}{unit:<9}{cells}")
+    if a.peak:
+        typer.echo(f"  CO2 peaks in {a.peak['plan_year']} at {a.peak['plan_level'] / 1e6:,.1f} Mt "
+                   f"(baseline still rising in {a.peak['baseline_year']})")
+    typer.echo("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year; "
+               "a lasting target shows its tightest year and the years it binds):")
+    mc = a.marginal.set_index(["target_id", "year"])
     for _, g in res.targets.groupby("target_id", sort=False):
         t = _tightest(g)
-        unit = units.get(t.indicator_id, "")
+        unit = ctx.unit.get(t.indicator_id, "")
         sense = ">=" if t.kind in ("reduction", "intensity_reduction", "abatement") else t.sense
-        if t.kind in ("share_min", "share_max", "reduction", "intensity_reduction"):
+        if t.kind in PCT_KINDS:
             achieved, required = _pct(t.achieved), _pct(t.value)
-        elif t.kind in ("peak", "cap", "floor"):
-            achieved, required = _fmt(t.level), _fmt(t.limit)
         else:
-            achieved, required = _fmt(t.achieved), _fmt(t.value)
+            div, shown = SCALE.get(t.indicator_id, (1.0, unit))
+            limit = t.limit if t.kind in ("peak", "cap", "floor") else t.value
+            level = t.level if t.kind in ("peak", "cap", "floor") else t.achieved
+            achieved, required = (f"{level / div:,.2f} {shown}", f"{limit / div:,.2f}") if div != 1.0 else \
+                (_fmt(level), _fmt(limit))
+        row = mc.loc[(t.target_id, t.year)]
+        if t.kind in PCT_KINDS:
+            cost = "-" if row["per_pp"] is None or row["per_pp"] != row["per_pp"] else \
+                f"{row['per_pp'] / 1e4:,.1f} 万元/pp"
+        else:
+            cost = f"{_fmt(t.marginal_cost)} yuan/{unit}"
         years = f"{g['year'].min()}-{g['year'].max()}" if len(g) > 1 else str(t.year)
         status = "violated" if (g["status"] == "violated").any() else t.status
         binding = _years(g.loc[g["status"] == "binding", "year"].tolist())
-        typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>16} {sense:>2} {required:>16}  "
-                   f"{status:<9}{_fmt(t.marginal_cost):>18} yuan/{unit:<11} {binding}")
+        name = ctx.target_zh.get(t.target_id, "")
+        typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>14} {sense:>2} {required:>14}  "
+                   f"{status:<8}{cost:>22}  {binding:<12} {name}")
 
 
 def _tightest(g):
@@ -120,17 +155,13 @@ def _pct(x) -> str:
     return "-" if x is None or x != x else f"{x:.2%}"
 
 
-@app.command("run")
-def run_cmd(
-    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
-    out: Path = typer.Option(None, "--out", help="Folder for the workbook (default reports/<case>/), or a file "
-                             "name ending in .xlsx"),
-    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
-) -> None:
-    """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx."""
+def _check_time_limit(time_limit: float | None) -> None:
     if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
         _err(f"--time-limit: expected a number of seconds > 0, got {time_limit}")
         raise typer.Exit(EXIT_INPUT)
+
+
+def _solve_or_exit(case: Path, time_limit: float | None) -> Result:
     try:
         res = run(case, time_limit=time_limit)
     except InputError as e:
@@ -154,14 +185,62 @@ def run_cmd(
                else "")
         _err(f"Case {case}: solver status {res.solution.status}{why}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
-    print_summary(res)
+    return res
+
+
+@app.command("run")
+def run_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
+    out: Path = typer.Option(None, "--out", help="Folder for the outputs (default reports/<case>/), or the "
+                             "workbook's file name ending in .xlsx (the report and IAMC file go beside it)"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html (charts take a few seconds)"),
+) -> None:
+    """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
+    <case>_iamc.csv."""
+    from .analysis import analyse
+    from .iamc import write_iamc
+
+    _check_time_limit(time_limit)
+    res = _solve_or_exit(case, time_limit)
+    a = analyse(res)
+    print_summary(res, a)
     name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
     if out is not None and out.suffix.lower() == ".xlsx":
-        target = out  # --out names the workbook itself
+        workbook, out_dir = out, out.parent  # --out names the workbook itself
     else:
-        target = (out if out is not None else Path("reports") / name) / f"{name}.xlsx"
-    path = write_excel(res, target)
+        out_dir = out if out is not None else Path("reports") / name
+        workbook = out_dir / f"{name}.xlsx"
+    path = write_excel(res, workbook, a)
     typer.echo(f"\nWorkbook: {path}")
+    typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
+    if report:
+        from .report import write_report
+
+        typer.echo(f"Report:   {write_report(a, out_dir / 'report.html')}")
+
+
+@app.command("compare")
+def compare_cmd(
+    cases: list[Path] = typer.Argument(..., help="Two or more case files"),
+    out: Path = typer.Option(Path("reports") / "compare", "--out", help="Folder for compare.xlsx and compare.html"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds, per case"),
+) -> None:
+    """Solve several cases and write one workbook and one report side by side."""
+    from .analysis import analyse
+    from .compare import write_compare
+
+    if len(cases) < 2:
+        _err("compare: give at least two case files")
+        raise typer.Exit(EXIT_INPUT)
+    _check_time_limit(time_limit)
+    analyses = []
+    for c in cases:
+        res = _solve_or_exit(c, time_limit)
+        analyses.append(analyse(res))
+        typer.echo(f"{res.summary['case']}: {res.solution.status}, {res.solution.objective / 1e8:,.2f} 亿元")
+    book, page = write_compare(analyses, out)
+    typer.echo(f"Workbook: {book}\nReport:   {page}")
 
 
 @app.command("validate")

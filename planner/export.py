@@ -1,239 +1,566 @@
-"""The Excel workbook of a result: Summary, Measures, Allocation, Indicators, Targets, Inputs.
+"""The workbook a planner hands on, written with XlsxWriter from the result and analysis tables.
 
-Headers carry the English name with its unit and the Chinese name; region, measure, indicator and target names are
-given in both languages next to their ids. The workbook is written to a temporary file in the target folder and
-renamed into place, so an interrupted run never leaves a broken workbook behind.
+Sheets: Summary (front sheet that reads like the report's summary), Targets, Marginal costs, Costs, Measures,
+Reduced costs, MAC, Co-control, Pathways, Indicators, Allocation, Inputs. Numbers are stored as numbers (money in
+亿元 or 万元 with the unit in the header, shares as percentages); headers are bilingual with units, frozen, with a
+filter; every sheet prints landscape, fit to the page width, with the header row repeated. Pathways, MAC and Costs
+carry native Excel charts.
+
+Safety: every text cell is written with ``write_string`` in a workbook opened with ``strings_to_formulas``,
+``strings_to_urls`` and ``strings_to_numbers`` off, so a name that starts with ``=``, ``+``, ``-`` or ``@`` stays text;
+control characters are stripped and text longer than Excel's 32,767 characters is cut with a visible marker. The file
+is written to a temporary file in the target folder and renamed into place: an interrupted run leaves no broken or
+temporary file behind.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
+from .analysis import PCT_KINDS, Analysis, analyse
 from .record import record_rows
-from .results import DERIVED, NET, REPORTED, Result
-from .safe import atomic, frame_text, text_only
+from .results import REPORTED, Result
+from .safe import atomic, text_cell
 
-STATUS_ZH = {"binding": "恰好达标(约束起作用)", "met": "达标", "violated": "未达标", "not solved": "未求解"}
-ROLE_ZH = {"no_rise": "达峰年前不高于无达峰约束路径", "peak_year": "达峰年", "ceiling": "达峰后上限"}
-INT, NUM, NUM2, PCT, MONEY = "#,##0", "#,##0.00", "#,##0.0000", "0.00%", "#,##0"
+STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
                 "vocs": "挥发性有机物", "nh3": "氨", "cod": "化学需氧量", "nh3n": "氨氮"}
+# format kinds -> (Excel number format, scale divisor)
+FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00%", "pct1": "0.0%",
+           "yi": "#,##0.00", "wan": "#,##0.0", "year": "0", "mt": "#,##0.000", "general": "General"}
 
 
-def _names(df: pd.DataFrame, key: str) -> tuple[dict, dict]:
-    return dict(zip(df[key], df["name_zh"], strict=True)), dict(zip(df[key], df["name_en"], strict=True))
+def clean_text(value) -> str:
+    """Text as stored in a cell (planner.safe.text_cell): control characters escaped, cut visibly at Excel's limit."""
+    return text_cell(str(value))
 
 
-def _frames(result: Result) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str, str, str]]]]:
-    """Each sheet: a frame and its column specs (column, English header with unit, Chinese header, format)."""
-    d = result.data
-    rz, ren = _names(d.tables["regions"], "region_id")
-    rz["city"], ren["city"] = "全市", "Whole city"
-    mz, men = _names(d.measures, "measure_id")
-    iz, ien = _names(d.indicators, "indicator_id")
-    tz, ten = _names(d.targets, "target_id")
-    units = dict(zip(d.indicators["indicator_id"], d.indicators["unit"], strict=True))
-    for i, (zh, en, unit) in DERIVED.items():  # indicators the results derive (net CO2)
-        iz[i], ien[i], units[i] = zh, en, unit
-    ms = d.measures.set_index("measure_id")
-
-    def labelled(df: pd.DataFrame) -> pd.DataFrame:
-        """Region and measure names in both languages, sector, clause and unit next to the ids."""
-        df = df.copy()
-        df.insert(1, "region_zh", df["region_id"].map(rz))
-        df.insert(2, "region_en", df["region_id"].map(ren))
-        for pos, (col, values) in enumerate((("measure_zh", mz), ("measure_en", men), ("sector", ms["sector"]),
-                                             ("clause", ms["clause"]), ("unit", ms["unit"])), start=4):
-            df.insert(pos, col, df["measure_id"].map(values))
-        return df
-
-    label_cols = [
-        ("region_id", "Region id", "地区代码", ""), ("region_zh", "Region", "地区", ""),
-        ("region_en", "Region (English)", "地区(英文)", ""),
-        ("measure_id", "Measure id", "措施代码", ""), ("measure_zh", "Measure", "措施", ""),
-        ("measure_en", "Measure (English)", "措施(英文)", ""), ("sector", "Sector", "领域", ""),
-        ("clause", "Plan clause", "方案条款", ""), ("unit", "Measure unit", "措施单位", ""),
-    ]
-    alloc = labelled(result.allocation)
-    alloc_cols = [
-        *label_cols,
-        ("year", "Year", "年份", "0"), ("build", "Built this year (units)", "当年新增", NUM),
-        ("stock", "Standing (units)", "累计保有", NUM), ("investment", "Investment (yuan)", "当年投资(元)", MONEY),
-        ("annual_cost", "Annual net cost (yuan/yr)", "年净成本(元/年)", MONEY),
-        *((f"delta_{i}", f"{ien.get(i, i)} change ({units.get(i, 't')}/yr)", f"{POLLUTANT_ZH[i]}变化量", NUM)
-          for i in REPORTED),
-    ]
-
-    mt = labelled(result.measures)
-    stock_years = [c for c in mt.columns if c.startswith("stock_")]
-    cut_year = 2030 if 2030 in result.params.years else result.params.years[-1]
-    mt_cols = [
-        *label_cols,
-        ("first_year", "First built", "首次部署年份", "0"),
-        *((c, f"Standing {c[6:]} (units)", f"{c[6:]}年保有量", NUM) for c in stock_years),
-        ("investment", "Investment, all years (yuan)", "累计投资(元)", MONEY),
-        ("discounted_cost", "Discounted net cost (yuan, PV)", "折现净成本(元,现值)", MONEY),
-        *((f"cut_{i}", f"{ien.get(i, i)} cut {cut_year} ({units.get(i, 't')}/yr)",
-           f"{cut_year}年{POLLUTANT_ZH[i]}削减量", NUM) for i in REPORTED),
-    ]
-
-    ind = result.indicators.copy()
-    ind.insert(1, "region_zh", ind["region_id"].map(rz))
-    ind.insert(3, "indicator_zh", ind["indicator_id"].map(iz))
-    ind.insert(4, "indicator_en", ind["indicator_id"].map(ien))
-    ind.insert(5, "unit", ind["indicator_id"].map(units))
-    ind_cols = [
-        ("region_id", "Region id", "地区代码", ""), ("region_zh", "Region", "地区", ""),
-        ("indicator_id", "Indicator id", "指标代码", ""), ("indicator_zh", "Indicator", "指标", ""),
-        ("indicator_en", "Indicator (English)", "指标(英文)", ""), ("unit", "Unit", "单位", ""),
-        ("year", "Year", "年份", "0"), ("baseline", "Baseline (unit)", "基准情景", NUM),
-        ("level", "With measures (unit)", "实施措施后", NUM), ("change", "Change (unit)", "变化量", NUM),
-    ]
-
-    tg = result.targets.copy()
-    tdata = d.targets.set_index("target_id")
-    tg.insert(1, "target_zh", tg["target_id"].map(tz))
-    tg.insert(2, "target_en", tg["target_id"].map(ten))
-    tg.insert(3, "clause", tg["target_id"].map(tdata["clause"]))
-    tg["scope_zh"] = tg["scope"].map(rz)
-    tg["unit"] = tg["indicator_id"].map(units)
-    tg["status_zh"] = tg["status"].map(STATUS_ZH)
-    tg["role_zh"] = tg["role"].map(ROLE_ZH)
-    tg_cols = [
-        ("target_id", "Target id", "目标代码", ""), ("target_zh", "Target", "目标", ""),
-        ("target_en", "Target (English)", "目标(英文)", ""), ("clause", "Plan clause", "方案条款", ""),
-        ("kind", "Kind", "类型", ""), ("scope", "Scope", "范围", ""), ("scope_zh", "Scope (Chinese)", "范围(中文)", ""),
-        ("year", "Year", "年份", "0"), ("first_year", "From year", "起始年", "0"),
-        ("until", "Until (lasting to)", "持续至", "0"), ("role", "Peak row", "达峰约束行", ""),
-        ("role_zh", "Peak row (Chinese)", "达峰约束行(中文)", ""),
-        ("indicator_id", "Indicator", "指标", ""), ("unit", "Unit", "单位", ""),
-        ("value", "Target value", "目标值", NUM2), ("achieved", "Achieved (same terms as value)", "实现值", NUM2),
-        ("level", "Level (unit)", "水平", NUM), ("sense", "Sense", "方向", ""),
-        ("limit", "Limit (unit)", "限值", NUM), ("slack", "Slack (unit, >= 0 when met)", "余量", NUM),
-        ("status", "Status", "状态(英文)", ""), ("status_zh", "Status (Chinese)", "状态", ""),
-        ("marginal_cost", "Marginal cost (yuan of that year per unit)", "边际成本(元/单位)", NUM),
-        ("net_level", "CO2 net of sinks added by measures (t)", "扣除碳汇后净排放(吨)", NUM),
-    ]
-
-    s = result.summary
-    summary_rows = [
-        ("Case", "情景", s["case"]), ("Title", "标题", f"{s['title_zh']} {s['title_en']}".strip()),
-        ("Status", "求解状态", s["status"]),
-        ("Total discounted cost (yuan, present value in base year)", "总折现成本(元,基准年现值)", s["objective_yuan"]),
-        ("  of which no-regret measures (net cost < 0)", "其中:无悔措施(净成本<0)", s.get("no_regret_yuan")),
-        ("  of which other measures, for the targets", "其中:其他措施(为达标)", s.get("target_cost_yuan")),
-        ("Total discounted cost of the same case without its peak targets (first stage; yuan)",
-         "不含达峰约束的同一情景总折现成本(第一阶段,元)", s.get("objective_without_peak_yuan")),
-        ("Discount rate", "折现率", s["discount_rate"]), ("Base year", "基准年", s["base_year"]),
-        ("Model years", "规划年份", s["years"]), ("Solver", "求解器", s["solver"]),
-        ("Build time (s)", "建模时间(秒)", round(s["build_seconds"], 3)),
-        ("Solve time (s)", "求解时间(秒)", round(s["solve_seconds"], 3)),
-        ("Variables", "变量数", s["variables"]), ("Constraints", "约束数", s["constraints"]),
-        ("Targets met", "达标目标数", f"{(result.targets['status'] != 'violated').sum()} / {len(result.targets)}"),
-        ("Binding targets", "起约束作用的目标", ", ".join(dict.fromkeys(
-            result.targets.loc[result.targets["status"] == "binding", "target_id"]))),
-        ("Total investment, all years (yuan)", "累计投资(元)", float(result.allocation["investment"].sum())
-         if not result.allocation.empty else 0.0),
-        *(_co2_rows(result)),
-        ("Data folder", "数据目录", s["data_folder"]), ("Data hash (sha256, 16 hex)", "数据哈希", s["data_hash"]),
-        ("Written", "生成时间", s["written"]),
-        *record_rows(s),
-    ]
-    summary = pd.DataFrame(summary_rows, columns=["item_en", "item_zh", "value"])
-    summary["value"] = summary["value"].astype(object)
-    summary_cols = [("item_en", "Item", "项目", ""), ("item_zh", "Item (Chinese)", "项目(中文)", ""),
-                    ("value", "Value", "值", "#,##0.####")]
-
-    case = d.case
-    inputs_rows = [("setting", "", k, v) for k, v in (
-        ("name", case.name), ("case_file", str(case.path)), ("extends", " -> ".join(str(p) for p in case.chain)),
-        ("data", str(case.data_dir)), ("base_year", case.base_year), ("first_year", case.first_year),
-        ("last_year", case.last_year), ("discount_rate", case.discount_rate), ("description", case.description))]
-    for table, rows in case.overrides.items():
-        for key, cols in rows.items():
-            label = ".".join(key) if isinstance(key, tuple) else key
-            inputs_rows += [(f"override {table}", label, c, v) for c, v in cols.items()]
-    inputs = pd.DataFrame(inputs_rows, columns=["what", "key", "item", "value"])
-    inputs["value"] = inputs["value"].astype(str)
-    inputs_cols = [("what", "What", "类别", ""), ("key", "Key", "对象", ""), ("item", "Item", "项", ""),
-                   ("value", "Value", "值", "")]
-
-    return {
-        "Summary": (summary, summary_cols),
-        "Measures": (mt, mt_cols),
-        "Allocation": (alloc, alloc_cols),
-        "Indicators": (ind, ind_cols),
-        "Targets": (tg, tg_cols),
-        "Inputs": (inputs, inputs_cols),
-    }
-
-
-def _co2_rows(result: Result) -> list[tuple]:
-    ind = result.indicators[(result.indicators["region_id"] == "city") & (result.indicators["indicator_id"] == "co2")]
-    ind = ind.set_index("year")
-    rows = []
-    for y in (result.params.base_year, 2025, 2030, result.params.years[-1]):
-        if y in ind.index:
-            rows.append((f"CO2 {y} with measures / baseline (t)", f"{y}年二氧化碳排放(措施后/基准,吨)",
-                         f"{ind.at[y, 'level']:,.0f} / {ind.at[y, 'baseline']:,.0f}"))
-    net = result.indicators[(result.indicators["region_id"] == "city") & (result.indicators["indicator_id"] == NET)]
-    net = net.set_index("year")
-    for y in (2030, result.params.years[-1]):
-        if y in net.index:
-            rows.append((f"CO2 {y} net of sinks added by measures (t)", f"{y}年扣除新增碳汇后的二氧化碳净排放(吨)",
-                         f"{net.at[y, 'level']:,.0f}"))
-    return list(dict.fromkeys(rows))
+def _is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
 
 
 def _width(value) -> int:
     text = f"{value:,.2f}" if isinstance(value, float) else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:60])
 
 
-def write_excel(result: Result, path: str | Path) -> Path:
-    """Write the workbook atomically (temporary file, then rename) and return its path. Every text cell is text
-    (`planner.safe.text_only`): a name such as ``=1+1`` never becomes a formula."""
+class Book:
+    """A thin layer over an XlsxWriter workbook: bilingual tables with formats, print set-up and safe text."""
+
+    def __init__(self, path: str):
+        self.wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                             "strings_to_numbers": False, "nan_inf_to_errors": True})
+        self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
+                                        "border": 1, "border_color": "#BBBBBB"})
+        self.fmt = {k: self.wb.add_format({"num_format": f}) for k, f in FORMATS.items()}
+        self.title = self.wb.add_format({"bold": True, "font_size": 14})
+        self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
+        self.bold = self.wb.add_format({"bold": True})
+
+    def text(self, ws, row: int, col: int, value, fmt=None) -> None:
+        ws.write_string(row, col, clean_text(value), fmt) if fmt else ws.write_string(row, col, clean_text(value))
+
+    def value(self, ws, row: int, col: int, v, fmt=None) -> None:
+        if _is_missing(v):
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(v, bool):
+            self.text(ws, row, col, "yes" if v else "no")
+        elif isinstance(v, int | float) or hasattr(v, "dtype"):
+            x = float(v)
+            if math.isfinite(x):
+                ws.write_number(row, col, x, fmt)
+            else:
+                ws.write_blank(row, col, None, fmt)
+        else:
+            self.text(ws, row, col, v)
+
+    def table(self, name: str, df: pd.DataFrame, cols: list[tuple], row0: int = 0, note: str | None = None):
+        """cols: (column, English header with unit, Chinese header, format kind, divisor). Returns the sheet."""
+        ws = self.wb.add_worksheet(name)
+        r = row0
+        if note:
+            self.text(ws, r, 0, note, self.wrap)
+            r += 1
+        for j, (_, en, zh, *_rest) in enumerate(cols):
+            self.text(ws, r, j, f"{en}\n{zh}", self.head)
+        widths = [max(_width(en), _width(zh)) for _, en, zh, *_ in cols]
+        data = {c: (df[c].tolist() if c in df else [None] * len(df)) for c, *_ in cols}
+        for j, (c, _en, _zh, kind, *scale) in enumerate(cols):
+            fmt = self.fmt.get(kind)
+            div = scale[0] if scale else 1.0
+            for i, v in enumerate(data[c]):
+                if kind == "text" or isinstance(v, str):
+                    if not _is_missing(v):
+                        self.text(ws, r + 1 + i, j, v)
+                else:
+                    self.value(ws, r + 1 + i, j, None if _is_missing(v) else float(v) / div, fmt)
+            sample = [x for x in data[c][:300] if not _is_missing(x)]
+            if sample:
+                widths[j] = max(widths[j], max(_width(x / div if isinstance(x, float) else x) for x in sample))
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, min(max(w + 2, 8), 50))
+        ws.set_row(r, 32)
+        ws.freeze_panes(r + 1, 0)
+        if len(df):
+            ws.autofilter(r, 0, r + len(df), len(cols) - 1)
+        self.print_setup(ws, r)
+        return ws
+
+    def print_setup(self, ws, header_row: int = 0) -> None:
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # fit to the page width, as many pages down as needed
+        ws.repeat_rows(header_row)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&L&A&R&P / &N")
+
+
+def _names(ctx):
+    return ctx.region_zh, ctx.region_en, ctx.measure_zh, ctx.measure_en
+
+
+def _labelled(ctx, df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["region_zh"] = df["region_id"].map(ctx.region_zh)
+    df["region_en"] = df["region_id"].map(ctx.region_en)
+    df["measure_zh"] = df["measure_id"].map(ctx.measure_zh)
+    df["measure_en"] = df["measure_id"].map(ctx.measure_en)
+    ms = ctx.measures
+    for c in ("sector", "clause", "unit"):
+        df[c] = df["measure_id"].map(ms[c])
+    df["assumed"] = df["measure_id"].isin(ctx.assumed_measures)
+    return df
+
+
+LABELS = [
+    ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),
+    ("region_en", "Region (English)", "地区(英文)", "text"),
+    ("measure_id", "Measure id", "措施代码", "text"), ("measure_zh", "Measure", "措施", "text"),
+    ("measure_en", "Measure (English)", "措施(英文)", "text"), ("sector", "Sector", "领域", "text"),
+    ("clause", "Plan clause", "方案条款", "text"), ("unit", "Measure unit", "措施单位", "text"),
+]
+
+
+def _summary_rows(a: Analysis) -> list[tuple]:
+    from .report import sentences, summary_facts
+
+    f = summary_facts(a)
+    s = a.result.summary
+    rows = [("title", f"{f['title_zh']}  {f['title_en']}".strip(), None, "")]
+    rows += [("sentence", line, None, "") for line in sentences(f)]
+    rows += [
+        ("Case", "情景", f["case"], ""), ("Status", "求解状态", s["status"], ""),
+        ("Model years", "规划年份", f"{f['first_year']}-{f['last_year']}", ""),
+        ("Discount rate", "折现率", f["rate"], "pct1"),
+        (f"Total discounted net cost ({f['base_year']} present value), 亿元", "总折现净成本(亿元)",
+         f["objective"] / 1e8, "yi"),
+        ("Investment, all years (undiscounted), 亿元", "累计投资(亿元,未折现)", f["investment"] / 1e8, "yi"),
+        ("No-regret measures, net (present value), 亿元", "无悔措施净成本(亿元,现值;负值为节约)",
+         f["net_no_regret_pv"] / 1e8, "yi"),
+        ("Measures the targets need, net (present value), 亿元", "达标所需措施净成本(亿元,现值)",
+         f["net_targets_pv"] / 1e8, "yi"),
+        ("O&M, all years (present value), 亿元", "运维成本(亿元,现值)", f["om_pv"] / 1e8, "yi"),
+        ("Savings, all years (present value), 亿元", "节约(亿元,现值)", f["savings_pv"] / 1e8, "yi"),
+    ]
+    if f["co2"]:
+        y = f["report_year"]
+        rows += [(f"CO2 {y} with the plan, Mt", f"{y}年二氧化碳排放(方案,百万吨)", f["co2"][1] / 1e6, "mt"),
+                 (f"CO2 {y} baseline, Mt", f"{y}年二氧化碳排放(基准,百万吨)", f["co2"][0] / 1e6, "mt")]
+    if f["peak"]:
+        rows += [("CO2 peak year (plan)", "碳排放达峰年份", f["peak"]["plan_year"], "year"),
+                 ("CO2 peak level, Mt", "峰值(百万吨)", f["peak"]["plan_level"] / 1e6, "mt")]
+    if f["plan"]:
+        rows += [("Air-pollutant equivalents cut, 万当量", "大气污染当量削减(万当量)",
+                  f["plan"]["air_pe_cut"] / 1e4, "wan"),
+                 ("Water-pollutant equivalents cut, 万当量", "水污染当量削减(万当量)",
+                  f["plan"]["water_pe_cut"] / 1e4, "wan")]
+    rows += [
+        ("Targets met", "达标目标数", f"{f['targets_met']} / {f['targets_total']}", ""),
+        ("Binding targets", "起约束作用的目标", ", ".join(f["binding"]), ""),
+        ("Share of investment in measures resting on assumed data", "投资中依赖假设数据的比例",
+         f["investment_assumed_share"], "pct1"),
+        ("Solver", "求解器", s["solver"], ""), ("Variables", "变量数", s["variables"], "int"),
+        ("Constraints", "约束数", s["constraints"], "int"),
+        ("Data folder", "数据目录", s["data_folder"], ""),
+        ("Data hash (sha256, 16 hex)", "数据哈希", s["data_hash"], ""),
+        ("Written", "生成时间", s["written"], ""),
+    ]
+    if s.get("objective_without_peak_yuan") is not None:
+        rows.insert(rows.index(next(r for r in rows if r[0] == "Investment, all years (undiscounted), 亿元")),
+                    ("Total discounted net cost without the peak targets (first stage), 亿元",
+                     "不含达峰约束的总折现净成本(第一阶段,亿元)", s["objective_without_peak_yuan"] / 1e8, "yi"))
+    rows += [(en, zh, v, "") for en, zh, v in record_rows(s)]  # the run record: case chain, input hashes, packages
+    return rows
+
+
+def _sheet_summary(book: Book, a: Analysis) -> None:
+    ws = book.wb.add_worksheet("Summary")
+    ws.set_column(0, 0, 58)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 2, 28)
+    r = 0
+    for en, zh, v, kind in _summary_rows(a):
+        if en == "title":
+            book.text(ws, r, 0, zh, book.title)
+            r += 2
+            continue
+        if en == "sentence":
+            ws.merge_range(r, 0, r, 2, "")
+            book.text(ws, r, 0, zh, book.wrap)
+            ws.set_row(r, 48)
+            r += 1
+            continue
+        if r and en == "Case":
+            r += 1
+            book.text(ws, r, 0, "Item", book.head)
+            book.text(ws, r, 1, "项目", book.head)
+            book.text(ws, r, 2, "Value 值", book.head)
+            r += 1
+        book.text(ws, r, 0, en)
+        book.text(ws, r, 1, zh)
+        book.value(ws, r, 2, v, book.fmt.get(kind) if kind else None)
+        r += 1
+    book.print_setup(ws, 0)
+    ws.fit_to_pages(1, 1)
+    ws.activate()
+
+
+def _sheet_targets(book: Book, a: Analysis) -> None:
+    ctx, res = a.ctx, a.result
+    tg = res.targets.merge(a.marginal[["target_id", "year", "marginal_cost_pv", "per_pp", "own_value", "own_unit"]],
+                           on=["target_id", "year"], how="left")
+    tdata = ctx.targets
+    tg["target_zh"] = tg["target_id"].map(ctx.target_zh)
+    tg["target_en"] = tg["target_id"].map(ctx.target_en)
+    tg["clause"] = tg["target_id"].map(tdata["clause"])
+    tg["scope_zh"] = tg["scope"].map(ctx.region_zh)
+    tg["unit"] = tg["indicator_id"].map(ctx.unit)
+    tg["status_zh"] = tg["status"].map(STATUS_ZH)
+    pct = tg["kind"].isin(PCT_KINDS)
+    tg["value_pct"] = tg["value"].where(pct)
+    tg["achieved_pct"] = tg["achieved"].where(pct)
+    tg["value_abs"] = tg["value"].where(~pct & (tg["kind"] != "peak"))
+    cols = [
+        ("target_id", "Target id", "目标代码", "text"), ("target_zh", "Target", "目标", "text"),
+        ("target_en", "Target (English)", "目标(英文)", "text"), ("clause", "Plan clause", "方案条款", "text"),
+        ("kind", "Kind", "类型", "text"), ("scope", "Scope", "范围", "text"),
+        ("scope_zh", "Scope (Chinese)", "范围(中文)", "text"), ("year", "Year", "年份", "year"),
+        ("indicator_id", "Indicator", "指标", "text"), ("unit", "Unit", "单位", "text"),
+        ("value_pct", "Required share or cut, %", "目标值(%)", "pct"),
+        ("achieved_pct", "Achieved share or cut, %", "实现值(%)", "pct"),
+        ("value_abs", "Required level (unit)", "目标值(单位)", "num"),
+        ("level", "Level (unit)", "水平", "num"), ("sense", "Sense", "方向", "text"),
+        ("limit", "Limit (unit)", "限值", "num"), ("slack", "Slack (unit, >= 0 when met)", "余量", "num"),
+        ("status", "Status", "状态(英文)", "text"), ("status_zh", "Status (Chinese)", "状态", "text"),
+        ("marginal_cost", "Marginal cost (yuan of that year per unit)", "边际成本(当年元/单位)", "num"),
+        ("per_pp", "Marginal cost per percentage point, 万元 of that year", "每个百分点的边际成本(万元)", "wan", 1e4),
+    ]
+    book.table("Targets", tg, cols)
+
+
+def _sheet_marginal(book: Book, a: Analysis) -> None:
+    mc = a.marginal.copy()
+    mc["status_zh"] = mc["status"].map(STATUS_ZH)
+    cols = [
+        ("target_id", "Target id", "目标代码", "text"), ("target_zh", "Target", "目标", "text"),
+        ("kind", "Kind", "类型", "text"), ("year", "Row year", "年份", "year"),
+        ("status", "Status", "状态", "text"), ("status_zh", "Status (Chinese)", "状态(中文)", "text"),
+        ("unit", "Indicator unit", "指标单位", "text"),
+        ("marginal_cost", "Per unit, yuan of the row's year", "每单位边际成本(当年元)", "num"),
+        ("marginal_cost_pv", f"Per unit, yuan of {a.ctx.p.base_year} (present value)",
+         f"每单位边际成本({a.ctx.p.base_year}年现值元)", "num"),
+        ("per_pp", "Per percentage point, 万元 of the row's year", "每个百分点(当年万元)", "wan", 1e4),
+        ("own_value", "In the target's own terms", "按目标自身口径", "num"),
+        ("own_unit", "Own unit", "口径单位", "text"),
+    ]
+    book.table("Marginal costs", mc, cols, note=(
+        "Marginal cost: what tightening the target row by one unit adds to the total cost. Money: yuan of the row's "
+        "year (the present-value dual carried forward to that year, undiscounted), and present value in the base year. "
+        "边际成本:目标收紧一个单位使总成本增加的数额,按该行年份的元(未折现)及基准年现值。"))
+
+
+def _sheet_costs(book: Book, a: Analysis) -> None:
+    c = a.costs
+    cols = [("year", "Year", "年份", "year")]
+    for key, en, zh in (("investment", "Investment outlay", "投资"), ("capital_charge", "Capital charge", "资本年金"),
+                        ("om", "O&M", "运维"), ("savings", "Savings", "节约"), ("net", "Net cost", "净成本"),
+                        ("net_no_regret", "Net, no-regret measures", "无悔措施净成本"),
+                        ("net_targets", "Net, measures the targets need", "达标措施净成本")):
+        cols.append((key, f"{en}, 亿元 (undiscounted)", f"{zh}(亿元)", "yi", 1e8))
+    cols.append(("df", "Discount factor", "折现系数", "num4"))
+    for key, en, zh in (("investment_pv", "Investment", "投资"), ("net_pv", "Net cost", "净成本"),
+                        ("net_no_regret_pv", "Net, no-regret", "无悔措施"),
+                        ("net_targets_pv", "Net, targets", "达标措施")):
+        cols.append((key, f"{en}, 亿元 (present value)", f"{zh}(亿元,现值)", "yi", 1e8))
+    total = {k: c[k].sum() for k in c.columns if k not in ("year", "df")}
+    df = pd.concat([c, pd.DataFrame([{**total, "year": None}])], ignore_index=True)
+    ws = book.table("Costs", df, cols)
+    book.text(ws, len(df), 0, "Total 合计", book.bold)
+    n = len(c)
+    chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j, name in ((2, "Capital charge 资本年金"), (3, "O&M 运维")):
+        chart.add_series({"name": name, "categories": ["Costs", 1, 0, n, 0], "values": ["Costs", 1, j, n, j]})
+    line = book.wb.add_chart({"type": "line"})
+    line.add_series({"name": "Net 净成本", "categories": ["Costs", 1, 0, n, 0], "values": ["Costs", 1, 5, n, 5],
+                     "marker": {"type": "circle"}})
+    chart.combine(line)
+    chart.set_title({"name": "Annual cost, 亿元 年度成本"})
+    chart.set_y_axis({"name": "亿元"})
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(n + 3, 1, chart)
+
+
+def _sheet_measures(book: Book, a: Analysis) -> None:
+    ctx = a.ctx
+    mt = _labelled(ctx, a.result.measures) if not a.result.measures.empty else pd.DataFrame(
+        columns=[c for c, *_ in LABELS])
+    why = a.reasons[["region_id", "measure_id", "reason", "main_target"]] if len(a.reasons) else None
+    if why is not None and len(mt):
+        mt = mt.merge(why, on=["region_id", "measure_id"], how="left")
+    stock_cols = [c for c in mt.columns if c.startswith("stock_")]
+    y = ctx.report_year
+    cols = [
+        *LABELS, ("first_year", "First built", "首次部署年份", "year"),
+        *((c, f"Standing {c[6:]} (units)", f"{c[6:]}年保有量", "num") for c in stock_cols),
+        ("investment", "Investment, all years, 万元", "累计投资(万元)", "wan", 1e4),
+        ("discounted_cost", "Discounted net cost, 万元 (PV)", "折现净成本(万元,现值)", "wan", 1e4),
+        *((f"cut_{i}", f"{ctx.indicator_en.get(i, i)} cut {y} ({ctx.unit.get(i, 't')}/yr)",
+           f"{y}年{POLLUTANT_ZH.get(i, i)}削减量", "num") for i in REPORTED if f"cut_{i}" in mt),
+        ("reason", "Why it is in the plan", "部署原因", "text"),
+        ("assumed", "Rests on assumed data", "依赖假设数据", "text"),
+    ]
+    book.table("Measures", mt, cols)
+
+
+def _sheet_reduced(book: Book, a: Analysis) -> None:
+    rc = a.reduced.copy()
+    rc["region_zh"] = rc["region_id"].map(a.ctx.region_zh)
+    cols = [
+        ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),
+        ("measure_id", "Measure id", "措施代码", "text"), ("measure_zh", "Measure", "措施", "text"),
+        ("sector", "Sector", "领域", "text"), ("unit", "Unit", "单位", "text"),
+        ("state", "State", "状态", "text"),
+        ("annual_cost_per_unit", "Net annual cost, yuan per unit per year", "年净成本(元/单位/年)", "num"),
+        ("reduced_cost", "Reduced cost, yuan per unit per year (levelized)", "检验数(元/单位/年)", "num"),
+        ("reduced_cost_year", "Build year it refers to", "对应建设年份", "year"),
+        ("meaning", "What it means", "含义", "text"),
+    ]
+    book.table("Reduced costs", rc, cols, note=(
+        "Reduced cost: > 0 how much cheaper per unit and year a measure must get to be used; < 0 how much dearer it "
+        "could be and still be built as much. 检验数:正值为措施需降低的成本,负值为仍会同样部署的可增成本。"))
+
+
+def _sheet_mac(book: Book, a: Analysis) -> None:
+    ctx = a.ctx
+    frames = []
+    for k, label in (("co2e", "t CO2e"), ("air", "PE"), ("water", "PE")):
+        m = a.mac[k].copy()
+        m["metric_unit"] = label
+        frames.append(m)
+    mac = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    mac["region_zh"] = mac["region_id"].map(ctx.region_zh)
+    cols = [
+        ("metric", "Curve", "曲线", "text"), ("region_id", "Region id", "地区代码", "text"),
+        ("region_zh", "Region", "地区", "text"), ("measure_id", "Measure id", "措施代码", "text"),
+        ("measure_zh", "Measure", "措施", "text"), ("sector", "Sector", "领域", "text"),
+        ("cost_per_unit_cut", "Cost, yuan per unit cut (t CO2e or PE)", "单位减排成本(元/吨或元/当量)", "num"),
+        ("cut_per_unit", "Cut per measure unit per year", "每单位措施年减排量", "num"),
+        ("potential", "Abatement at potential per year", "潜在年减排量", "num"),
+        ("cumulative_potential", "Cumulative abatement at potential", "累计潜在减排量", "num"),
+        ("deployed", f"Abatement deployed {ctx.report_year}", f"{ctx.report_year}年已部署减排量", "num"),
+        ("metric_unit", "Unit of the cut", "减排单位", "text"), ("co_benefit", "Co-benefit", "协同效益", "text"),
+        ("assumed", "Rests on assumed data", "依赖假设数据", "text"),
+    ]
+    ws = book.table("MAC", mac, cols, note=(
+        f"Marginal abatement cost curves, {ctx.report_year}: annualized net cost per unit cut, sorted; CO2e with CH4 "
+        f"at GWP100 = {ctx.gwp['ch4']:g}; pollution equivalents from pollution_equivalents.csv. 边际减排成本曲线。"))
+    co = a.mac["co2e"]
+    if len(co):
+        # step curve of the CO2e MAC: points (cumulative start, cost) and (cumulative end, cost), in Mt CO2e
+        col0 = len(cols) + 1
+        book.text(ws, 1, col0, "MAC step x, Mt CO2e", book.head)
+        book.text(ws, 1, col0 + 1, "MAC step y, yuan/t", book.head)
+        x0, r = 0.0, 2
+        for row in co.itertuples():
+            x1 = x0 + row.potential / 1e6
+            for x in (x0, x1):
+                ws.write_number(r, col0, x)
+                ws.write_number(r, col0 + 1, row.cost_per_unit_cut)
+                r += 1
+            x0 = x1
+        chart = book.wb.add_chart({"type": "scatter", "subtype": "straight"})
+        chart.add_series({"name": "MAC CO2e", "categories": ["MAC", 2, col0, r - 1, col0],
+                          "values": ["MAC", 2, col0 + 1, r - 1, col0 + 1], "line": {"color": "#1b7837"}})
+        chart.set_title({"name": f"MAC curve CO2e {ctx.report_year} 二氧化碳当量边际减排成本曲线"})
+        chart.set_x_axis({"name": "Mt CO2e/yr at potential 潜在减排量"})
+        chart.set_y_axis({"name": "yuan/t CO2e 元/吨"})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 760, "height": 380})
+        ws.insert_chart(2, col0 + 3, chart)
+
+
+def _sheet_cocontrol(book: Book, a: Analysis) -> None:
+    co = a.cocontrol.copy()
+    if "annual_cost" not in co:
+        co["annual_cost"] = None
+    cols = [
+        ("level", "Level", "层级", "text"), ("key", "Group", "对象", "text"), ("name_zh", "Name", "名称", "text"),
+        ("scope", "Baseline scope", "基准范围", "text"),
+        ("co2_cut", "CO2 cut, t/yr", "二氧化碳削减量(吨/年)", "int"),
+        ("air_pe_cut", "Air-pollutant equivalents cut, 万/yr", "大气污染当量削减(万/年)", "wan", 1e4),
+        ("water_pe_cut", "Water-pollutant equivalents cut, 万/yr", "水污染当量削减(万/年)", "wan", 1e4),
+        ("co2_cut_rel", "CO2 cut, % of baseline", "二氧化碳削减率", "pct"),
+        ("air_cut_rel", "Air PE cut, % of baseline", "大气污染当量削减率", "pct"),
+        ("water_cut_rel", "Water PE cut, % of baseline", "水污染当量削减率", "pct"),
+        ("quadrant", "Quadrant", "协同象限", "text"),
+        ("els_air", "Els air (ΔAP/AP)/(ΔCO2/CO2)", "协同弹性(大气)", "num4"),
+        ("els_water", "Els water", "协同弹性(水)", "num4"),
+        ("annual_cost", "Net annual cost, 万元/yr", "年净成本(万元/年)", "wan", 1e4),
+        ("combined_pp", "Combined reduction, points", "综合削减(百分点)", "num4"),
+        ("unit_cocontrol_cost", "Unit co-control cost, 万元 per point", "单位协同控制成本(万元/点)", "wan", 1e4),
+        ("synergy_degree", "Synergy degree (-1..1)", "协同度", "num4"),
+        ("synergy_score", "Synergy score", "协同得分", "num4"), ("rank", "Rank within level", "排名", "int"),
+    ]
+    book.table("Co-control", co, cols, note=(
+        f"Co-control of the plan in {a.ctx.report_year} (formulas and sources: docs/report.md). "
+        "减污降碳协同效应评估:象限、协同弹性、单位协同控制成本、协同度。"))
+
+
+def _sheet_pathways(book: Book, a: Analysis) -> None:
+    res = a.result
+    pw = a.pathways.copy()
+    pct = pw["kind"].isin(PCT_KINDS)
+    for c in ("baseline", "level", "required"):
+        pw[f"{c}_pct"] = pw[c].where(pct)
+        pw[f"{c}_abs"] = pw[c].where(~pct)
+    pw["unit"] = pw["in_own_terms"]
+    cols = [
+        ("target_id", "Target id", "目标代码", "text"), ("target_zh", "Target", "目标", "text"),
+        ("kind", "Kind", "类型", "text"), ("scope", "Scope", "范围", "text"), ("year", "Year", "年份", "year"),
+        ("baseline_pct", "Baseline, %", "基准(%)", "pct"), ("level_pct", "With the plan, %", "方案(%)", "pct"),
+        ("required_pct", "Required, %", "要求(%)", "pct"),
+        ("baseline_abs", "Baseline (unit)", "基准(单位)", "num"),
+        ("level_abs", "With the plan (unit)", "方案(单位)", "num"),
+        ("required_abs", "Required (unit)", "要求(单位)", "num"), ("unit", "Unit", "单位", "text"),
+    ]
+    ws = book.table("Pathways", pw, cols, note="Each target over time in its own terms. 各目标按自身口径的进程。")
+    ind = res.indicators
+    c = ind[(ind["region_id"] == "city") & (ind["indicator_id"] == "co2")].sort_values("year")
+    if len(c):
+        col0 = len(cols) + 1
+        for j, h in enumerate(("Year 年份", "CO2 baseline, Mt 基准", "CO2 with the plan, Mt 方案")):
+            book.text(ws, 1, col0 + j, h, book.head)
+        for i, row in enumerate(c.itertuples(), start=2):
+            ws.write_number(i, col0, row.year, book.fmt["year"])
+            ws.write_number(i, col0 + 1, row.baseline / 1e6, book.fmt["mt"])
+            ws.write_number(i, col0 + 2, row.level / 1e6, book.fmt["mt"])
+        last = 1 + len(c)
+        chart = book.wb.add_chart({"type": "line"})
+        for j, colour in ((1, "#999999"), (2, "#e15759")):
+            chart.add_series({"name": ["Pathways", 1, col0 + j], "categories": ["Pathways", 2, col0, last, col0],
+                              "values": ["Pathways", 2, col0 + j, last, col0 + j], "line": {"color": colour}})
+        chart.set_title({"name": "City CO2, Mt 全市二氧化碳排放"})
+        chart.set_y_axis({"name": "Mt CO2"})
+        chart.set_size({"width": 640, "height": 340})
+        ws.insert_chart(last + 2, col0, chart)
+
+
+def _sheet_sectors(book: Book, a: Analysis) -> None:
+    """CO2 cut by measure sector and year (Mt): each sector's contribution to the reduction."""
+    sec = a.sectors
+    if len(sec.columns) <= 1:
+        return
+    cols = [("year", "Year", "年份", "year")] + [(c, f"{c}, Mt CO2 cut", f"{c}二氧化碳削减量(百万吨)", "mt", 1e6)
+                                                for c in sec.columns if c != "year"]
+    book.table("Sector cuts", sec, cols)
+
+
+def _sheet_electricity(book: Book, a: Analysis) -> None:
+    """The city grid per year, where the model has one (every column of the result's electricity table)."""
+    el = getattr(a.result, "electricity", None)
+    if el is None or len(el) == 0:
+        return
+    cols = [(c, c.replace("_", " "), c, "year" if c == "year" else "num4" if c.startswith("factor") else "num")
+            for c in el.columns]
+    book.table("Electricity", el, cols, note="City grid: MWh per year; factors in t CO2/MWh. 电力平衡。")
+
+
+def _sheet_indicators(book: Book, a: Analysis) -> None:
+    """Every indicator per region (and the whole city), baseline and plan on two rows, years across: a few hundred
+    rows that print on a few pages."""
+    ctx = a.ctx
+    ind = a.result.indicators
+    years = sorted(ind["year"].unique())
+    wide = ind.pivot_table(index=["region_id", "indicator_id"], columns="year", values=["baseline", "level"],
+                           sort=False)
+    rows = []
+    for (r, i), v in wide.iterrows():
+        for series, en, zh in (("baseline", "baseline", "基准"), ("level", "plan", "方案")):
+            rows.append({"region_id": r, "region_zh": ctx.region_zh.get(r, r), "indicator_id": i,
+                         "indicator_zh": ctx.indicator_zh.get(i, ""), "indicator_en": ctx.indicator_en.get(i, ""),
+                         "unit": ctx.unit.get(i, ""), "series": f"{zh} {en}",
+                         **{int(y): v[(series, y)] for y in years}})
+    df = pd.DataFrame.from_records(rows)
+    cols = [
+        ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),
+        ("indicator_id", "Indicator id", "指标代码", "text"), ("indicator_zh", "Indicator", "指标", "text"),
+        ("indicator_en", "Indicator (English)", "指标(英文)", "text"), ("unit", "Unit", "单位", "text"),
+        ("series", "Series", "情景", "text"), *((int(y), str(y), f"{y}年", "num") for y in years),
+    ]
+    book.table("Indicators", df, cols)
+
+
+def _sheet_allocation(book: Book, a: Analysis) -> None:
+    ctx = a.ctx
+    alloc = _labelled(ctx, a.result.allocation) if not a.result.allocation.empty else pd.DataFrame(
+        columns=[c for c, *_ in LABELS])
+    cols = [
+        *LABELS,
+        ("year", "Year", "年份", "year"), ("build", "Built this year (units)", "当年新增", "num"),
+        ("stock", "Standing (units)", "累计保有", "num"),
+        ("investment", "Investment, 万元", "当年投资(万元)", "wan", 1e4),
+        ("annual_cost", "Annual net cost, 万元/yr", "年净成本(万元/年)", "wan", 1e4),
+        *((f"delta_{i}", f"{ctx.indicator_en.get(i, i)} change ({ctx.unit.get(i, 't')}/yr)",
+           f"{POLLUTANT_ZH.get(i, i)}变化量", "num") for i in REPORTED),
+    ]
+    book.table("Allocation", alloc, cols)
+
+
+def _sheet_inputs(book: Book, a: Analysis) -> None:
+    case = a.result.data.case
+    rows = [("setting", "", k, v) for k, v in (
+        ("name", case.name), ("case_file", str(case.path)), ("extends", " -> ".join(str(p) for p in case.chain)),
+        ("data", str(case.data_dir)), ("base_year", case.base_year), ("first_year", case.first_year),
+        ("last_year", case.last_year), ("discount_rate", case.discount_rate),
+        ("gwp_ch4", getattr(case, "gwp_ch4", "")), ("description", case.description))]
+    for table, overrides in case.overrides.items():
+        for key, cols in overrides.items():
+            label = ".".join(key) if isinstance(key, tuple) else key
+            rows += [(f"override {table}", label, c, v) for c, v in cols.items()]
+    df = pd.DataFrame(rows, columns=["what", "key", "item", "value"])
+    df["value"] = [v if isinstance(v, int | float) and not isinstance(v, bool) else str(v) for v in df["value"]]
+    book.table("Inputs", df, [("what", "What", "类别", "text"), ("key", "Key", "对象", "text"),
+                              ("item", "Item", "项", "text"), ("value", "Value", "值", "general")])
+
+
+SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
+          _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, _sheet_indicators, _sheet_allocation,
+          _sheet_inputs)
+
+
+def write_excel(result: Result, path: str | Path, analysis: Analysis | None = None) -> Path:
+    """Write the workbook atomically (temporary file, then rename) and return its path."""
+    a = analysis if analysis is not None else analyse(result)
     path = Path(path)
-    with atomic(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for sheet, (df, cols) in _frames(result).items():
-                out = frame_text(df[[c for c, *_ in cols]])
-                out.columns = [f"{en}\n{zh}" for _, en, zh, _ in cols]
-                out.to_excel(xw, sheet_name=sheet, index=False)
-                _format(xw.book[sheet], out, cols)
-                if sheet == "Targets":
-                    _format_target_values(xw.book[sheet], df, [c for c, *_ in cols])
-            text_only(xw.book)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic(path) as tmp:  # planner.safe: an interrupt removes the temporary file
+        book = Book(str(tmp))
+        for sheet in SHEETS:
+            sheet(book, a)
+        book.wb.close()
     return path
-
-
-def _format_target_values(ws, df: pd.DataFrame, names: list[str]) -> None:
-    """Shares and reductions read as percentages, counts and amounts as whole numbers, row by row."""
-    value_cols = [names.index(c) + 1 for c in ("value", "achieved")]
-    for row, kind in enumerate(df["kind"], start=2):
-        fmt = PCT if kind in ("share_min", "share_max", "reduction", "intensity_reduction") else INT
-        for col in value_cols:
-            ws.cell(row=row, column=col).number_format = fmt
-
-
-def _format(ws, df: pd.DataFrame, cols) -> None:
-    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for j, (_, en, zh, fmt) in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=j)
-        cell.font, cell.fill = head_font, head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        values = df.iloc[:, j - 1]
-        if fmt:
-            for i in range(2, len(df) + 2):
-                ws.cell(row=i, column=j).number_format = fmt
-        sample = values.head(500).dropna()
-        width = max([_width(en), _width(zh), *(_width(v) for v in sample)] or [8])
-        ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-    ws.row_dimensions[1].height = 32
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions

@@ -183,8 +183,9 @@ TABLES: dict[str, Table] = {
                 Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
                 Column("after_record", "bool", required=False, default=False,
                        description="true: the measure moves indicators whose record a calibrated baseline "
-                                   "reproduces (energy, CO2, electricity, forest, ...), so a case with history_until = Y "
-                                   "can build it only from Y + 1: what was deployed before is in the record"),
+                                   "reproduces (energy, CO2, electricity, forest, ...), so a case with "
+                                   "history_until = Y can build it only from Y + 1: what was deployed before is in the "
+                                   "record"),
                 _source(),
                 Column("barrier", "text", required=False, default="",
                        description="For a no-regret measure (net annual cost below zero): what holds its uptake back "

@@ -50,6 +50,10 @@ class Solution:
     objective: float | None
     build: dict[tuple[str, str, int], float] = field(default_factory=dict)
     duals: dict[tuple[str, int], float] = field(default_factory=dict)
+    # reduced cost of every build column, and the non-zero duals of the other rows keyed (family, index):
+    # ("stock_bounds", (r, m, t)), ("indicator_bound", (r, i, t)); read by planner.analysis (reduced costs)
+    reduced_costs: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    row_duals: dict[tuple[str, tuple], float] = field(default_factory=dict)
     solve_seconds: float = 0.0
     solver: str = ""
     peak_limits: dict[tuple[str, int], float] = field(default_factory=dict)  # right-hand side of each peak row
@@ -110,6 +114,14 @@ def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
         sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
         duals = res.solution_loader.get_duals([m.target[k] for k in m.target])
         sol.duals = {k: float(duals[m.target[k]]) for k in m.target}
+        rc = res.solution_loader.get_reduced_costs(list(m.build.values()))
+        sol.reduced_costs = {k: float(rc[v]) for k, v in m.build.items()}
+        others = [c for name in ("stock_bounds", "indicator_bound") if hasattr(m, name)
+                  for c in getattr(m, name).values()]
+        if others:
+            row = res.solution_loader.get_duals(others)
+            sol.row_duals = {(c.parent_component().name, c.index()): float(row[c]) for c in others
+                             if abs(row[c]) > 1e-12}
     return sol
 
 
@@ -166,7 +178,7 @@ class Diagnosis:
                 out.append(f"  {label}, {r.year}: {what} must be {direction} by {amount(r)}{of}")
                 continue
             big = max(rs, key=lambda r: r.relative)
-            tail = "" if share or big.zero_baseline else \
+            tail = "" if share else "; its baseline level is 0" if big.zero_baseline else \
                 f"; at most {big.relative:.2%} of its baseline level ({big.year})"
             out.append(f"  {label}, {_years([r.year for r in rs])}: {what} must be {direction} in each of these "
                        f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}){tail}")

@@ -44,14 +44,15 @@ def test_run_writes_the_workbook_and_exits_0(feasible):
     assert "Case tiny: optimal" in out.stdout
     assert "cap90" in out.stdout and "binding" in out.stdout
     book = openpyxl.load_workbook(feasible.parent / "out" / "tiny.xlsx")
-    assert book.sheetnames == ["Summary", "Measures", "Allocation", "Indicators", "Targets", "Inputs"]
+    assert book.sheetnames == ["Summary", "Targets", "Marginal costs", "Costs", "Measures", "Reduced costs", "MAC",
+                               "Co-control", "Pathways", "Sector cuts", "Indicators", "Allocation", "Inputs"]
     targets = book["Targets"]
     assert targets.freeze_panes == "A2"
     header = [c.value for c in targets[1]]
     assert "Target\n目标" in header and "Slack (unit, >= 0 when met)\n余量" in header
     row = {h: c.value for h, c in zip(header, targets[2], strict=True)}
     assert row["Target id\n目标代码"] == "cap90" and row["Status\n状态(英文)"] == "binding"
-    assert row["Marginal cost (yuan of that year per unit)\n边际成本(元/单位)"] == pytest.approx(6)
+    assert row["Marginal cost (yuan of that year per unit)\n边际成本(当年元/单位)"] == pytest.approx(6)
     assert not list((feasible.parent / "out").glob("*.tmp.xlsx"))
 
 

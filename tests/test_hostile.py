@@ -140,7 +140,7 @@ def test_misspelt_optional_header_is_an_error_with_a_suggestion(tmp_path, monkey
     edit(tmp_path / "data" / "potentials.csv", "max_build", "max_buid")
     assert problems(case) == [
         "data/potentials.csv, column max_buid: unknown column; did you mean 'max_build'?; expected columns "
-        "region_id, measure_id, max_stock, min_stock, max_build, source_id, note"]
+        "region_id, measure_id, max_stock, min_stock, max_build, first_year, source_id, note"]
 
 
 def test_duplicated_header_is_an_error(tmp_path, monkeypatch):
@@ -159,10 +159,11 @@ def test_misspelt_override_id_is_not_a_new_row(tmp_path, monkeypatch):
     msgs = problems(case)
     assert msgs == [
         "tiny.toml, key discount_rte: unknown setting; did you mean discount_rate? expected one of name, title_zh, "
-        "title_en, description, data, base_year, first_year, last_year, discount_rate, extends, targets, "
-        "measures, potentials",
+        "title_en, description, data, base_year, first_year, last_year, discount_rate, baseline, history_until, "
+        "extends, targets, measures, potentials",
         "tiny.toml, key settings: unknown setting; expected one of name, title_zh, title_en, description, data, "
-        "base_year, first_year, last_year, discount_rate, extends, targets, measures, potentials"]
+        "base_year, first_year, last_year, discount_rate, baseline, history_until, extends, targets, measures, "
+        "potentials"]
     edit(case, "discount_rte", "discount_rate")
     edit(case, "[settings]\nx = 1\n", "")
     assert problems(case) == [
@@ -192,8 +193,8 @@ def test_unknown_csv_file_folder_and_broken_link_in_data(tmp_path, monkeypatch):
     (data / "districts.csv").symlink_to(data / "nowhere.csv")
     assert problems(case) == [
         "data/target.csv: not a table of the schema; expected one of baseline.csv, districts.csv, effects.csv, "
-        "indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, regions.csv, sources.csv, "
-        "targets.csv; did you mean 'targets.csv'?",
+        "electricity.csv, indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, regions.csv, "
+        "sources.csv, targets.csv; did you mean 'targets.csv'?",
         "data/districts.csv: is a broken link; expected the districts table as a CSV file",
         "data/pollution_equivalents.csv: is a folder; expected the pollution_equivalents table as a CSV file"]
 
@@ -205,7 +206,8 @@ def test_row_numbers_count_blank_lines(tmp_path, monkeypatch):
     head, row = path.read_text(encoding="utf-8").splitlines()
     path.write_text(f"{head}\n\n,,,\n{row.replace(',cap,', ',capp,')}\n", encoding="utf-8")
     assert problems(case) == ["data/targets.csv, row 4, column kind: expected one of cap, floor, share_min, "
-                              "share_max, reduction, intensity_reduction, peak, got 'capp'; did you mean 'cap'?"]
+                              "share_max, reduction, intensity_reduction, abatement, peak, got 'capp'; "
+                              "did you mean 'cap'?"]
 
 
 def test_all_stages_in_one_run(tmp_path, monkeypatch):
@@ -322,7 +324,10 @@ def test_interrupt_prints_one_line_and_leaves_nothing_behind(tmp_path, sig, code
     assert rc == code, out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert out.stderr.startswith("Interrupted (SIG")
-    assert (tmp_path / "out" / "tiny.xlsx").read_bytes() == b"earlier workbook"
+    if "Workbook: " in out.stdout:  # signalled after the rename, while exiting: the new workbook is whole
+        assert openpyxl.load_workbook(tmp_path / "out" / "tiny.xlsx")
+    else:
+        assert (tmp_path / "out" / "tiny.xlsx").read_bytes() == b"earlier workbook"
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["tiny.xlsx"]
 
 
@@ -374,7 +379,7 @@ def test_share_with_a_zero_denominator_prints_no_nan(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "nan" not in out.stdout.lower()
     line = next(x for x in out.stdout.splitlines() if x.strip().startswith("share "))
-    assert line.split()[2:5] == ["-", "<=", "50.00%"]
+    assert " - <= 50.00% " in " ".join(line.split()) + " "
 
 
 def test_optimal_with_primal_infeasibilities_is_reported_as_such(tmp_path, monkeypatch):

@@ -138,7 +138,7 @@ def test_case_unknown_override_column(case):
     assert problems(case) == [
         "tiny.toml, key measures.a.capexx: cannot be overridden; did you mean capex? expected one of capex, fixed_om, "
         "savings, "
-        "lifetime, source_id, note"]
+        "lifetime, after_record, source_id, note"]
 
 
 def test_case_wrong_type(case):

@@ -33,7 +33,8 @@ def test_shipped_case_round_trip_csv_template_run_gives_the_same_answer(tmp_path
     over = "\n".join(f"[targets.{k}]\n" + "\n".join(f"{c} = {v!r}".replace("'", '"') for c, v in cols.items())
                      for k, cols in flat.overrides["targets"].items())
     case.write_text(f'name = "x"\ndata = "{book}"\nbase_year = {flat.base_year}\nfirst_year = {flat.first_year}\n'
-                    f"last_year = {flat.last_year}\ndiscount_rate = {flat.discount_rate}\n{over}\n", encoding="utf-8")
+                    f"last_year = {flat.last_year}\ndiscount_rate = {flat.discount_rate}\n"
+                    f'baseline = "{flat.baseline}"\nhistory_until = {flat.history_until}\n{over}\n', encoding="utf-8")
     from_xlsx, from_csv = planner.run(case), planner.run(csv_case)
     assert from_xlsx.solution.objective == pytest.approx(from_csv.solution.objective, rel=1e-9)
     for name, df in from_csv.data.tables.items():
@@ -55,16 +56,17 @@ def test_template_layout_from_the_schema(tiny_book):
     assert book.sheetnames == ["_about", *planner.inputs.TABLES]
     ws = book["potentials"]
     assert [c.value for c in ws[1]] == ["region_id", "measure_id", "max_stock", "min_stock", "max_build",
-                                        "source_id", "note"]
+                                        "first_year", "source_id", "note"]
     assert ws["C2"].value == "最大保有量 (measure units) 必填 required"
-    assert ws["F3"].value == "Where the row's numbers come from (an id of sources.csv)"
+    source = [c.value for c in ws[1]].index("source_id")
+    assert ws.cell(row=3, column=source + 1).value == "Where the row's numbers come from (an id of sources.csv)"
     assert ws.freeze_panes == "A4" and [c.value for c in ws[4]][:3] == ["r1", "a", 20]
     rules = {str(dv.sqref).split(":")[0][:1]: dv for dv in ws.data_validations.dataValidation}
     assert rules["A"].type == "list" and rules["A"].formula1 == "=regions!$A$4:$A$5000"
     assert rules["B"].formula1 == "=measures!$A$4:$A$5000"
     assert rules["C"].type == "decimal" and rules["C"].formula1 == "0"
     kinds = {str(dv.sqref)[:1]: dv for dv in book["targets"].data_validations.dataValidation}
-    assert kinds["E"].formula1 == '"cap,floor,share_min,share_max,reduction,intensity_reduction,peak"'
+    assert kinds["E"].formula1 == '"cap,floor,share_min,share_max,reduction,intensity_reduction,abatement,peak"'
 
 
 def test_xlsx_case_runs_and_messages_name_sheet_row_column(tiny_book, tmp_path):
@@ -72,7 +74,7 @@ def test_xlsx_case_runs_and_messages_name_sheet_row_column(tiny_book, tmp_path):
     xcase = xlsx_case(tmp_path, case, "inputs.xlsx")
     assert planner.run(xcase).solution.objective == pytest.approx(planner.run(case).solution.objective)
     book = openpyxl.load_workbook(path)
-    book["targets"]["K4"] = "ninety"
+    book["targets"].cell(row=4, column=[c.value for c in book["targets"][1]].index("value") + 1).value = "ninety"
     book["potentials"]["B4"] = "b"
     book["measures"].cell(row=1, column=20, value="capexx")
     book["measures"].cell(row=4, column=20, value=3)
@@ -81,8 +83,8 @@ def test_xlsx_case_runs_and_messages_name_sheet_row_column(tiny_book, tmp_path):
         planner.load(xcase)
     assert [str(p) for p in e.value.problems] == [
         "inputs.xlsx, sheet measures, column capexx: unknown column; did you mean 'capex'?; expected columns "
-        "measure_id, name_zh, name_en, sector, clause, unit, capex, fixed_om, savings, lifetime, source_id, "
-        "capex_low, capex_high, savings_low, savings_high, fixed_om_low, fixed_om_high, note",
+        "measure_id, name_zh, name_en, sector, clause, unit, capex, fixed_om, savings, lifetime, after_record, "
+        "source_id, barrier, capex_low, capex_high, savings_low, savings_high, fixed_om_low, fixed_om_high, note",
         "inputs.xlsx, sheet targets, row 4, column value: expected a number, got 'ninety'",
         "inputs.xlsx, sheet potentials, row 4, column measure_id: unknown measure_id 'b'; expected one defined in "
         "inputs.xlsx, sheet measures"]

@@ -52,9 +52,11 @@ def main() -> None:
         template = merged["co2_power"]
         new = {}
         for i, row in merged.items():
-            value = float(row["effect"])
+            value = old = float(row["effect"])
             if i in OLD:
                 value -= g * OLD[i]
+                if abs(value) < 1e-6 * abs(old):  # cancelled up to the rounding of the old rows
+                    value = 0.0
             new[i] = (value, row)
         if "energy_total" not in merged and (m in GENERATION or m in IMPORTS) and "energy_nonfossil" in merged:
             new["energy_total"] = (float(merged["energy_nonfossil"]["effect"]), merged["energy_nonfossil"])

@@ -1,0 +1,107 @@
+"""Co-control (减污降碳协同) of the plan: per measure and region, measure, region, sector and the whole plan.
+
+In the report year Y (2030 when modelled, else the last model year), for a group g of deployed (region, measure):
+
+    ΔCO2  = -Σ_g delta_co2                        (t CO2 cut; from the Allocation table)
+    ΔAP   = -Σ_g Σ_{p air}   delta_p · 1000 / kg_per_equivalent[p]    (air-pollutant equivalents cut)
+    ΔWP   = -Σ_g Σ_{p water} delta_p · 1000 / kg_per_equivalent[p]    (water-pollutant equivalents cut)
+    CO2, AP, WP = the baseline (no measures) of the group's scope in Y: the region for a (region, measure) or a
+                  region; the whole city for a measure, a sector and the plan
+    r_C = ΔCO2 / CO2,  r_A = ΔAP / AP,  r_W = ΔWP / WP,  r_P = (ΔAP + ΔWP) / (AP + WP)
+
+- **quadrant** of the co-control coordinate system (x = r_C, y = r_P): I both cut (synergy), II pollution cut while
+  CO2 rises, IV CO2 cut while pollution rises, III both rise; on an axis when one is unchanged.
+- **co-control elasticity** ``Els_A = r_A / r_C`` and ``Els_W = r_W / r_C``: > 0 both cut (or both rise), > 1 the
+  pollutant falls faster than CO2, < 0 one is traded for the other.
+- **combined reduction** ``E = 100 · (r_C + r_P)`` (percentage points of the scope's own baseline) and the **unit
+  co-control cost** = net annual cost in Y / E (yuan per point of combined reduction; negative when it saves).
+- **synergy degree** ``D = (r_C + r_P) / (√2 · √(r_C² + r_P²))``: 1 when both fall by the same share, 0.71 when one
+  only, 0 when one is traded for the other one-for-one, < 0 when both rise; **synergy score** ``S = D · E`` ranks
+  sectors and regions by how much they cut both together (协同度, clause 二十二).
+
+Sources: the coordinate system and ``Els`` after Mao Xianqiang et al. (co-control effect assessment of local air
+pollutants and CO2, Beijing Normal University; e.g. Environ. Sci. Technol. 2013 on the iron and steel industry) and the
+co-control measure evaluation table of PMC11666946 (``Els_{j/k} = (ER_j/Q_j)/(ER_k/Q_k)``); the combined reduction,
+unit cost and synergy degree are this project's definitions, written in docs/report.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..inputs import CITY
+from .common import Context
+
+
+def _quadrant(rc: float, rp: float, tol: float = 1e-12) -> str:
+    c = 0 if abs(rc) <= tol else (1 if rc > 0 else -1)
+    q = 0 if abs(rp) <= tol else (1 if rp > 0 else -1)
+    return {(1, 1): "I both cut", (-1, 1): "II pollution cut, CO2 up", (-1, -1): "III both up",
+            (1, -1): "IV CO2 cut, pollution up", (1, 0): "CO2 only", (0, 1): "pollution only",
+            (-1, 0): "CO2 up only", (0, -1): "pollution up only", (0, 0): "no effect"}[c, q]
+
+
+def _baselines(ctx: Context, scope: str) -> tuple[float, float, float]:
+    ind = ctx.result.indicators
+    b = ind[(ind["region_id"] == scope) & (ind["year"] == ctx.report_year)].set_index("indicator_id")["baseline"]
+    co2 = float(b.get("co2", 0.0))
+    ap = sum(float(b.get(i, 0.0)) * w for i, w in ctx.air.items())
+    wp = sum(float(b.get(i, 0.0)) * w for i, w in ctx.water.items())
+    return co2, ap, wp
+
+
+def _metrics(rec: dict, co2: float, ap: float, wp: float) -> dict:
+    rc = rec["co2_cut"] / co2 if co2 else 0.0
+    ra = rec["air_pe_cut"] / ap if ap else 0.0
+    rw = rec["water_pe_cut"] / wp if wp else 0.0
+    rp = (rec["air_pe_cut"] + rec["water_pe_cut"]) / (ap + wp) if ap + wp else 0.0
+    e = 100.0 * (rc + rp)
+    norm = math.hypot(rc, rp)
+    degree = (rc + rp) / (math.sqrt(2.0) * norm) if norm > 0 else None
+    return {**rec, "co2_cut_rel": rc, "air_cut_rel": ra, "water_cut_rel": rw, "pollution_cut_rel": rp,
+            "quadrant": _quadrant(rc, rp), "els_air": ra / rc if rc else None, "els_water": rw / rc if rc else None,
+            "combined_pp": e, "unit_cocontrol_cost": rec["annual_cost"] / e if abs(e) > 1e-12 else None,
+            "synergy_degree": degree, "synergy_score": degree * e if degree is not None else None}
+
+
+def cocontrol(ctx: Context) -> pd.DataFrame:
+    """Rows with ``level`` in (measure_region, measure, region, sector, plan), sorted by synergy score within each."""
+    alloc = ctx.result.allocation
+    y = ctx.report_year
+    cols = [c for c in alloc.columns if c.startswith("delta_")]
+    a = alloc[alloc["year"] == y].copy() if not alloc.empty else alloc.copy()
+    if a.empty:
+        return pd.DataFrame(columns=["level", "key", "scope"])
+    a["sector"] = a["measure_id"].map(ctx.sector)
+    a["co2_cut"] = -a["delta_co2"] if "delta_co2" in cols else 0.0
+    a["air_pe_cut"] = -sum(a[f"delta_{i}"] * w for i, w in ctx.air.items() if f"delta_{i}" in cols) \
+        if ctx.air else 0.0
+    a["water_pe_cut"] = -sum(a[f"delta_{i}"] * w for i, w in ctx.water.items() if f"delta_{i}" in cols) \
+        if ctx.water else 0.0
+    base = {s: _baselines(ctx, s) for s in [CITY, *ctx.p.regions]}
+    out = []
+    groups = [("measure_region", ["region_id", "measure_id"]), ("measure", ["measure_id"]),
+              ("region", ["region_id"]), ("sector", ["sector"]), ("plan", None)]
+    for level, keys in groups:
+        parts = [((), a)] if keys is None else a.groupby(keys, sort=False)
+        for key, g in parts:
+            key = key if isinstance(key, tuple) else (key,)
+            label = dict(zip(keys or [], key, strict=True))
+            scope = label.get("region_id", CITY)
+            rec = {"level": level, "key": " / ".join(map(str, key)) or "plan", "scope": scope,
+                   "region_id": label.get("region_id", ""), "measure_id": label.get("measure_id", ""),
+                   "sector": label.get("sector", ""),
+                   "name_zh": ctx.measure_zh.get(label.get("measure_id", ""), "")
+                   or (ctx.region_zh.get(scope, "") if level == "region" else ("全市方案" if level == "plan" else "")),
+                   "co2_cut": float(g["co2_cut"].sum()), "air_pe_cut": float(g["air_pe_cut"].sum()),
+                   "water_pe_cut": float(g["water_pe_cut"].sum()), "annual_cost": float(g["annual_cost"].sum())}
+            out.append(_metrics(rec, *base[scope]))
+    df = pd.DataFrame.from_records(out)
+    df["rank"] = df.groupby("level")["synergy_score"].rank(ascending=False, method="min")
+    order = {"plan": 0, "sector": 1, "region": 2, "measure": 3, "measure_region": 4}
+    df = df.sort_values(["level", "synergy_score"], key=lambda s: s.map(order) if s.name == "level" else s,
+                        ascending=[True, False], ignore_index=True)
+    df.attrs["year"] = y
+    return df

@@ -1,0 +1,61 @@
+"""The total cost split into investment, O&M, savings and net, per year and discounted; no-regret savings apart.
+
+Per model year t, summed over the deployment (``stock`` = units standing, ``build`` = units built in t):
+
+    investment outlay[t] = Σ build · capex                  (spent in the year built; not in the objective as such)
+    capital charge[t]    = Σ stock · capex · crf(rate, L)   (the annuity the objective counts)
+    O&M[t]               = Σ stock · fixed_om
+    savings[t]           = Σ stock · savings
+    net[t]               = capital charge + O&M - savings
+    Σ_t df[t] · net[t]   = the objective (total discounted net cost, present value in the base year)
+
+Measures whose net annual cost per unit is negative (``capex·crf + fixed_om < savings``) are **no-regret**: they are
+built because they pay for themselves. The net is shown as the no-regret part (negative: what they save) plus the
+cost of the measures that cost money, which is what the targets make the plan spend.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model.params import crf
+from .common import Context
+
+
+def cost_by_year(ctx: Context) -> pd.DataFrame:
+    p, alloc = ctx.p, ctx.result.allocation
+    ms = ctx.measures
+    capex_of, om_of, sav_of = (ms[c].astype(float).to_dict() for c in ("capex", "fixed_om", "savings"))
+    rows = []
+    by_year = {y: g for y, g in alloc.groupby("year")} if not alloc.empty else {}
+    empty = alloc.iloc[0:0]
+    for t in p.years:
+        g = by_year.get(t, empty)
+        rec = {"year": t, "investment": 0.0, "capital_charge": 0.0, "om": 0.0, "savings": 0.0,
+               "net_no_regret": 0.0, "net_targets": 0.0}
+        for r in g.itertuples():
+            capex, om, sav = capex_of[r.measure_id], om_of[r.measure_id], sav_of[r.measure_id]
+            charge = r.stock * capex * crf(p.rate, p.lifetime[r.measure_id])
+            rec["investment"] += r.build * capex
+            rec["capital_charge"] += charge
+            rec["om"] += r.stock * om
+            rec["savings"] += r.stock * sav
+            net = charge + r.stock * (om - sav)
+            rec["net_no_regret" if p.unit_cost[r.measure_id] < 0 else "net_targets"] += net
+        rec["net"] = rec["capital_charge"] + rec["om"] - rec["savings"]
+        rec["df"] = ctx.df(t)
+        rows.append(rec)
+    df = pd.DataFrame.from_records(rows)
+    for c in ("investment", "capital_charge", "om", "savings", "net", "net_no_regret", "net_targets"):
+        df[f"{c}_pv"] = df[c] * df["df"]
+    return df
+
+
+def cost_summary(ctx: Context, by_year: pd.DataFrame | None = None) -> dict:
+    """Totals over the horizon, undiscounted and present value (yuan); ``net_pv`` equals the objective."""
+    by_year = cost_by_year(ctx) if by_year is None else by_year
+    out = {}
+    for c in ("investment", "capital_charge", "om", "savings", "net", "net_no_regret", "net_targets"):
+        out[c] = float(by_year[c].sum())
+        out[f"{c}_pv"] = float(by_year[f"{c}_pv"].sum())
+    return out

@@ -1,0 +1,160 @@
+"""Marginal costs of the targets in each target's own terms, and a check by re-solving.
+
+The dual ``λ`` of a target row is the change of the objective (present value in the base year b0) per unit of the
+row's right-hand side. ``results.evaluate_targets`` turns it into ``marginal_cost`` = yuan **of the row's year** per
+unit of the target's indicator (``λ / df[y]``, the present value carried forward to the year y of the row; for a
+lasting or peak target each row has its own year). Here each row also gets:
+
+- ``marginal_cost_pv``: the same in yuan of the base year (present value), ``marginal_cost · df[y]``;
+- ``per_pp``: for shares and reductions, yuan (of the row's year) per **percentage point** of the target value,
+  ``marginal_cost · 0.01 · S`` where ``S`` is how much one whole unit of the value moves the row's limit
+  (envelope theorem on ``∂ row / ∂ v``):
+
+  ====================== ===========================================
+  share_min / share_max   S = L(d, y)          (denominator level)
+  reduction               S = L(i, b)          (base-year level)
+  intensity_reduction     S = L(i, b) · D(y)/D(b)
+  ====================== ===========================================
+
+- ``own_value`` / ``own_unit``: ``per_pp`` in yuan/pp for shares and reductions, else ``marginal_cost`` in
+  yuan per unit of the indicator (yuan/t for caps and peaks, yuan/ha, yuan/berth, ...).
+
+`tighten_check` proves the figures: it tightens each binding target by a small step in its own terms (the value for
+targets that have one; the row itself for a peak), re-solves warm and compares the change of the objective with the
+reported marginal cost.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ..results import GE, Result
+from .common import PCT_KINDS, Context
+
+
+def _scale(ind: dict, t: dict, year: int) -> float | None:
+    """How much one whole unit of the target value moves the row's limit (for shares and reductions).
+    ``ind[(scope, indicator, year)] = (baseline, level)``."""
+    kind, scope = t["kind"], t["scope"]
+
+    def level(i, y):
+        v = ind.get((scope, i, int(y)))
+        return None if v is None else float(v[1])
+
+    def base(i, y):
+        v = ind.get((scope, i, int(y)))
+        return None if v is None else float(v[0])
+
+    if kind in ("share_min", "share_max"):
+        return level(t["denominator_id"], year)
+    if kind == "reduction":
+        return level(t["indicator_id"], t["base_year"])
+    if kind == "intensity_reduction":
+        lb, dy, db = level(t["indicator_id"], t["base_year"]), base(t["denominator_id"], year), \
+            base(t["denominator_id"], t["base_year"])
+        return lb * dy / db if None not in (lb, dy, db) and db else None
+    return None
+
+
+def marginal_costs(res: Result) -> pd.DataFrame:
+    """One row per target row: status, marginal cost per unit (yuan of the row's year and present value) and in the
+    target's own terms."""
+    ctx = Context(res)
+    tdata = ctx.targets
+    tab = res.indicators
+    ind = dict(zip(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True),
+                   zip(tab["baseline"], tab["level"], strict=True), strict=True))
+    records = []
+    for r in res.targets.itertuples():
+        t = tdata.loc[r.target_id]
+        unit = ctx.unit.get(r.indicator_id, "")
+        mc = r.marginal_cost if r.marginal_cost is not None and r.marginal_cost == r.marginal_cost else None
+        pv = mc * ctx.df(r.year) if mc is not None else None
+        per_pp = None
+        if r.kind in PCT_KINDS and mc is not None:
+            s = _scale(ind, {**t.to_dict(), "kind": r.kind, "scope": r.scope}, r.year)
+            per_pp = mc * 0.01 * s if s is not None else None
+        own, own_unit = (per_pp, "yuan/pp") if r.kind in PCT_KINDS else (mc, f"yuan/{unit}" if unit else "yuan")
+        records.append({
+            "target_id": r.target_id, "target_zh": ctx.target_zh.get(r.target_id, ""),
+            "target_en": ctx.target_en.get(r.target_id, ""), "kind": r.kind, "scope": r.scope, "year": r.year,
+            "status": r.status, "unit": unit, "marginal_cost": mc, "marginal_cost_pv": pv, "per_pp": per_pp,
+            "own_value": own, "own_unit": own_unit,
+        })
+    return pd.DataFrame.from_records(records, columns=[
+        "target_id", "target_zh", "target_en", "kind", "scope", "year", "status", "unit", "marginal_cost",
+        "marginal_cost_pv", "per_pp", "own_value", "own_unit"])
+
+
+def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_marginal: float = 1e-6) -> pd.DataFrame:
+    """Tighten each binding target with a non-zero marginal cost by a small step, re-solve warm and compare.
+
+    Shares and reductions move their value by ``pp_step`` percentage points; caps and floors by ``rel_step`` of
+    their value; targets without a value (peak) have each binding row tightened by ``rel_step`` of its limit. Each
+    target is restored before the next one. Returns predicted and observed changes of the objective (present value,
+    yuan) per step.
+    """
+    from .. import load
+    from ..model import build_model, derive
+    from ..results import collect
+    from ..solve import solve
+
+    data = load(case)
+    p = derive(data)
+    m = build_model(p)
+    sol = solve(m)
+    res = collect(data, p, sol, {}, 0.0)
+    mc = marginal_costs(res)
+    base = sol.objective
+    out = []
+    by_id = {t["target_id"]: t for t in p.targets}
+    active = mc[(mc["status"] == "binding") & (mc["marginal_cost_pv"].abs() > min_marginal)]
+    def change(apply, undo) -> float | None:
+        apply()
+        sol = solve(m)
+        undo()
+        return sol.objective - base if sol.optimal else None
+
+    limits = res.targets.set_index(["target_id", "year"])["limit"]
+    for k, rows in active.groupby("target_id", sort=False):
+        t = by_id[k]
+        dfs = rows["year"].map(lambda y: (1 + p.rate) ** -(y - p.base_year))
+        value = t.get("value")
+        if t["kind"] in PCT_KINDS and value is not None:
+            sign, step = (-1.0 if t["kind"] == "share_max" else 1.0), pp_step
+            predicted = float((rows["per_pp"] * dfs).sum()) * step
+            what = f"value {sign * step:+g} pp"
+        elif t["kind"] in ("cap", "floor") and value is not None:
+            sign, step = (1.0 if t["kind"] == "floor" else -1.0), rel_step * max(abs(value), 1.0)
+            predicted = float(rows["marginal_cost_pv"].sum()) * step
+            what = f"value {sign * step:+g}"
+        else:
+            sign = None
+        if sign is not None:
+            def setter(x, k=k):
+                return lambda: m.target_value.__setitem__(k, x)
+            unit = step / 100.0 if t["kind"] in PCT_KINDS else step
+            observed = change(setter(value + sign * unit), setter(value))
+            if observed is None:  # cannot be tightened (a share of 100%): loosen instead, the cost falls by as much
+                observed = change(setter(value - sign * unit), setter(value))
+                observed = -observed if observed is not None else None
+                what += " (infeasible; loosened instead)"
+            out.append({"target_id": k, "year": int(rows["year"].min()), "how": what, "step": step,
+                        "predicted": predicted, "observed": observed})
+            continue
+        for row in rows.itertuples():
+            con = m.target[k, row.year]
+            step = rel_step * max(abs(float(limits[(k, row.year)])), 1.0)
+            expr = con.body >= con.lower + step if m.target_sense[k, row.year] == GE else con.body <= con.upper - step
+
+            def add(expr=expr):
+                m.tighten_check_row = pyo.Constraint(expr=expr)
+
+            observed = change(add, lambda: m.del_component(m.tighten_check_row))
+            out.append({"target_id": k, "year": row.year, "how": f"row {step:g}", "step": step,
+                        "predicted": row.marginal_cost_pv * step, "observed": observed})
+    solve(m)
+    df = pd.DataFrame.from_records(out, columns=["target_id", "year", "how", "step", "predicted", "observed"])
+    df["relative_error"] = (df["observed"] - df["predicted"]).abs() / df["predicted"].abs().clip(lower=1e-9)
+    return df

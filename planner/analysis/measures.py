@@ -1,0 +1,144 @@
+"""Why each measure is (not) in the plan: reduced costs and a plain reason per deployed measure.
+
+**Reduced cost** of measure m in region r, in yuan per unit standing per year (levelized): for each build year τ,
+
+    d[τ] = c[r,m,τ] - Σ_rows λ · a[row; r,m,τ]  excluding the potential rows  =  rc[τ] + Σ_{t: τ <= t < τ+L} μ[t]
+
+where ``rc`` is the solver's reduced cost of ``build[r,m,τ]`` (present value) and ``μ`` the duals of its potential
+rows (``stock_bounds``), divided by ``W[τ] = Σ_{t in T, τ <= t < τ+L} df[t]`` to give yuan per unit per year. The
+table reports the smallest over τ. A measure that is not built has ``d > 0``: it must get that much cheaper per unit
+per year to be used. A measure built up to its potential has ``d < 0``: it could cost that much more and still be
+built to the full. A measure built part-way is at the margin (``d ≈ 0``).
+
+**Reason** for each deployed measure: *pays for itself* when its net annual cost per unit is negative (no-regret);
+else *needed for* the targets whose rows it helps meet, weighted by the value it brings each binding row: its
+contribution to the row (the change of the row's slack that its deployment makes, from the level tables) times the
+row's marginal cost in present value.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..results import evaluate_targets, levels
+from .common import Context, pair_flows
+
+TOL = 1e-6
+
+
+def reduced_costs(ctx: Context) -> pd.DataFrame:
+    p, sol = ctx.p, ctx.result.solution
+    rcs = getattr(sol, "reduced_costs", None) or {}  # empty where the solver route gives none
+    bound_duals = getattr(sol, "row_duals", None) or {}
+    alloc = ctx.result.allocation
+    built = alloc.groupby(["region_id", "measure_id"])["build"].sum() if not alloc.empty else pd.Series(dtype=float)
+    peak = alloc.groupby(["region_id", "measure_id"])["stock"].max() if not alloc.empty else pd.Series(dtype=float)
+    rows = []
+    for r, m in p.pairs:
+        life = p.lifetime[m]
+        best, best_year = None, None
+        for tau in p.years:
+            w = sum(p.df[t] for t in p.years if tau <= t < tau + life)
+            if w <= 0 or (r, m, tau) not in rcs:
+                continue
+            d = rcs[r, m, tau] + sum(bound_duals.get(("stock_bounds", (r, m, t)), 0.0)
+                                     for t in p.years if tau <= t < tau + life)
+            d /= w
+            if best is None or d < best:
+                best, best_year = d, tau
+        units = float(built.get((r, m), 0.0))
+        at_potential = float(peak.get((r, m), 0.0)) >= p.max_stock[r, m] * (1 - 1e-6) and p.max_stock[r, m] > 0
+        u = ctx.measure_unit.get(m, "unit")
+        state = "" if best is None else "not built" if units <= TOL else "at potential" if at_potential \
+            else "built in part"
+        if best is None:
+            say = ""
+        elif best > TOL:
+            say = f"must be {best:,.0f} yuan per {u} per year cheaper to be used"
+        elif best < -TOL:
+            say = (f"could cost {-best:,.0f} yuan per {u} per year more and still be built as much "
+                   "(held back by its potential or its yearly build limit)")
+        else:
+            say = "at the margin: any dearer and less is built, any cheaper and more"
+        rows.append({"region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
+                     "sector": ctx.sector.get(m, ""), "unit": ctx.measure_unit.get(m, ""),
+                     "annual_cost_per_unit": p.unit_cost[m], "reduced_cost": best, "reduced_cost_year": best_year,
+                     "state": state, "meaning": say})
+    return pd.DataFrame.from_records(rows, columns=[
+        "region_id", "measure_id", "measure_zh", "sector", "unit", "annual_cost_per_unit", "reduced_cost",
+        "reduced_cost_year", "state", "meaning"])
+
+
+def _pair_levels(p, build: dict, r: str, m: str) -> dict:
+    """The change of every level that the deployment of (r, m) makes."""
+    out: dict = {}
+    for (rb, i), e in pair_flows(p, r, m).items():
+        for tau in p.years:
+            b = build.get((r, m, tau), 0.0)
+            if not b:
+                continue
+            for t in p.years:
+                w = p.weight(m, i, tau, t)
+                if w:
+                    out[rb, i, t] = out.get((rb, i, t), 0.0) + e * w * b
+    return out
+
+
+def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
+    """One row per deployed (region, measure): the reason in words and the value it brings each target."""
+    res, p = ctx.result, ctx.p
+    sol = res.solution
+    lv = levels(p, sol.build)
+    tg = res.targets
+    base_slack = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
+    mpv = marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
+    active = mpv[mpv.abs() > 1e-9]
+    out = []
+    deployed = res.measures[["region_id", "measure_id", "discounted_cost"]] if not res.measures.empty else []
+    for row in getattr(deployed, "itertuples", lambda: [])():
+        r, m = row.region_id, row.measure_id
+        value: dict[str, float] = {}
+        if len(active):
+            delta = _pair_levels(p, sol.build, r, m)
+            without = dict(lv)
+            for k, v in delta.items():
+                without[k] -= v
+            ev = evaluate_targets(p, without)
+            slack = dict(zip(zip(ev["target_id"], ev["year"], strict=True), ev["slack"], strict=True))
+            for key, lam in active.items():
+                contribution = float(base_slack[key] - slack[key])
+                if abs(contribution) > 1e-12:
+                    value[key[0]] = value.get(key[0], 0.0) + lam * contribution
+        total = sum(v for v in value.values() if v > 0)
+        needed = sorted(((k, v) for k, v in value.items() if v > 0), key=lambda kv: -kv[1])
+        if p.unit_cost[m] < 0:
+            reason = (f"pays for itself: saves {-p.unit_cost[m]:,.0f} yuan per {ctx.measure_unit[m]} per year "
+                      "net of its annualized cost")
+            kind = "no-regret"
+        elif needed:
+            parts = [f"{ctx.target_zh.get(k, k)} ({k}, {v / total:.0%})" for k, v in needed if v / total >= 0.05]
+            reason = "needed for " + "; ".join(parts)
+            kind = "needed for targets"
+        elif p.min_stock.get((r, m), 0.0) > 0:
+            reason, kind = "required minimum deployment (min_stock in potentials)", "required"
+        else:
+            reason = "no binding target pays for it at the margin (an equally cheap plan may leave it out)"
+            kind = "indifferent"
+        out.append({"region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
+                    "sector": ctx.sector.get(m, ""), "reason_kind": kind, "reason": reason,
+                    "main_target": needed[0][0] if needed else "",
+                    "target_value_pv": total, "discounted_cost": row.discounted_cost, "values": value})
+    return pd.DataFrame.from_records(out, columns=[
+        "region_id", "measure_id", "measure_zh", "sector", "reason_kind", "reason", "main_target",
+        "target_value_pv", "discounted_cost", "values"])
+
+
+def drivers(reasons_table: pd.DataFrame) -> pd.Series:
+    """Value (present value, yuan) that each binding target gives the measures it needs, largest first: which
+    targets drive the plan's spending."""
+    total: dict[str, float] = {}
+    for values in reasons_table["values"]:
+        for k, v in values.items():
+            if v > 0:
+                total[k] = total.get(k, 0.0) + v
+    return pd.Series(total, dtype=float).sort_values(ascending=False)

@@ -1,0 +1,83 @@
+"""Pathways: every target followed over time in its own terms, the CO2 peak, and each sector's share of the cut.
+
+For each enabled target and every year from the base year to the last model year, with L the level summed over the
+target's scope (plan) and B the same without measures (baseline):
+
+    share_min / share_max    L(i, y) / L(d, y)
+    reduction                1 - L(i, y) / L(i, b)
+    intensity_reduction      1 - (L(i, y) / D(y)) / (L(i, b) / D(b))      D = the driver's baseline
+    cap, floor, peak, other  L(i, y)
+
+``required`` is the target value in the years that have a target row (for a peak: the level it may not exceed).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import PCT_KINDS, Context
+
+
+def target_pathways(ctx: Context) -> pd.DataFrame:
+    tab = ctx.result.indicators
+    keys = list(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True))
+    values = {"baseline": dict(zip(keys, tab["baseline"], strict=True)),
+              "level": dict(zip(keys, tab["level"], strict=True))}
+    rows_by = ctx.result.targets.groupby("target_id")
+    years = sorted(ctx.result.indicators["year"].unique())
+    out = []
+    for k in dict.fromkeys(ctx.result.targets["target_id"]):
+        trows = rows_by.get_group(k)
+        t = ctx.targets.loc[k]
+        kind, i, scope = t["kind"], t["indicator_id"], t["scope"]
+        required = dict(zip(trows["year"], trows["value"] if kind != "peak" else trows["limit"], strict=True))
+
+        def get(ind_id, y, col, scope=scope):
+            v = values[col].get((scope, ind_id, int(y)))
+            return None if v is None else float(v)
+
+        for y in years:
+            rec = {"target_id": k, "target_zh": ctx.target_zh.get(k, ""), "kind": kind, "scope": scope,
+                   "year": int(y), "in_own_terms": "share" if kind in PCT_KINDS else ctx.unit.get(i, "")}
+            for col in ("baseline", "level"):
+                L = get(i, y, col)
+                if kind in ("share_min", "share_max"):
+                    d = get(t["denominator_id"], y, col)
+                    v = L / d if L is not None and d else None
+                elif kind == "reduction":
+                    b = get(i, t["base_year"], col)
+                    v = 1 - L / b if L is not None and b else None
+                elif kind == "intensity_reduction":
+                    b = get(i, t["base_year"], col)
+                    dy, db = get(t["denominator_id"], y, "baseline"), get(t["denominator_id"], t["base_year"],
+                                                                             "baseline")
+                    v = 1 - (L / dy) / (b / db) if L is not None and b and dy and db else None
+                else:
+                    v = L
+                rec[col] = v
+            rec["required"] = required.get(int(y))
+            out.append(rec)
+    return pd.DataFrame.from_records(out, columns=["target_id", "target_zh", "kind", "scope", "year",
+                                                   "in_own_terms", "baseline", "level", "required"])
+
+
+def co2_peak(ctx: Context, indicator: str = "co2") -> dict:
+    """Peak year and level of city CO2, with measures and without."""
+    ind = ctx.result.indicators
+    c = ind[(ind["region_id"] == "city") & (ind["indicator_id"] == indicator)].set_index("year")
+    if c.empty:
+        return {}
+    return {"plan_year": int(c["level"].idxmax()), "plan_level": float(c["level"].max()),
+            "baseline_year": int(c["baseline"].idxmax()), "baseline_level": float(c["baseline"].max()),
+            "last_year": int(c.index.max()), "last_level": float(c["level"].iloc[-1]),
+            "last_baseline": float(c["baseline"].iloc[-1])}
+
+
+def sector_cuts(ctx: Context, column: str = "delta_co2") -> pd.DataFrame:
+    """Cut of CO2 (t per year) by measure sector and year: each sector's contribution to the reduction."""
+    alloc = ctx.result.allocation
+    if alloc.empty or column not in alloc:
+        return pd.DataFrame(columns=["year"])
+    a = alloc.assign(sector=alloc["measure_id"].map(ctx.sector), cut=-alloc[column])
+    wide = a.pivot_table(index="year", columns="sector", values="cut", aggfunc="sum", fill_value=0.0)
+    return wide.reindex(ctx.p.years, fill_value=0.0).reset_index()

@@ -1,0 +1,94 @@
+"""Results in the IAMC long format (model, scenario, region, variable, unit, year, value), which pyam and the scenario
+tools of the integrated-assessment community read (``pyam.IamDataFrame(pd.read_csv(path))``).
+
+Scenario ``<case>`` holds the plan; ``<case>|No measures`` the frozen-technology baseline of the same case. Regions:
+``Chongqing`` for the whole city, then ``Chongqing|<region_id>``. Variables follow the IAMC/openENTRANCE naming where
+one exists (``Emissions|CO2``, ``Emissions|CH4``, ``Emissions|Sulfur``, ``Emissions|NOx``, ``Emissions|VOC``,
+``Emissions|NH3``, ``Investment``, ``Cost``); quantities without a common name keep the indicator id
+(``Indicator|<id>``) and its unit from indicators.csv.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis import Analysis
+from .inputs import CITY
+
+MODEL = "planner"
+# indicator -> (IAMC variable, unit, divisor from the indicator's own unit)
+NAMED = {
+    "co2": ("Emissions|CO2", "Mt CO2/yr", 1e6),
+    "ch4": ("Emissions|CH4", "Mt CH4/yr", 1e6),
+    "so2": ("Emissions|Sulfur", "kt SO2/yr", 1e3),
+    "nox": ("Emissions|NOx", "kt NOx/yr", 1e3),
+    "pm": ("Emissions|PM", "kt PM/yr", 1e3),
+    "vocs": ("Emissions|VOC", "kt VOC/yr", 1e3),
+    "nh3": ("Emissions|NH3", "kt NH3/yr", 1e3),
+    "cod": ("Emissions|Water|COD", "kt COD/yr", 1e3),
+    "nh3n": ("Emissions|Water|NH3-N", "kt NH3-N/yr", 1e3),
+    "fgas": ("Emissions|F-Gases", "Mt CO2-equiv/yr", 1e6),
+    "energy_total": ("Primary Energy", "Mt tce/yr", 1e6),
+    "energy_nonfossil": ("Primary Energy|Non-Fossil", "Mt tce/yr", 1e6),
+    "energy_coal": ("Primary Energy|Coal", "Mt tce/yr", 1e6),
+    "energy_oil": ("Primary Energy|Oil", "Mt tce/yr", 1e6),
+    "energy_gas": ("Primary Energy|Gas", "Mt tce/yr", 1e6),
+}
+COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
+
+
+def region_name(r: str) -> str:
+    return "Chongqing" if r == CITY else f"Chongqing|{r}"
+
+
+def iamc_table(a: Analysis) -> pd.DataFrame:
+    res, ctx = a.result, a.ctx
+    case = res.summary["case"]
+    ind = res.indicators
+    units = ctx.unit
+    frames = []
+    for col, scenario in (("level", case), ("baseline", f"{case}|No measures")):
+        var = ind["indicator_id"].map(lambda i: NAMED[i][0] if i in NAMED else f"Indicator|{i}")
+        unit = ind["indicator_id"].map(lambda i: NAMED[i][1] if i in NAMED else units.get(i, ""))
+        div = ind["indicator_id"].map(lambda i: NAMED[i][2] if i in NAMED else 1.0)
+        frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": ind["region_id"].map(region_name),
+                                    "variable": var, "unit": unit, "year": ind["year"].astype(int),
+                                    "value": ind[col] / div}))
+    c = a.costs
+    money = [("investment", "Investment", "million CNY/yr"),
+             ("capital_charge", "Cost|Capital Charge", "million CNY/yr"),
+             ("om", "Cost|O&M", "million CNY/yr"), ("savings", "Cost|Savings", "million CNY/yr"),
+             ("net", "Cost|Net", "million CNY/yr")]
+    for key, var, unit in money:
+        frames.append(pd.DataFrame({"model": MODEL, "scenario": case, "region": "Chongqing", "variable": var,
+                                    "unit": unit, "year": c["year"].astype(int), "value": c[key] / 1e6}))
+    mc = a.marginal.dropna(subset=["marginal_cost"])
+    if len(mc):
+        frames.append(pd.DataFrame({
+            "model": MODEL, "scenario": case, "region": mc["scope"].map(region_name),
+            "variable": "Price|Target|" + mc["target_id"], "unit": "CNY/" + mc["unit"].replace("", "unit"),
+            "year": mc["year"].astype(int), "value": mc["marginal_cost"]}))
+    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+    return out.sort_values(["scenario", "region", "variable", "year"], ignore_index=True)
+
+
+def write_iamc(a: Analysis, path: str | Path) -> Path:
+    """Write the IAMC long table as CSV (UTF-8), atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.csv", dir=path.parent)
+    os.close(fd)
+    try:
+        iamc_table(a).to_csv(tmp, index=False, encoding="utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,212 @@
+"""The HTML report of a solved case: one self-contained file (charts inlined as base64 PNG, no link to fetch) that
+opens offline, bilingual, written from the analysis tables through a Jinja2 template with autoescape on, so names and
+descriptions from the data are always shown as text, never run as markup.
+
+Key numbers carry ``data-key`` / ``data-value`` attributes with the unrounded figure, so tests can prove that the
+report shows what the result tables hold.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from . import charts
+from .analysis import PCT_KINDS, YI, Analysis
+from .analysis.common import SECTOR_ZH
+from .inputs import CITY
+
+STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("planner", "templates"),
+    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def _num(x, d: int = 0) -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "–"
+    return f"{x:,.{d}f}"
+
+
+def _fmt(x) -> str:
+    """A number as a planner reads it: 3-4 significant figures, thousands separated."""
+    if x is None or (isinstance(x, float) and x != x):
+        return "–"
+    a = abs(x)
+    return f"{x:,.0f}" if a >= 100 else f"{x:,.2f}" if a >= 1 else f"{x:,.4f}" if a > 0 else "0"
+
+
+_ENV.filters["num"] = _num
+_ENV.filters["fmt"] = _fmt
+_ENV.filters["yi"] = lambda x: _num(None if x is None else x / YI, 2)
+_ENV.filters["mt"] = lambda x: _num(None if x is None else x / 1e6, 2)
+_ENV.filters["pct"] = lambda x, d=1: "–" if x is None or x != x else f"{x * 100:,.{d}f}%"
+_ENV.filters["raw"] = lambda x: "" if x is None or (isinstance(x, float) and x != x) else repr(float(x))
+
+
+def _img(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _atomic_write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.html", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def summary_facts(a: Analysis) -> dict:
+    """The plain-words summary shared by the report, the workbook's front sheet and the console."""
+    res, ctx, tot = a.result, a.ctx, a.cost_totals
+    ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
+    y = ctx.report_year
+    co2 = (float(ind.at[("co2", y), "baseline"]), float(ind.at[("co2", y), "level"])) if ("co2", y) in ind.index \
+        else None
+    plan = a.cocontrol[a.cocontrol["level"] == "plan"]
+    plan = plan.iloc[0].to_dict() if len(plan) else {}
+    tg = res.targets
+    top = res.measures.head(8) if not res.measures.empty else res.measures
+    main = []
+    for r in (top.groupby("measure_id", sort=False)["investment"].sum().sort_values(ascending=False).head(6).items()
+              if len(top) else []):
+        main.append({"measure_id": r[0], "name_zh": ctx.measure_zh.get(r[0], ""),
+                     "name_en": ctx.measure_en.get(r[0], ""), "investment": r[1],
+                     "assumed": r[0] in ctx.assumed_measures})
+    assumed_inv = sum(float(g["investment"].sum()) for m, g in res.allocation.groupby("measure_id")
+                      if m in ctx.assumed_measures) if not res.allocation.empty else 0.0
+    drivers = [{"target_id": k, "name_zh": ctx.target_zh.get(k, ""), "name_en": ctx.target_en.get(k, ""),
+                "value_pv": v} for k, v in a.drivers.head(5).items()]
+    return {
+        "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
+        "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
+        "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
+        "co2": co2, "peak": a.peak, "plan": plan,
+        "targets_total": int(tg["target_id"].nunique()), "rows_total": len(tg),
+        "targets_met": int(tg.groupby("target_id")["status"].apply(lambda s: (s != "violated").all()).sum()),
+        "binding": list(dict.fromkeys(a.binding["target_id"])), "drivers": drivers, "main_measures": main,
+        "investment_assumed_share": assumed_inv / tot["investment"] if tot["investment"] else 0.0,
+        "measures_deployed": int(res.measures["measure_id"].nunique()) if not res.measures.empty else 0,
+        "pairs_deployed": len(res.measures),
+    }
+
+
+def sentences(f: dict) -> list[str]:
+    """The summary in plain words (each line Chinese, then English), for the workbook's front sheet and the console."""
+    yi = lambda x: f"{x / YI:,.2f}"  # noqa: E731
+    out = [
+        f"方案总折现净成本 {yi(f['objective'])} 亿元({f['base_year']}年现值),"
+        f"{f['first_year']}–{f['last_year']}年累计投资 {yi(f['investment'])} 亿元;"
+        f"无悔措施净节约 {yi(-f['net_no_regret_pv'])} 亿元,达标所需措施净成本 {yi(f['net_targets_pv'])} 亿元。"
+        f" The plan costs {yi(f['objective'])} 亿元 in present value: no-regret measures "
+        f"save {yi(-f['net_no_regret_pv'])} 亿元 and the measures the targets need cost "
+        f"{yi(f['net_targets_pv'])} 亿元; "
+        f"investment {yi(f['investment'])} 亿元 over {f['first_year']}-{f['last_year']}.",
+    ]
+    if f["co2"]:
+        b, lv = f["co2"]
+        peak = f["peak"]
+        out.append(
+            f"{f['report_year']}年二氧化碳排放 {lv / 1e6:,.1f} Mt(基准 {b / 1e6:,.1f} Mt,减少 {1 - lv / b:.1%})"
+            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt。" if peak else "。")
+            + f" CO2 in {f['report_year']}: {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
+            + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt." if peak else "."))
+    drivers = ", ".join(f"{d['name_zh']} ({d['target_id']})" for d in f["drivers"][:3]) or "none"
+    out.append(f"{f['targets_met']}/{f['targets_total']} 项目标达到,{len(f['binding'])} 项起约束作用;"
+               f"主要驱动目标: {drivers}。 "
+               f"{len(f['binding'])} targets bind; those driving the spending most: {drivers}.")
+    return out
+
+
+def _charts(a: Analysis) -> dict[str, str]:
+    res, ctx = a.result, a.ctx
+    alloc = res.allocation
+    out = {"costs": _img(charts.cost_chart(a.costs))}
+    sector_zh = {s: f"{SECTOR_ZH[s]} {s}" for s in SECTOR_ZH}
+    if not alloc.empty:
+        by = alloc.assign(sector=alloc["measure_id"].map(ctx.sector))
+        inv = by.pivot_table(index="year", columns="sector", values="investment", aggfunc="sum", fill_value=0.0)
+        inv = inv.reindex(ctx.p.years, fill_value=0.0).reset_index()
+        out["invest_sector"] = _img(charts.stacked_chart(inv, "year", "各领域年度投资 Investment by sector and year",
+                                                         "亿元 (100 million yuan)", YI, sector_zh))
+        reg = by.pivot_table(index="year", columns="region_id", values="investment", aggfunc="sum", fill_value=0.0)
+        reg = reg.reindex(ctx.p.years, fill_value=0.0).reset_index()
+        out["invest_region"] = _img(charts.stacked_chart(
+            reg, "year", "各区域年度投资 Investment by region and year", "亿元 (100 million yuan)", YI,
+            {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions}))
+    if len(a.sectors.columns) > 1:
+        out["sector_cuts"] = _img(charts.stacked_chart(a.sectors, "year", "各领域二氧化碳减排量 CO2 cut by sector",
+                                                       "Mt CO2/年", 1e6, sector_zh))
+    if a.peak:
+        out["co2"] = _img(charts.pathway_chart(res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions",
+                                               "Mt CO2", 1e6, a.peak.get("plan_year")))
+    if len(a.pathways):
+        out["targets"] = _img(charts.targets_chart(a.pathways, ctx.target_zh, PCT_KINDS))
+    y = ctx.report_year
+    labels = {"co2e": ("二氧化碳当量边际减排成本曲线 MAC curve, CO2e", "潜在减排量 abatement at potential, Mt CO2e/年",
+                       "元/吨CO2e yuan per t CO2e", 1e6),
+              "air": ("大气污染当量边际减排成本曲线 MAC curve, air-pollutant equivalents",
+                      "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4),
+              "water": ("水污染当量边际减排成本曲线 MAC curve, water-pollutant equivalents",
+                        "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4)}
+    for k, (title, xl, yl, sc) in labels.items():
+        if len(a.mac[k]):
+            out[f"mac_{k}"] = _img(charts.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc))
+    if len(a.cocontrol):
+        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
+                 "plan": "全市"}
+        out["cocontrol"] = _img(charts.cocontrol_chart(a.cocontrol, names))
+    return out
+
+
+def render(a: Analysis) -> str:
+    res, ctx = a.result, a.ctx
+    facts = summary_facts(a)
+    mc = a.marginal.merge(res.targets[["target_id", "year", "achieved", "value", "level", "limit"]],
+                          on=["target_id", "year"], how="left")
+    mc["status_zh"] = mc["status"].map(STATUS_ZH)
+    mc["pct"] = mc["kind"].isin(PCT_KINDS)
+    why = a.reasons.merge(res.measures[["region_id", "measure_id", "investment"]], on=["region_id", "measure_id"])
+    why = why.sort_values("investment", ascending=False)
+    why["region_zh"] = why["region_id"].map(ctx.region_zh)
+    not_built = a.reduced[a.reduced["state"] == "not built"].sort_values("reduced_cost").head(15)
+    co = a.cocontrol
+    sources = res.data.tables["sources"]
+    return _ENV.get_template("report.html.j2").render(
+        f=facts, s=res.summary, charts=_charts(a), targets=mc.to_dict("records"),
+        reasons=why.to_dict("records"), not_built=not_built.to_dict("records"),
+        mac={k: v.head(12).to_dict("records") for k, v in a.mac.items()},
+        co_sector=co[co["level"] == "sector"].assign(name=lambda d: d["key"].map(
+            lambda s: f"{SECTOR_ZH[s]} {s}" if s in SECTOR_ZH else s)).to_dict("records"),
+        co_region=co[co["level"] == "region"].assign(name=lambda d: d["scope"].map(ctx.region_zh))
+        .to_dict("records"),
+        costs=a.costs.to_dict("records"), year=ctx.report_year, names=ctx,
+        assumptions=int((sources["kind"] == "assumption").sum()), sources_total=len(sources),
+        generated=dt.datetime.now().isoformat(timespec="seconds"),
+    )
+
+
+def write_report(a: Analysis, path: str | Path) -> Path:
+    """Write the self-contained HTML report atomically and return its path."""
+    return _atomic_write(Path(path), render(a))
+
+
+def table_html(df: pd.DataFrame) -> str:  # pragma: no cover - convenience for notebooks
+    return df.to_html(index=False, escape=True)

@@ -1,0 +1,290 @@
+"""The outputs a planner reads: the workbook, the HTML report and the IAMC table of the shipped baseline case show
+the numbers of the result tables; marginal costs are proven by re-solving; text is never a formula or markup; the
+report renders in a headless browser with Chinese glyphs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import planner
+from planner.analysis import analyse, tighten_check
+from planner.export import CUT, MAX_TEXT, clean_text, write_excel
+from planner.iamc import COLUMNS, write_iamc
+from planner.report import write_report
+from tests.tiny import effect, make_case, measure, potential, target
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "cases" / "baseline.toml"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("baseline")
+    res = planner.run(BASELINE)
+    a = analyse(res)
+    return {"res": res, "a": a, "book": write_excel(res, out / "baseline.xlsx", a),
+            "html": write_report(a, out / "report.html"), "iamc": write_iamc(a, out / "baseline_iamc.csv"), "out": out}
+
+
+def sheet(book: Path, name: str, header: int = 0) -> pd.DataFrame:
+    df = pd.read_excel(book, sheet_name=name, header=header)
+    df.columns = [str(c).split("\n")[0] for c in df.columns]
+    return df
+
+
+def test_marginal_costs_match_a_resolve_for_every_binding_target():
+    """Each binding target with a marginal cost is tightened by a small step and re-solved: the cost rises by the
+    reported marginal cost times the step (shares and reductions per percentage point; the peak per row)."""
+    check = tighten_check(BASELINE)
+    res = planner.run(BASELINE)
+    binding = res.targets[(res.targets["status"] == "binding") & (res.targets["marginal_cost"].abs() > 1e-6)]
+    assert set(check["target_id"]) == set(binding["target_id"])
+    assert check["observed"].notna().all()
+    assert (check["relative_error"] < 0.02).all(), check.sort_values("relative_error").tail()
+
+
+def test_workbook_targets_and_marginal_costs_equal_the_tables(outputs):
+    res, a, book = outputs["res"], outputs["a"], outputs["book"]
+    tg = sheet(book, "Targets")
+    assert list(tg["Target id"]) == list(res.targets["target_id"])
+    np.testing.assert_allclose(tg["Marginal cost (yuan of that year per unit)"].fillna(0),
+                               res.targets["marginal_cost"].fillna(0), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(tg["Level (unit)"], res.targets["level"], rtol=1e-12)
+    mc = sheet(book, "Marginal costs", header=1)
+    np.testing.assert_allclose(mc["Per percentage point, 万元 of the row's year"].fillna(0) * 1e4,
+                               a.marginal["per_pp"].fillna(0), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(mc[f"Per unit, yuan of {res.params.base_year} (present value)"].fillna(0),
+                               a.marginal["marginal_cost_pv"].fillna(0), rtol=1e-9, atol=1e-9)
+
+
+def test_workbook_costs_summary_and_allocation_equal_the_tables(outputs):
+    res, a, book = outputs["res"], outputs["a"], outputs["book"]
+    costs = sheet(book, "Costs")
+    total = costs[costs["Year"] == "Total 合计"].iloc[0]
+    assert total["Net cost, 亿元 (present value)"] * 1e8 == pytest.approx(res.solution.objective, rel=1e-9)
+    assert total["Investment outlay, 亿元 (undiscounted)"] * 1e8 == pytest.approx(a.cost_totals["investment"])
+    front = openpyxl.load_workbook(book, read_only=True)["Summary"]
+    values = {r[0]: r[2] for r in front.iter_rows(values_only=True) if r[0]}
+    key = next(k for k in values if str(k).startswith("Total discounted net cost"))
+    assert isinstance(values[key], float) and values[key] * 1e8 == pytest.approx(res.solution.objective)
+    alloc = sheet(book, "Allocation")
+    assert alloc["Investment, 万元"].sum() * 1e4 == pytest.approx(res.allocation["investment"].sum(), rel=1e-9)
+    assert alloc["Year"].map(type).eq(int).all() or alloc["Year"].dtype.kind in "if"
+    mac = sheet(book, "MAC", header=1)
+    co2e = mac[mac["Curve"] == "co2e"]
+    np.testing.assert_allclose(co2e["Cost, yuan per unit cut (t CO2e or PE)"], a.mac["co2e"]["cost_per_unit_cut"])
+    co = sheet(book, "Co-control", header=1)
+    plan = co[co["Level"] == "plan"].iloc[0]
+    ref = a.cocontrol[a.cocontrol["level"] == "plan"].iloc[0]
+    assert plan["Synergy score"] == pytest.approx(ref["synergy_score"])
+    assert plan["Els air (ΔAP/AP)/(ΔCO2/CO2)"] == pytest.approx(ref["els_air"])
+
+
+def test_workbook_is_a_document(outputs):
+    """Numbers as numbers with formats, percentages as %, print set-up, frozen headers and native charts."""
+    book = openpyxl.load_workbook(outputs["book"])
+    assert book.sheetnames[0] == "Summary"
+    for name in ("Targets", "Marginal costs", "Reduced costs", "MAC", "Co-control", "Pathways", "Costs"):
+        assert name in book.sheetnames
+    tg = book["Targets"]
+    header = [c.value.split("\n")[0] for c in tg[1]]
+    pct_col = header.index("Required share or cut, %") + 1
+    cells = [tg.cell(row=r, column=pct_col) for r in range(2, tg.max_row + 1)]
+    shares = [c for c in cells if c.value is not None]
+    assert shares and all(c.data_type == "n" and c.number_format == "0.00%" for c in shares)
+    year = tg.cell(row=2, column=header.index("Year") + 1)
+    assert year.data_type == "n" and year.number_format == "0"
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        # fit to one page wide (fitToWidth 1 is the file format's default, so it may be left out)
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert book["Allocation"].print_title_rows == "$1:$1"
+    assert book["Allocation"].freeze_panes == "A2"
+    with zipfile.ZipFile(outputs["book"]) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 3  # costs, MAC, pathways
+
+
+def test_report_numbers_equal_the_tables(outputs):
+    res, a = outputs["res"], outputs["a"]
+    html = outputs["html"].read_text(encoding="utf-8")
+    values = {k: float(v) for k, v in re.findall(r'data-key="([^"]+)" data-value="([^"]+)"', html)}
+    assert values["objective"] == pytest.approx(res.solution.objective, rel=1e-12)
+    assert values["investment"] == pytest.approx(res.allocation["investment"].sum(), rel=1e-12)
+    assert values["net_no_regret_pv"] + values["net_targets_pv"] == pytest.approx(res.solution.objective)
+    checked = 0
+    for r in a.marginal.dropna(subset=["own_value"]).itertuples():
+        assert values[f"mc:{r.target_id}:{r.year}"] == pytest.approx(r.own_value, rel=1e-12, abs=1e-12)
+        checked += 1
+    assert checked == len(res.targets)
+    for r in a.mac["co2e"].head(12).itertuples():
+        assert values[f"mac:{r.region_id}:{r.measure_id}"] == pytest.approx(r.cost_per_unit_cut)
+    inv = res.measures.set_index(["region_id", "measure_id"])["investment"]
+    for key, v in values.items():
+        if key.startswith("inv:"):
+            _, r, m = key.split(":")
+            assert v == pytest.approx(inv[(r, m)])
+
+
+def test_report_is_self_contained(outputs):
+    html = outputs["html"].read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)="(?!data:)', html)  # nothing to fetch: every image is inline
+    assert html.count('src="data:image/png;base64,') >= 6
+    assert "减污降碳" in html and "Marginal abatement cost" in html
+
+
+def test_iamc_long_format(outputs):
+    res = outputs["res"]
+    df = pd.read_csv(outputs["iamc"])
+    assert list(df.columns) == COLUMNS
+    assert df[["model", "scenario", "region", "variable", "unit", "year", "value"]].notna().all().all()
+    assert not df.duplicated(["model", "scenario", "region", "variable", "year"]).any()
+    co2 = df[(df["scenario"] == "baseline") & (df["region"] == "Chongqing") & (df["variable"] == "Emissions|CO2")]
+    ind = res.indicators[(res.indicators["region_id"] == "city") & (res.indicators["indicator_id"] == "co2")]
+    assert co2.set_index("year")["value"].to_dict() == pytest.approx((ind.set_index("year")["level"] / 1e6).to_dict())
+    assert set(df["scenario"]) == {"baseline", "baseline|No measures"}
+
+
+def test_text_is_never_a_formula_nor_markup(tmp_path):
+    """Names that look like formulas stay text in the workbook and are escaped in the report; control characters
+    are stripped; text longer than a cell holds is cut with a visible marker."""
+    evil = "=HYPERLINK(\"http://x\",\"y\")"
+    case = make_case(tmp_path, measures=[measure("a", fixed_om=5, name_zh=evil, name_en="@SUM(A1)")],
+                     effects=[effect("a", "co2", -1)], potentials=[potential("r1", "a", 40)],
+                     targets=[{**target("cap90", "cap", "co2", 2022, 90), "name_zh": "<script>alert(1)</script>",
+                               "name_en": "+1-2"}])
+    res = planner.run(case)
+    a = analyse(res)
+    book = openpyxl.load_workbook(write_excel(res, tmp_path / "out" / "tiny.xlsx", a))
+    found = {c.value: c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value in (evil, "@SUM(A1)", "+1-2")}
+    assert found == {evil: "s", "@SUM(A1)": "s", "+1-2": "s"}
+    html = write_report(a, tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not list((tmp_path / "out").glob(".*tmp*"))
+    assert clean_text("a\x00b\x07c\td") == "abc\td"
+    long = clean_text("x" * 40000)
+    assert len(long) == MAX_TEXT and long.endswith(CUT)
+
+
+def test_compare_writes_one_workbook_and_one_report(tmp_path):
+    common = dict(measures=[measure("a", fixed_om=5), measure("b", fixed_om=12)],
+                  effects=[effect("a", "co2", -1), effect("b", "co2", -2)],
+                  potentials=[potential("r1", "a", 4), potential("r1", "b", 100)])
+    one = make_case(tmp_path / "one", targets=[target("cap", "cap", "co2", 2022, 90)], name="one", **common)
+    two = make_case(tmp_path / "two", targets=[target("cap", "cap", "co2", 2022, 80)], name="two", **common)
+    out = subprocess.run([sys.executable, "-m", "planner.cli", "compare", str(one), str(two), "--out",
+                          str(tmp_path / "cmp")], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    summary = sheet(tmp_path / "cmp" / "compare.xlsx", "Summary")
+    # cap 90: a 4 t (20) + b 3 units (36) = 56; cap 80: a 4 t + b 8 units (96) = 116, all built in 2022
+    assert list(summary["Case"]) == ["one", "two"]
+    np.testing.assert_allclose(summary["Total discounted net cost, 亿元"] * 1e8, [56, 116])
+    measures = sheet(tmp_path / "cmp" / "compare.xlsx", "Measures")
+    assert measures.iloc[0]["Measure id"] == "b"  # b differs most between the cases: 36 against 96 yuan
+    assert measures.iloc[0]["Largest difference, 亿元"] * 1e8 == pytest.approx(60)
+    html = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert 'data-key="objective:two" data-value="116' in html
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _screenshot(html: Path, png: Path, size: str) -> None:
+    browser = _chromium()
+    profile = png.parent / f"profile-{png.stem}"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={size}",
+                    html.resolve().as_uri()], capture_output=True, timeout=180, check=False)
+
+
+@pytest.mark.skipif(_chromium() is None and os.environ.get("CI") != "true",
+                    reason="no Chromium here (CI installs it through .ci/run; the README's set-up too)")
+def test_report_renders_in_a_headless_browser_with_chinese_glyphs(outputs, tmp_path):
+    """Chromium renders the report to a PNG (kept next to the report for a person to look at); the page is drawn
+    (size, ink) and two different Chinese characters do not come out as the same empty box."""
+    from PIL import Image
+
+    assert _chromium() is not None, "Chromium is missing: run .ci/run or apt-get install chromium fonts-noto-cjk"
+    png = outputs["out"] / "report.png"
+    _screenshot(outputs["html"], png, "1280,3000")
+    assert png.is_file() and png.stat().st_size > 50_000
+    img = np.asarray(Image.open(png).convert("L"))
+    assert img.shape == (3000, 1280)
+    assert (img < 128).mean() > 0.01  # text and charts, not a blank page
+    glyphs = []
+    for ch in ("减", "碳"):
+        page = tmp_path / f"g{ord(ch)}.html"
+        page.write_text(f'<html><head><meta charset="utf-8"><style>body{{margin:0;font:120px "Noto Sans CJK SC",'
+                        f'sans-serif}}</style></head><body>{ch}</body></html>', encoding="utf-8")
+        _screenshot(page, tmp_path / f"g{ord(ch)}.png", "200,200")
+        glyphs.append(np.asarray(Image.open(tmp_path / f"g{ord(ch)}.png").convert("L")))
+    assert all((g < 128).sum() > 200 for g in glyphs)  # ink on the page
+    assert (glyphs[0] != glyphs[1]).mean() > 0.02  # different characters, not the same missing-glyph box
+
+
+def test_chart_font_has_chinese_glyphs():
+    """matplotlib draws Chinese with the CJK font from mplfonts, not empty boxes: two different characters give
+    different images."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from planner import charts
+
+    assert charts.cjk_font() is not None
+    images = []
+    for ch in ("减", "碳"):
+        fig = plt.figure(figsize=(1, 1))
+        fig.text(0.1, 0.1, ch, fontsize=50)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+        images.append(np.asarray(Image.open(buf).convert("L")))
+    assert (images[0] != images[1]).mean() > 0.02
+
+
+def test_an_electricity_table_gets_its_own_sheet(tmp_path):
+    """Where the model has a grid (Result.electricity), the workbook shows it; every number as a number."""
+    case = make_case(tmp_path, measures=[measure("a", fixed_om=5)], effects=[effect("a", "co2", -1)],
+                     potentials=[potential("r1", "a", 40)], targets=[target("cap90", "cap", "co2", 2022, 90)])
+    res = planner.run(case)
+    res.electricity = pd.DataFrame({"year": [2021, 2022], "demand": [10.0, 12.0], "factor_territorial": [0.5, 0.4]})
+    book = openpyxl.load_workbook(write_excel(res, tmp_path / "out.xlsx"))
+    ws = book["Electricity"]
+    assert [c.value for c in ws[3]] == [2021, 10, 0.5] and [c.value for c in ws[4]] == [2022, 12, 0.4]
+
+
+def test_workbook_indicators_equal_the_table(outputs):
+    res, book = outputs["res"], outputs["book"]
+    ind = sheet(book, "Indicators")
+    ref = res.indicators.set_index(["region_id", "indicator_id", "year"])
+    assert len(ind) == 2 * len(ref.index.droplevel("year").unique())
+    for row in ind.sample(40, random_state=1).itertuples(index=False):
+        r, i, series = row[0], row[2], row[6]
+        col = "baseline" if series.endswith("baseline") else "level"
+        for y in (2020, 2025, 2030, 2035):
+            assert getattr(row, f"_{7 + y - 2020}") == pytest.approx(ref.at[(r, i, y), col], rel=1e-12, abs=1e-9)
+
+
+def test_chart_labels_from_the_data_are_literal_text():
+    """A name with dollar signs is drawn as it is, not parsed as mathematics (a lone $ would fail)."""
+    from planner import charts
+
+    wide = pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]})
+    png = charts.stacked_chart(wide, "year", "t", "y", names={"r$1": "区域 $x^$"})
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
