@@ -13,25 +13,25 @@ STORED = {
         # (waste heat, motors, captive coal to grid, PV) save more than all target-driven measures cost.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -26723364678.915005. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50470875242.19324,
+        # 2026-11-25 (refdata, merged with main d3434d8: grid balance, lasting targets and two-stage peak, pools,
+        # no-regret review, history_until 2023): the calibrated `reference` baseline (energy 100.6 Mtce in 2025,
+        # CO2 163 Mt in 2030) with landfill CH4 on the pool rows, waste-to-energy output of the 25 incineration
+        # plants in the balance and the public fleet per urban resident (325,000 vehicles in 2035).
+        "objective": 3895429071.9135547,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3880,
     },
     "strict_co2": {
         # 2026-11-24: first version; the 210 Mt cap costs 10.6 billion yuan (present value) more than baseline.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -16002893084.200083. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50470875242.19324,
+        # 2026-11-25 (refdata, merged with main d3434d8: grid balance, lasting targets and two-stage peak, pools,
+        # no-regret review, history_until 2023): the calibrated `reference` baseline (energy 100.6 Mtce in 2025,
+        # CO2 163 Mt in 2030) with landfill CH4 on the pool rows, waste-to-energy output of the 25 incineration
+        # plants in the balance and the public fleet per urban resident (325,000 vehicles in 2035).
+        "objective": 10239456926.880217,
         "variables": 3240,
-        "constraints": 3472,
+        "constraints": 3881,
     },
     "high_nonfossil": {
         # 2026-11-24: first version; 30% non-fossil in 2025 costs 5.9 billion yuan more than baseline.
@@ -39,24 +39,24 @@ STORED = {
         # bounds; wetland protection is built in 2035 to help the CO2 peak here: 0.016 billion yuan cheaper.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -20642592329.159344. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -50470875242.19324,
+        # 2026-11-25 (refdata, merged with main d3434d8: grid balance, lasting targets and two-stage peak, pools,
+        # no-regret review, history_until 2023): the calibrated `reference` baseline (energy 100.6 Mtce in 2025,
+        # CO2 163 Mt in 2030) with landfill CH4 on the pool rows, waste-to-energy output of the 25 incineration
+        # plants in the balance and the public fleet per urban resident (325,000 vehicles in 2035).
+        "objective": 3895429071.9135604,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3886,
     },
     "low_discount": {
         # 2026-11-24: first version; at 4% the savings of long-lived measures weigh more: more negative.
         # indicator bounds (used <= generated, electric <= fleet): no-regret measures can no longer
         # over-deploy past 100% of their resource; objective rises, +166 bound rows.
-        # 2026-11-25 (refdata): the default baseline is now the calibrated `reference` variant (energy 100.6 Mtce
-        # in 2025 instead of 116.7, CO2 164 Mt in 2030 instead of 262): every target of this case is met by the
-        # no-regret measures alone, so the objective is their saving; the frozen_technology variant still gives
-        # -69613698301.28514. +38 indicator-bound rows that can bind against the lower reference levels.
-        "objective": -105890498793.89589,
+        # 2026-11-25 (refdata, merged with main d3434d8: grid balance, lasting targets and two-stage peak, pools,
+        # no-regret review, history_until 2023): the calibrated `reference` baseline (energy 100.6 Mtce in 2025,
+        # CO2 163 Mt in 2030) with landfill CH4 on the pool rows, waste-to-energy output of the 25 incineration
+        # plants in the balance and the public fleet per urban resident (325,000 vehicles in 2035).
+        "objective": -16661436883.238768,
         "variables": 3240,
-        "constraints": 3471,
+        "constraints": 3880,
     },
 }

@@ -545,6 +545,19 @@ def test_generator_reproduces_the_shipped_rows():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_reference_grid_factor_is_near_the_official_provincial_factor(pv, elec):
+    """The consumption-based average factor of the reference, (thermal_co2 x elec_thermal + import_co2 x
+    elec_import) / elec_demand, against the MEE/NBS provincial factor 0.4743 t/MWh (2021): below it (imports are
+    booked at their contracted, mostly hydro, mix while the official method uses the sending grid's average) but
+    within 20%, so a slip in thermal output or in the thermal factor shows up here."""
+    p = pv["reference"]
+    y = 2021
+    f = (factor(elec, "thermal_co2") * city(p, "elec_thermal", y)
+         + factor(elec, "import_co2", y) * city(p, "elec_import", y)) / city(p, "elec_demand", y)
+    official = factor(elec, "grid_factor_official", y)
+    assert 0.8 * official <= f < official
+
+
 # ------------------------------------------------------------------------------------- shared pools
 
 

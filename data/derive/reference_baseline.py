@@ -5,8 +5,9 @@ Run from the repository root:
     python data/derive/reference_baseline.py          # rewrites data/baseline.csv and data/electricity.csv
     python data/derive/reference_baseline.py --check  # exit 1 if the files differ from what this script writes
 
-Inputs: the frozen-technology rows already in data/baseline.csv (kept unchanged: they are the
-`frozen_technology` variant) and the constants below, each with the source id it rests on (data/sources.csv).
+Inputs: the rows already in data/baseline.csv (blank-variant rows, i.e. the exogenous drivers and the resource
+pools, and the `frozen_technology` rows are written back unchanged) and the constants below, each with the source id
+it rests on (data/sources.csv).
 Output: data/baseline.csv with a `variant` column (blank for exogenous drivers, `frozen_technology`, `reference`)
 and data/electricity.csv (factors of the city electricity balance).
 
@@ -30,8 +31,9 @@ The reference baseline is computed for the city first, then split into the three
    times an emission-factor decline from the China 6 vehicle standard (in force 2019-2023) and fleet turnover;
    industrial combustion and process sources follow non-power coal; VOCs of industry follow industrial value added
    with the 2019-2020 VOCs standards in force; water pollutants follow the sewage programmes in force; NH3 flat.
-5. Land, waste, freight: published 2021-2023 forest coverage and stock, 2021-2022 solid waste, 2016/2017 freight,
-   rail and port figures; activity indicators without a calibration figure keep the frozen-technology path.
+5. Land, waste, freight, fleet, CH4: published 2021-2023 forest coverage and stock, 2021-2022 solid waste,
+   2016/2017 freight, rail and port figures; the public fleet per urban resident; CH4 with its landfill part on the
+   `landfill_ch4` pool rows; activity indicators without a calibration figure keep the frozen-technology path.
 
 Regional split: electricity imports to main_urban; thermal output by thermal capacity share; local non-fossil by
 the location of hydro, wind, PV and biomass plants; demand by GDP share; the thermal parts of co2_power,
@@ -80,8 +82,9 @@ COAL_H, GAS_H = 3_500, 2_000
 HYDRO_MW, HYDRO_H = 7_790, 3_450
 WIND_MW_2020, WIND_H = 970, 2_000
 PV_MW_2020, PV_H = 670, 950
-BIO_MWH_2020 = 1_200_000  # biomass and waste-to-energy, assumption (about 300 MW x 4,000 h)
-BIO_GROWTH = 0.03  # per year, waste-to-energy plants already built or contracted
+# biomass and waste-to-energy, MWh: 2020 assumed (about 1.2万 t/d of waste burned x 0.3 MWh/t + 0.2 TWh biomass);
+# 2025: 25 incineration plants burn about 2万 t/d (mb_cq_wte_2025) x 365 x 0.38 MWh/t + 0.2 TWh biomass; +1%/yr after
+BIO_MWH = {2020: 1_500_000, 2025: 3_000_000, 2030: 3_150_000, 2035: 3_310_000}
 WIND_PV_MW = {2020: WIND_MW_2020 + PV_MW_2020, 2025: 3_640, 2030: 4_640, 2035: 5_640}  # 2025: ma_cq_opinion_2022_8
 WIND_SHARE_OF_ADDITIONS = 0.5
 XINJIANG_MWH = 36_000_000  # 疆电入渝 > 360亿 kWh/yr (ma_xinhua_hami_cq_2025)
@@ -112,10 +115,17 @@ CEMENT[2030] = CEMENT[2025] * 0.98**5
 CEMENT[2035] = CEMENT[2030] * 0.99**5
 PROCESS_2020 = 19.62e6 * (1 - 0.002)  # CEADs 2019 cement process CO2 x 2019->2020 (en_ceads_2019)
 
-# pollutant source shares 2020 (rb_assume_pollutants)
+# pollutant source shares 2020 (rb_reference_pollutants)
 NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_inventory_2015): mobile 54% of NOx
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
 WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assume_key_industry_shares (~3%)
+
+# public-sector fleet per urban resident held at 2020 (rb_reference_fleet): urban residents 2020 = 3,205.42万 x 69.46%
+# (2020 census), 2021 and 2022 from the 2022 bulletin (2,280.32万 = 70.96%, +0.64 points on 2021, population +0.91万),
+# 2023 population 3,191.43万 (en_cq_stats_2023) at 71.6%; then urbanisation +0.6 / +0.5 / +0.4 points a year to
+# 2025 / 2030 / 2035 with population -0.2%/yr (assumed)
+URBAN_POP = {2020: 3205.42 * 0.6946, 2021: 3212.43 * 0.7032, 2022: 2280.32, 2023: 3191.43 * 0.716,
+             2025: 3191.43 * 0.998**2 * 0.728, 2030: 3191.43 * 0.998**7 * 0.753, 2035: 3191.43 * 0.998**12 * 0.773}
 
 FOREST_COVER = {2020: 0.525, 2021: 0.545, 2022: 0.5504, 2023: 0.5506}
 FOREST_STOCK = {2021: 250_270_000, 2023: 274_000_000}
@@ -184,7 +194,7 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
         "hydro": {y: HYDRO_MW * HYDRO_H for y in YEARS},
         "wind": {y: (WIND_MW_2020 + WIND_SHARE_OF_ADDITIONS * add[y]) * WIND_H for y in YEARS},
         "pv": {y: (PV_MW_2020 + (1 - WIND_SHARE_OF_ADDITIONS) * add[y]) * PV_H for y in YEARS},
-        "bio": {y: BIO_MWH_2020 * (1 + BIO_GROWTH) ** (y - 2020) for y in YEARS},
+        "bio": ramp(BIO_MWH),
     }
     thermal_2020 = COAL_MW * COAL_H + GAS_MW * GAS_H
     local_2020 = sum(t[2020] for t in gen.values())
@@ -273,7 +283,7 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
     for p in ("so2", "nox", "pm", "key_industry_nox"):
         tot = f20[p]
         p0 = power[p] * thermal[2020]
-        m0 = mobile[p] * f20["nox" if p == "key_industry_nox" else p] if p != "key_industry_nox" else 0.0
+        m0 = mobile[p] * tot
         rest = tot - p0 - m0
         power_part[p] = {y: power[p] * thermal[y] for y in YEARS}
         pol[p] = {y: power_part[p][y] + m0 * oil_i[y] * ef_mobile[y] + rest * npc_i[y] for y in YEARS}
@@ -315,14 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     base["year"] = base["year"].astype(int)
     base["text"] = base["value"]  # kept verbatim: frozen and exogenous rows are written back unchanged
     base["value"] = base["value"].astype(float)
-    exo = base[base["indicator_id"].isin(EXOGENOUS)].copy()
-    exo["variant"] = ""
-    # resource pools (landfilled waste, roof area, land, steel, scrap) hold in every variant: once the file has
-    # variants, an indicator whose rows are all blank is such a pool and is written back unchanged
-    blank_only = set(base["indicator_id"]) - set(base.loc[base["variant"] != "", "indicator_id"]) - set(EXOGENOUS)
-    shared = base[base["indicator_id"].isin(blank_only)].copy() if (base["variant"] != "").any() else base.iloc[0:0]
-    base = base[~base["indicator_id"].isin(set(shared["indicator_id"]))]
-    frozen = base[(~base["indicator_id"].isin(EXOGENOUS)) & (base["variant"].isin(["", "frozen_technology"]))]
+    # rows of every variant (blank): the exogenous drivers and the resource pools (landfilled waste and landfill CH4,
+    # roof area, land, steel, scrap); kept verbatim. Before variants existed every other row was frozen technology.
+    legacy = not (base["variant"] != "").any()
+    shared = base[(base["variant"] == "") & (base["indicator_id"].isin(EXOGENOUS) | (not legacy))].copy()
+    exo = shared[shared["indicator_id"].isin(EXOGENOUS)]
+    frozen = base[(base["variant"] == "frozen_technology") | (legacy & ~base["indicator_id"].isin(EXOGENOUS))]
     frozen = frozen[~frozen["indicator_id"].isin(ELEC)].copy()
     frozen["variant"] = "frozen_technology"
 
@@ -374,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             add(variant, "elec_gen_nonfossil", y, nf, elec_src, "plant_location",
                 how + ("hydro 7,790 MW x 3,450 h, wind and PV (970 + 670 MW in 2020, 364万 kW in 2025 per "
                        "ma_cq_opinion_2022_8, +200 MW/yr after) x 2,000 / 950 h, biomass and waste-to-energy "
-                       "1.2 TWh +3%/yr; split by plant location (rb_assume_electricity_regions)"))
+                       "1.5 TWh (2020) to 3.0 TWh (2025, mb_cq_wte_2025) +1%/yr after; split by plant location "
+                       "(rb_assume_electricity_regions)"))
             add(variant, "elec_import", y, imp, elec_src, "main_urban",
                 how + ("net imports: 2020 contracts = demand - thermal - local non-fossil = "
                        f"{fac['contract_share']:.4f} of demand, held at that share to 2025 then flat; plus "
@@ -494,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
         waste[y] = (gen_y, gen_y * WASTE_UTIL_2023)
     water_int = {y: 0.965 ** min(y - 2020, 5) * 0.97 ** max(y - 2025, 0) for y in YEARS}
     fw = frozen[frozen["indicator_id"] == "industrial_water_use"].groupby("year")["value"].sum()
+    fleet = frozen[frozen["indicator_id"] == "public_vehicles"].groupby("year")["value"].sum()
+    fleet_el = frozen[frozen["indicator_id"] == "public_vehicles_electric"].groupby("year")["value"].sum()
     special = {
         "forest_area": ({y: land_city * FOREST_COVER[min(y, 2023)] for y in YEARS}, "rb_reference_land",
                         "reference: forest coverage 52.5% (2020, ld_cq_forest_2021_update), 54.5% (2021), 55.04% "
@@ -525,6 +536,15 @@ def main(argv: list[str] | None = None) -> int:
         "fgas": (fgas, "rb_reference_land",
                  "reference: HFCs x GDP index to 2023, then the Kigali Amendment schedule in force for China since "
                  "15 Sep 2021: freeze from 2024, -10% from 2029, -30% from 2035 (rb_reference_land)"),
+        "public_vehicles": ({y: fleet[2020] * URBAN_POP[y] / URBAN_POP[2020] for y in YEARS}, "rb_reference_fleet",
+                            "reference: 2020 placeholder fleet (ld_asm_public_fleet) x urban resident population index "
+                            "(census 2020, bulletins 2022-2023, urbanisation +0.6/+0.5/+0.4 points a year after) "
+                            "(rb_reference_fleet)"),
+        "public_vehicles_electric": ({y: fleet_el[2020] * URBAN_POP[y] / URBAN_POP[2020] for y in YEARS},
+                                     "rb_reference_fleet",
+                                     "reference: electric share of the public fleet held at 2020 (10%, "
+                                     "ld_asm_public_fleet); electrification is the work of measures "
+                                     "(rb_reference_fleet)"),
         "industrial_water_use": ({y: fw[2020] * gi[y] * water_int[y] for y in YEARS}, "rb_reference_land",
                                  "reference: 2020 as frozen x industrial VA x water intensity -3.5%/yr to 2025 (2021 "
                                  "observed -3.48%, en_cq_water_2021) and -3%/yr after (rb_reference_land)"),
@@ -533,6 +553,24 @@ def main(argv: list[str] | None = None) -> int:
         for y in YEARS:
             add("reference", i, y, split(path[y], fshare[i]), src, fkey[i], note)
         done.add(i)
+
+    # CH4: the landfill part follows the landfill_ch4 pool (first-order decay once raw waste stops going to landfill:
+    # central districts 2022, the whole city 2025; pl_asm_landfill); the rest of CH4 is held at 2020
+    ch4_20 = {r: float(frozen[(frozen["indicator_id"] == "ch4") & (frozen["year"] == 2020)
+                              & (frozen["region_id"] == r)]["value"].sum()) for r in REGIONS}
+    lf = shared[shared["indicator_id"] == "landfill_ch4"]
+    for y in YEARS:
+        vals = {}
+        for r in REGIONS:
+            s_r = lf[lf["region_id"] == r].set_index("year")["value"].sort_index()
+            lf_y = float(np.interp(y, s_r.index, s_r.values)) if len(s_r) else 0.0
+            lf_20 = float(np.interp(2020, s_r.index, s_r.values)) if len(s_r) else 0.0
+            vals[r] = int(round(ch4_20[r] - lf_20 + lf_y))
+        add("reference", "ch4", y, vals, "rb_reference_ch4", fkey["ch4"],
+            "reference: 2020 as frozen (en_assume_ch4_2020) less the 2020 landfill CH4 plus the landfill CH4 of the "
+            "year (landfill_ch4 pool rows, pl_asm_landfill: first-order decay after zero landfill of raw waste, "
+            "central districts 2022, city 2025); other sources held (rb_reference_ch4)")
+    done.add("ch4")
 
     # everything else: the frozen path (interpolated onto the reference years)
     for i in sorted(set(frozen["indicator_id"]) - done):
@@ -548,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
 
     new = pd.DataFrame(rows)
     new["text"] = new["value"].map(str)
-    out = pd.concat([exo, shared, frozen, new], ignore_index=True)
+    out = pd.concat([shared, frozen, new], ignore_index=True)
     out["value"] = out["text"]
     out = out[["variant", "region_id", "indicator_id", "year", "value", "source_id", "split_key", "note"]]
     order = {"": 0, "frozen_technology": 1, "reference": 2}
@@ -633,7 +671,7 @@ def to_csv(df: pd.DataFrame) -> str:
 
 
 def headline(out: pd.DataFrame) -> None:
-    city = out.groupby(["variant", "indicator_id", "year"])["value"].sum()
+    city = out.assign(value=out["value"].astype(float)).groupby(["variant", "indicator_id", "year"])["value"].sum()
     for v in ("reference", "frozen_technology"):
         print(f"== {v}")
         for i in ("energy_total", "energy_coal", "energy_nonfossil", "co2", "co2_power", "co2_industry",
