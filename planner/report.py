@@ -176,6 +176,28 @@ def _charts(a: Analysis) -> dict[str, str]:
     return out
 
 
+def _groups(mc) -> list[dict]:
+    """One entry per target: its tightest row (the highest marginal cost, else the least slack) and the other rows."""
+    out = []
+    for _, g in mc.groupby("target_id", sort=False):
+        cost = g["marginal_cost"].abs().fillna(0.0)
+        if (cost > 0).any():
+            head = cost.idxmax()
+        else:
+            slack = (g["level"] - g["limit"]).abs() / g["limit"].abs().clip(lower=1.0)
+            head = slack.fillna(float("inf")).idxmin()
+        years = sorted(int(y) for y in g.loc[g["status"] == "binding", "year"])
+        spans, binding = [], ""
+        for y in years:
+            if spans and y == spans[-1][1] + 1:
+                spans[-1][1] = y
+            else:
+                spans.append([y, y])
+        binding = ", ".join(str(x) if x == z else f"{x}-{z}" for x, z in spans)
+        out.append({"head": g.loc[head].to_dict(), "rest": g.drop(index=head).to_dict("records"), "binding": binding})
+    return out
+
+
 def render(a: Analysis) -> str:
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
@@ -190,7 +212,7 @@ def render(a: Analysis) -> str:
     co = a.cocontrol
     sources = res.data.tables["sources"]
     return _ENV.get_template("report.html.j2").render(
-        f=facts, s=res.summary, charts=_charts(a), targets=mc.to_dict("records"),
+        f=facts, s=res.summary, charts=_charts(a), targets=mc.to_dict("records"), target_groups=_groups(mc),
         reasons=why.to_dict("records"), not_built=not_built.to_dict("records"),
         mac={k: v.head(12).to_dict("records") for k, v in a.mac.items()},
         co_sector=co[co["level"] == "sector"].assign(name=lambda d: d["key"].map(
