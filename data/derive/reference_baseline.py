@@ -60,6 +60,17 @@ ELEC = ["elec_demand", "elec_gen_nonfossil", "elec_import", "elec_thermal"]
 SECTORS = ["co2_power", "co2_industry", "co2_transport", "co2_buildings", "co2_other", "co2_sink"]
 
 # ---------------------------------------------------------------------------------------------- anchors
+# (indicator, year) -> the document or dataset whose city figure the reference row reproduces (its regional split
+# is named in split_key); other reference rows cite the derivation (rb_reference_*)
+PUBLISHED = {
+    ("energy_total", 2020): "en_cq_energy_14fyp", ("energy_total", 2021): "rb_cq_energy_2021",
+    ("elec_demand", 2020): "rb_pypsa_load",
+    ("forest_area", 2020): "ld_cq_forest_2021_update", ("forest_area", 2021): "ld_cq_stats_green_2021",
+    ("forest_area", 2023): "ld_cq_forest_2023", ("forest_stock", 2021): "ld_cq_stats_green_2021",
+    ("forest_stock", 2023): "ld_cq_forest_2023",
+    ("bulk_solid_waste_generated", 2022): "ld_cq_solid_waste_2022",
+    ("bulk_solid_waste_utilized", 2022): "ld_cq_solid_waste_2022",
+}
 ENERGY_2020 = 88_750_000  # tce, 8,875万 (en_cq_energy_14fyp; yearbook 8,874.54, bl2_cq_energy_2020_yb_cited)
 ENERGY_2021 = 92_710_000  # tce, 9,271万, 统计快报 (rb_cq_energy_2021)
 COAL_SHARE_2020 = 0.443  # en_cq_energy_14fyp
@@ -355,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
 
     def add(variant: str, i: str, y: int, vals: dict[str, int], source: str, key: str, note: str) -> None:
+        if variant == "reference" and (i, y) in PUBLISHED:  # the city figure is the published one: cite it
+            source = PUBLISHED[i, y]
         for r in REGIONS:
             rows.append(dict(variant=variant, region_id=r, indicator_id=i, year=y, value=int(vals[r]),
                              source_id=source, split_key=key, note=note))
