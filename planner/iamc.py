@@ -10,14 +10,13 @@ one exists (``Emissions|CO2``, ``Emissions|CH4``, ``Emissions|Sulfur``, ``Emissi
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .analysis import Analysis
 from .inputs import CITY
+from .safe import atomic, csv_text
 
 MODEL = "planner"
 # indicator -> (IAMC variable, unit, divisor from the indicator's own unit)
@@ -82,15 +81,6 @@ def write_iamc(a: Analysis, path: str | Path) -> Path:
     """Write the IAMC long table as CSV (UTF-8), atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.csv", dir=path.parent)
-    os.close(fd)
-    try:
-        iamc_table(a).to_csv(tmp, index=False, encoding="utf-8")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic(path) as tmp:  # planner.safe: temporary file, renamed when whole; removed on an interrupt
+        csv_text(iamc_table(a)).to_csv(tmp, index=False, encoding="utf-8")
     return path

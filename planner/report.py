@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
@@ -21,6 +19,7 @@ from . import charts
 from .analysis import PCT_KINDS, YI, Analysis
 from .analysis.common import SECTOR_ZH
 from .inputs import CITY
+from .safe import atomic
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 
@@ -58,18 +57,8 @@ def _img(png: bytes) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic(path) as tmp:  # planner.safe: temporary file, renamed when whole; removed on an interrupt
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

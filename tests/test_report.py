@@ -47,8 +47,8 @@ def sheet(book: Path, name: str, header: int = 0) -> pd.DataFrame:
 def test_marginal_costs_match_a_resolve_for_every_binding_target():
     """Each binding target with a marginal cost is tightened and loosened by a small step and re-solved: the reported
     marginal cost times the step lies between the two changes of the cost (the optimal cost is convex in a bound), and
-    for the median target equals the tightened change within 2% (shares and reductions per percentage point; the peak per
-    row). Where it does not, the vertex is degenerate or the step crosses a change of basis."""
+    for the median target equals the tightened change within 2% (shares and reductions per percentage point; the peak
+    per row). Where it does not, the vertex is degenerate or the step crosses a change of basis."""
     check = tighten_check(BASELINE)
     res = planner.run(BASELINE)
     binding = res.targets[(res.targets["status"] == "binding") & (res.targets["marginal_cost"].abs() > 1e-6)]
