@@ -62,6 +62,26 @@ def _atomic_write(path: Path, text: str) -> Path:
     return path
 
 
+POLLUTANTS = ("so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
+
+
+def _rising(res, ctx) -> list[dict]:
+    """Pollutants whose city total ends the horizon above the base year, and why: whether any binding target of the
+    case speaks of the pollutant (its total or a key industry's) or none does, so no measure is bought for it."""
+    ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])["level"]
+    first, last = ctx.p.base_year, ctx.p.years[-1]
+    binding = res.targets[res.targets["status"] == "binding"]
+    out = []
+    for i in POLLUTANTS:
+        if (i, first) not in ind.index or not ind[i, first] or ind[i, last] <= ind[i, first]:
+            continue
+        bound = sorted({k for k, j in zip(binding["target_id"], binding["indicator_id"], strict=True)
+                        if j in (i, f"key_industry_{i}")})
+        out.append({"indicator_id": i, "name_zh": ctx.indicator_zh.get(i, ""), "rise": ind[i, last] / ind[i, first] - 1,
+                    "year": last, "binding": bound})
+    return out
+
+
 def summary_facts(a: Analysis) -> dict:
     """The plain-words summary shared by the report, the workbook's front sheet and the console."""
     res, ctx, tot = a.result, a.ctx, a.cost_totals
@@ -84,6 +104,7 @@ def summary_facts(a: Analysis) -> dict:
     drivers = [{"target_id": k, "name_zh": ctx.target_zh.get(k, ""), "name_en": ctx.target_en.get(k, ""),
                 "value_pv": v} for k, v in a.drivers.head(5).items()]
     return {
+        "rising": _rising(res, ctx),
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
         "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
@@ -117,6 +138,13 @@ def sentences(f: dict) -> list[str]:
             + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt。" if peak else "。")
             + f" CO2 in {f['report_year']}: {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
             + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt." if peak else "."))
+    for r in f.get("rising", []):
+        why_zh = ("约束它的目标 " + ", ".join(r["binding"]) + " 已达到" if r["binding"] else
+                  "本情景没有对它起约束作用的目标,因此没有为它购买措施(见 pollutant_caps 情景)")
+        why = ("the targets on it (" + ", ".join(r["binding"]) + ") are met at that level" if r["binding"] else
+               "no target of this case binds on it, so no measure is bought for it (see the pollutant_caps case)")
+        out.append(f"{r['name_zh']}({r['indicator_id']}){r['year']}年比{f['base_year']}年高 {r['rise']:.1%}:{why_zh}。"
+                   f" {r['indicator_id']} ends {r['rise']:.1%} above {f['base_year']} in {r['year']}: {why}.")
     drivers = ", ".join(f"{d['name_zh']} ({d['target_id']})" for d in f["drivers"][:3]) or "none"
     out.append(f"{f['targets_met']}/{f['targets_total']} 项目标达到,{len(f['binding'])} 项起约束作用;"
                f"主要驱动目标: {drivers}。 "
@@ -165,6 +193,11 @@ def _charts(a: Analysis) -> dict[str, str]:
     return out
 
 
+def _el_years(p) -> list[int]:
+    """Base year, the first model years and every fifth year to the last: the rows of the electricity table."""
+    return sorted({p.base_year, *p.years[:3], *(y for y in p.years if y % 5 == 0), p.years[-1]})
+
+
 def _groups(mc) -> list[dict]:
     """One entry per target: its tightest row (the highest marginal cost, else the least slack) and the other rows."""
     out = []
@@ -202,6 +235,8 @@ def render(a: Analysis) -> str:
     sources = res.data.tables["sources"]
     return _ENV.get_template("report.html.j2").render(
         f=facts, s=res.summary, charts=_charts(a), targets=mc.to_dict("records"), target_groups=_groups(mc),
+        electricity=[] if res.electricity is None or res.electricity.empty else
+        res.electricity[res.electricity["year"].isin(_el_years(ctx.p))].to_dict("records"),
         reasons=why.to_dict("records"), not_built=not_built.to_dict("records"),
         mac={k: v.head(12).to_dict("records") for k, v in a.mac.items()},
         co_sector=co[co["level"] == "sector"].assign(name=lambda d: d["key"].map(

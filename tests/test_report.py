@@ -292,3 +292,23 @@ def test_chart_labels_from_the_data_are_literal_text():
     wide = pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]})
     png = charts.stacked_chart(wide, "year", "t", "y", names={"r$1": "区域 $x^$"})
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_says_which_pollutant_still_rises_and_why(tmp_path):
+    """vocs rises from 100 (2020) to 120 (2022) and no target speaks of it: the summary says it ends 20% above 2020
+    and that no target binds on it; co2, capped, does not appear."""
+    from tests.tiny import indicator
+
+    case = make_case(tmp_path, indicators=[indicator("co2"), indicator("vocs")],
+                     baseline=[{"region_id": "r1", "indicator_id": i, "year": y, "value": v, "source_id": "src"}
+                               for i, vals in (("co2", (100, 100)), ("vocs", (100, 120)))
+                               for y, v in zip((2020, 2022), vals, strict=True)],
+                     measures=[measure("a", fixed_om=5)], effects=[effect("a", "co2", -1)],
+                     potentials=[potential("r1", "a", 20)], targets=[target("cap90", "cap", "co2", 2022, 90)])
+    a = analyse(planner.run(case))
+    from planner.report import summary_facts
+
+    rising = summary_facts(a)["rising"]
+    assert [(r["indicator_id"], round(r["rise"], 9), r["binding"]) for r in rising] == [("vocs", 0.2, [])]
+    html = write_report(a, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "vocs ends 20.0% above 2020 in 2022: no target of this case binds on it" in html
