@@ -124,8 +124,8 @@ class Runner:
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
         at = {k: n for n, k in enumerate(self.level_keys)}
         rows, cols, vals = [], [], []
-        for j, (r, ms, tau) in enumerate(self.compiled.build_index):
-            for i, e in p.effects.get((r, ms), {}).items():
+        for j, (rb, ms, tau) in enumerate(self.compiled.build_index):
+            for (r, i), e in p.flows.get((rb, ms), {}).items():  # own effects and grid flows, as results.levels
                 for t in p.years:
                     w = p.weight(ms, i, tau, t)
                     if w and (r, i, t) in at:
@@ -211,6 +211,9 @@ class Runner:
         values = {t["target_id"]: t["value"] for t in new.targets}
         for t in p.targets:
             k = t["target_id"]
+            if k in c.peaks:  # its ceiling (None: the no-peak level of its year); the rows follow at the solve
+                c.set_peak(k, new._enabled[k], values.get(k))
+                continue
             if not new._enabled[k]:
                 if st.get(("enabled", k), True):
                     c.set_target_enabled(k, False)
@@ -221,7 +224,7 @@ class Runner:
                 c.set_target_value(k, value)
                 st[("value", k)], st[("enabled", k)] = value, True
         if st.get("rate", p.rate) != new.rate:
-            c.cost_factor = cost_factors(new, c.build_index)
+            c.set_cost_factor(cost_factors(new, c.build_index))
             st["rate"] = new.rate
             st["unit_cost"] = None  # force the cost vector
         if st.get("unit_cost", p.unit_cost) != new.unit_cost:
@@ -274,7 +277,7 @@ class Runner:
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
-        tt = evaluate_targets(p, lv, duals)
+        tt = evaluate_targets(p, lv, duals, fs.peak_limits)
         for k, y, lev, mc in zip(tt["target_id"].tolist(), tt["year"].tolist(), tt["level"].tolist(),
                                  tt["marginal_cost"].tolist(), strict=True):
             out[f"level.{k}.{y}"] = lev
