@@ -91,6 +91,7 @@ class FastSolution:
     iterations: int = 0  # simplex iterations, both stages
     primal_infeasibility: float = 0.0
     first_stage: FastSolution | None = None  # the first stage's solve, when this solve re-ran it
+    solves: int = 1  # HiGHS runs: 2 when the first stage was re-run and the second stage solved
     peak_limits: dict[tuple[str, int], float] = dataclasses.field(default_factory=dict)  # peak rows' rhs as solved
     reference_objective: float | None = None  # objective of the case without its peak targets
 
@@ -243,7 +244,7 @@ class Compiled:
         ref = self.reference
         if ref.status != "optimal":  # the case fails without its peak: the point fails with the first stage's status
             return FastSolution(status=ref.status, objective=None, seconds=ran.seconds if ran else 0.0,
-                                iterations=ran.iterations if ran else 0, first_stage=ran)
+                                iterations=ran.iterations if ran else 0, first_stage=ran, solves=int(ran is not None))
         build = self.first.build_values(ref.x)
         limits = {}
         for pk in active:
@@ -255,6 +256,7 @@ class Compiled:
         if ran is not None:
             out.seconds += ran.seconds
             out.iterations += ran.iterations
+            out.solves = 2
         out.first_stage, out.peak_limits, out.reference_objective = ran, limits, ref.objective
         return out
 

@@ -8,6 +8,11 @@ effects, a new target, a data folder) changes the structure: the points that sha
 model rebuilt for them, once. A point the compiled model cannot take in place (a potential so large that a bound row
 left out as redundant could now bind; a cost where the objective has more than build costs) is rebuilt alone.
 
+With a peak target the compiled model solves each point in two stages (`planner.fast`): the case without its peaks
+(re-solved only when the point changes something besides a peak ceiling), then the case with the peak rows set
+from it; ``solves`` says how many HiGHS solves the point took, and an infeasible first stage makes the point
+infeasible with the diagnosis `planner.solve.diagnose` gives it (the targets other than the peak).
+
 `run_points` returns one record per point: its parameters, status (infeasible points are kept, with a diagnosis),
 total cost and its split by sector, each target row's level and marginal cost, units built per measure, and city
 emissions of the reported pollutants in 2025, 2030 and the last model year.
@@ -29,7 +34,7 @@ from ..fast import Compiled, compile_model, cost_factors, unit_costs
 from ..inputs import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
-from ..results import REPORTED, evaluate_targets
+from ..results import REPORTED, SINK, evaluate_targets
 from ..solve import diagnose
 
 COST_COLS = ("capex", "fixed_om", "savings")
@@ -119,6 +124,8 @@ class Runner:
         `planner.results.levels` (which these tables then read)."""
         p = self.params
         needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
+        if "co2" in needed:
+            needed.add(SINK)  # a CO2 row also reports its level net of sinks (results.evaluate_targets)
         needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
         self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
@@ -250,7 +257,8 @@ class Runner:
         self.apply(new)
         fs = self.compiled.solve(time_limit)
         rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
-               "rebuilt": False, "iterations": fs.iterations, "solve_seconds": fs.seconds, "diagnosis": ""}
+               "rebuilt": False, "solves": fs.solves, "iterations": fs.iterations,
+               "solve_seconds": fs.seconds, "diagnosis": ""}
         if fs.status == "optimal":
             if detail:
                 rec.update(self.tabulate(new, fs))
