@@ -21,12 +21,12 @@ model itself (the second stage) and its first stage (`planner.peak._first_stage`
 hook without the peak targets) as ``Compiled.first``. Every in-place change except a peak ceiling (another target's
 value or switch, costs, the discount rate, potentials) goes to both and marks the first stage stale. `solve` then
 (1) re-solves the first stage warm if it is stale (a point that changes only a peak ceiling skips it), (2) maps its
-build vector to each peak's path ``E0(t) = B(t) + W x`` (`PeakRows`: ``W`` a sparse matrix from the build vector to
-the level of the peak's indicator summed over its scope in each model year, from `Params.acting` and
-`Params.weight` as in `planner.model.indicators`; ``B`` the baseline over the scope), (3) writes the peak rows'
-upper bounds (a map ``(target_id, year) -> HiGHS row``), and (4) re-solves the second stage warm. A first stage
-that is not optimal makes the point not optimal with its status, as `planner.solve.solve` does; the caller
-diagnoses it with `planner.solve.diagnose`. Rows added with ``movable`` (an epsilon cap) live in the second stage
+build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.fastpeak.PeakRows`: ``W`` a sparse matrix, built
+once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
+`Params.acting` and `Params.weight` as in `planner.model.indicators`; ``B`` the baseline over the scope), (3) writes
+the peak rows' upper bounds (a map ``(target_id, year) -> HiGHS row``), and (4) re-solves the second stage warm.
+A first stage that is not optimal makes the point not optimal with its status, as `planner.solve.solve` does; the
+caller diagnoses it with `planner.solve.diagnose`. Rows added with ``movable`` (an epsilon cap) live in the second stage
 only: the first stage is the case's own no-peak solution.
 
 `Compiled.solve` re-runs HiGHS from its last basis and returns numpy arrays; `Compiled.solution` turns them into the
@@ -44,14 +44,14 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-import scipy.sparse as sp
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from . import peak
+from .fastpeak import PeakRows, peak_rows
 from .model import Params, crf
 from .model.cost import build_coefficient
-from .model.targets import last_year, peak_targets
+from .model.targets import peak_targets
 from .solve import Solution, solver_name
 
 INF = highspy.kHighsInf
@@ -94,28 +94,6 @@ class FastSolution:
     solves: int = 1  # HiGHS runs: 2 when the first stage was re-run and the second stage solved
     peak_limits: dict[tuple[str, int], float] = dataclasses.field(default_factory=dict)  # peak rows' rhs as solved
     reference_objective: float | None = None  # objective of the case without its peak targets
-
-
-@dataclass
-class PeakRows:
-    """One peak target in the second stage: its rows, and the map from the first stage's build vector to E0."""
-
-    target_id: str
-    year: int  # the peak year y
-    years: list[int]  # the model years it has a row in (to its ``until``)
-    rows: np.ndarray  # HiGHS row of each of those years in the second stage
-    const: np.ndarray  # the row body's constant (the baseline over the scope), moved into its bound
-    level: sp.csr_matrix  # first-stage build vector (`Compiled.build_values`) -> scope level, one row per model year
-    level0: np.ndarray  # the baseline over the scope, per model year
-    model_years: list[int]
-    ceiling: float | None  # C when explicit; None: C = E0(y)
-    enabled: bool = True
-
-    def limits(self, build: np.ndarray) -> np.ndarray:
-        """The right-hand side of each row: E0(t) before y, min(C, E0(y)) in y, C after."""
-        e0 = dict(zip(self.model_years, (self.level0 + self.level @ build).tolist(), strict=True))
-        c = e0[self.year] if self.ceiling is None else self.ceiling
-        return np.array([e0[t] if t < self.year else min(c, e0[t]) if t == self.year else c for t in self.years])
 
 
 @dataclass
@@ -454,43 +432,14 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
         build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_rows=stock_rows,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=float(info.c_offset[0]),
     )
-    if peak_targets(p):
-        _add_first_stage(out, m, np.array(upper))
+    if peak_targets(p):  # the first stage, compiled beside it, and the map of each peak's rows
+        first = peak._first_stage(m)
+        for k in first.K:  # a value set on the model after its build holds in both stages
+            first.target_value[k] = pyo.value(m.target_value[k])
+        out.first = compile_model(first)
+        out.peaks = peak_rows(m, out.target_rows, out.first.build_index, np.array(upper))
     out.compile_seconds = time.perf_counter() - start
     return out
-
-
-def _add_first_stage(c: Compiled, m: pyo.ConcreteModel, upper: np.ndarray) -> None:
-    """Compile the first stage (the model without its peak targets, `planner.peak`) and map each peak's rows."""
-    first = peak._first_stage(m)
-    for k in first.K:  # a value set on the model after its build holds in both stages
-        first.target_value[k] = pyo.value(m.target_value[k])
-    c.first = compile_model(first)
-    p, index = m.params, c.first.build_index
-    for t in peak_targets(p):
-        k, i, y = t["target_id"], t["indicator_id"], t["year"]
-        regions = p.scope_regions(t["scope"])
-        effect: dict[tuple[str, str], float] = {}  # (region built, measure) -> effect on i summed over the scope
-        for r in regions:
-            for rb, ms, e in p.acting.get((r, i), ()):
-                effect[rb, ms] = effect.get((rb, ms), 0.0) + e
-        data, row_of, col_of = [], [], []
-        for j, (rb, ms, tau) in enumerate(index):
-            e = effect.get((rb, ms), 0.0)
-            for n, year in enumerate(p.years):
-                w = p.weight(ms, i, tau, year) if e else 0.0
-                if w:
-                    data.append(e * w)
-                    row_of.append(n)
-                    col_of.append(j)
-        level = sp.csr_matrix((data, (row_of, col_of)), shape=(len(p.years), len(index)))
-        years = [year for year in p.years if year <= last_year(p, t) and (k, year) in c.target_rows]
-        rows = np.array([c.target_rows[k, year] for year in years], dtype=np.int32)
-        at_build = np.array([pyo.value(m.peak_path[k, year] if year <= y else m.target_value[k]) for year in years])
-        ceiling = None if k in m.peak_auto else float(pyo.value(m.target_value[k]))
-        c.peaks[k] = PeakRows(k, y, years, rows, at_build - upper[rows], level,
-                              np.array([p.baseline_sum(i, t["scope"], year) for year in p.years]), list(p.years),
-                              ceiling)
 
 
 __all__ = ["Compiled", "FastSolution", "PeakRows", "compile_model", "cost_factors", "unit_costs"]
