@@ -120,13 +120,16 @@ def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
         {share: 0.285, ceiling: 1.28e8},  # only the ceiling moves: the first stage is not re-solved
         {share: 0.29},
     ]
-    df = planner.sweep(case, pts, progress=False, detail=False)
+    df = planner.sweep(case, pts, progress=False)
     assert not df["rebuilt"].any()
     assert df["solves"].tolist() == [2, 2, 2, 1, 2, 1, 2]
-    for pt, row in zip(pts, df.itertuples(), strict=True):
+    for pt, (_, row) in zip(pts, df.iterrows(), strict=True):
         cold = case.with_overrides(pt).solve()
-        assert row.status == "optimal"
-        assert row.objective == pytest.approx(cold.solution.objective, rel=REL), pt
+        assert row["status"] == "optimal"
+        assert row["objective"] == pytest.approx(cold.solution.objective, rel=REL), pt
+        peak = cold.targets[cold.targets["target_id"] == "carbon_peak_2030"]  # levels with grid flows, as cold
+        assert [row[f"level.carbon_peak_2030.{y}"] for y in peak["year"]] == pytest.approx(list(peak["level"]),
+                                                                                            rel=REL), pt
     assert df.loc[5, "objective"] > df.loc[4, "objective"]  # the lower ceiling binds harder
 
 

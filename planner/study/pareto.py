@@ -8,12 +8,13 @@ The measure is a weighted sum of city indicator levels in one year, ``E = sum_i 
 
 The model is built once with the user's hook plus one row ``E <= epsilon`` (a mutable parameter) and compiled to
 HiGHS. Two anchor solves give the ends of the front: least cost (epsilon free: E at its cost-optimal level) and least
-E (the same targets, objective E). Between them ``points`` values of epsilon are solved warm, in place. With a peak
-target, every solve is the two-stage solve of `planner.fast`; the peak's no-peak path is the case's least-cost
-solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a point re-solves
-the second stage only. The marginal
+E (the same targets, objective E). Between them ``points`` values of epsilon are solved warm, in place. The marginal
 cost along the front is the dual of the epsilon row, in yuan of ``year`` per unit of E: it rises as the cap
 tightens. Every target of the case still holds at every point.
+
+With a peak target every solve is the two-stage solve of `planner.fast`: the peak's no-peak path is the case's
+least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
+point re-solves the second stage only.
 """
 
 from __future__ import annotations
