@@ -14,6 +14,21 @@ HiGHS rows, columns and coefficients, derived from the components rather than fr
   ``unit_cost[m] * D(m, tau)`` (`planner.model.cost.build_coefficient`), so a new unit cost or rate rewrites the
   cost vector of those columns only; allowed in place when every column with a cost is a ``build`` column.
 
+**Two stages, for a peak target** (`planner.peak`, `planner.model.targets`). A peak row's limits come from the
+same case solved without its peak targets: ``L(t) <= E0(t)`` before the peak year, ``L(y) <= min(C, E0(y))``, and
+``L(t) <= C`` after, with ``C`` the target's value or ``E0(y)``. A model with peak targets is compiled twice: the
+model itself (the second stage) and its first stage (`planner.peak._first_stage`, the same params and ``extra``
+hook without the peak targets) as ``Compiled.first``. Every in-place change except a peak ceiling (another target's
+value or switch, costs, the discount rate, potentials) goes to both and marks the first stage stale. `solve` then
+(1) re-solves the first stage warm if it is stale (a point that changes only a peak ceiling skips it), (2) maps its
+build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.fastpeak.PeakRows`: ``W`` a sparse matrix, built
+once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
+`Params.acting` and `Params.weight` as in `planner.model.indicators`; ``B`` the baseline over the scope), (3) writes
+the peak rows' upper bounds (a map ``(target_id, year) -> HiGHS row``), and (4) re-solves the second stage warm.
+A first stage that is not optimal makes the point not optimal with its status, as `planner.solve.solve` does; the
+caller diagnoses it with `planner.solve.diagnose`. Rows added with ``movable`` (an epsilon cap) live in the second stage
+only: the first stage is the case's own no-peak solution.
+
 `Compiled.solve` re-runs HiGHS from its last basis and returns numpy arrays; `Compiled.solution` turns them into the
 `planner.solve.Solution` the result tables read. Anything that changes the structure (years, lifetimes, a new
 target, a potential that makes a dropped bound row able to bind) is not done here: the caller rebuilds.
@@ -32,8 +47,11 @@ import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from . import peak
+from .fastpeak import PeakRows, peak_rows
 from .model import Params, crf
 from .model.cost import build_coefficient
+from .model.targets import peak_targets
 from .solve import Solution, solver_name
 
 INF = highspy.kHighsInf
@@ -69,9 +87,13 @@ class FastSolution:
     objective: float | None
     x: np.ndarray | None = None
     row_dual: np.ndarray | None = None
-    seconds: float = 0.0
-    iterations: int = 0
+    seconds: float = 0.0  # HiGHS time of this solve, both stages when the first one ran
+    iterations: int = 0  # simplex iterations, both stages
     primal_infeasibility: float = 0.0
+    first_stage: FastSolution | None = None  # the first stage's solve, when this solve re-ran it
+    solves: int = 1  # HiGHS runs: 2 when the first stage was re-run and the second stage solved
+    peak_limits: dict[tuple[str, int], float] = dataclasses.field(default_factory=dict)  # peak rows' rhs as solved
+    reference_objective: float | None = None  # objective of the case without its peak targets
 
 
 @dataclass
@@ -93,10 +115,18 @@ class Compiled:
     cost_in_place: bool  # every column with a cost is a build column
     offset: float
     compile_seconds: float = 0.0
+    first: Compiled | None = None  # the first stage (the case without its peak targets), if there is a peak
+    peaks: dict[str, PeakRows] = dataclasses.field(default_factory=dict)
+    stale: bool = True  # the first stage changed since it was last solved
+    reference: FastSolution | None = None  # the first stage's last solve
 
     # ---------------------------------------------------------------------------------------- changes in place
 
     def set_target_value(self, k: str, v: float) -> None:
+        if k in self.peaks:  # a peak ceiling: the second stage only (its rows are written at the next solve)
+            self.set_peak(k, True, v)
+            return
+        self._first("set_target_value", k, v)
         dv = v - self.target_value0[k]
         for mv in self.moves[k]:
             lo = mv.lower0 + dv * mv.d_lower if math.isfinite(mv.lower0) else -INF
@@ -109,13 +139,36 @@ class Compiled:
 
     def set_target_enabled(self, k: str, enabled: bool, value: float | None = None) -> None:
         """A disabled target's rows are freed (bounds -inf..inf); enabling restores them at ``value``."""
+        if k in self.peaks:
+            self.set_peak(k, enabled, value if value is not None else self.peaks[k].ceiling)
+            return
         if enabled:
             self.set_target_value(k, self.target_value0[k] if value is None else value)
             return
+        self._first("set_target_enabled", k, False)
         for mv in self.moves[k]:
             self.h.changeRowBounds(mv.row, -INF, INF)
 
+    def set_peak(self, k: str, enabled: bool, ceiling: float | None) -> None:
+        """Switch a peak target and set its ceiling C (None: C = E0 of the peak year). The first stage does not
+        change; the rows are written at the next `solve` (freed at once when switched off)."""
+        pk = self.peaks[k]
+        pk.enabled, pk.ceiling = enabled, (None if ceiling is None else float(ceiling))
+        if not enabled:
+            n = len(pk.rows)
+            self.h.changeRowsBounds(n, pk.rows, np.full(n, -INF), np.full(n, INF))
+
+    def _first(self, method: str, *args) -> None:
+        """Make the same change in the first stage (where it has the row or column), which then is stale."""
+        first = self.first
+        if first is None or (method.startswith("set_target") and args[0] not in first.moves):
+            return
+        getattr(first, method)(*args)
+        self.stale = True
+
     def set_stock_bounds(self, r: str, ms: str, min_stock: float, max_stock: float) -> None:
+        if (r, ms) in getattr(self.first, "stock_rows", {}):
+            self._first("set_stock_bounds", r, ms, min_stock, max_stock)
         rows, const = self.stock_rows[r, ms]
         n = len(rows)
         lo = (min_stock - const) if min_stock is not None else np.full(n, -INF)
@@ -123,6 +176,7 @@ class Compiled:
         self.h.changeRowsBounds(n, rows.astype(np.int32), np.asarray(lo, float), np.asarray(up, float))
 
     def set_max_build(self, r: str, ms: str, max_build: float | None) -> None:
+        self._first("set_max_build", r, ms, max_build)
         if not hasattr(self, "_pair_cols"):
             by_pair: dict[tuple[str, str], list[int]] = {}
             for (rr, mm, _), j in zip(self.build_index, self.build_col.tolist(), strict=True):
@@ -140,6 +194,7 @@ class Compiled:
 
     def set_costs(self, unit_cost: dict[str, float], factor: np.ndarray | None = None) -> None:
         """Rewrite the cost of every build column from unit costs (and, for a new discount rate, new factors)."""
+        self._first("set_costs", unit_cost, factor)
         factor = self.cost_factor if factor is None else factor
         keep = self.build_col >= 0
         uc = np.array([unit_cost[m] for _, m, _ in self.build_index])
@@ -147,9 +202,43 @@ class Compiled:
         cols = self.build_col[keep].astype(np.int32)
         self.h.changeColsCost(len(cols), cols, cost)
 
+    def set_cost_factor(self, factor: np.ndarray) -> None:
+        """New discount factors D(m, tau) (a new discount rate); the costs follow with `set_costs`."""
+        if self.first is not None:
+            self.first.set_cost_factor(factor)
+        self.cost_factor = factor
+
     # ---------------------------------------------------------------------------------------- solving
 
     def solve(self, time_limit: float | None = None) -> FastSolution:
+        """Solve warm; with peak targets, first the first stage (if stale), then the peak rows, then this model."""
+        active = [pk for pk in self.peaks.values() if pk.enabled]
+        if not active:
+            return self._run(time_limit)
+        ran = None
+        if self.stale or self.reference is None:
+            ran = self.reference = self.first._run(time_limit)
+            self.stale = False
+        ref = self.reference
+        if ref.status != "optimal":  # the case fails without its peak: the point fails with the first stage's status
+            return FastSolution(status=ref.status, objective=None, seconds=ran.seconds if ran else 0.0,
+                                iterations=ran.iterations if ran else 0, first_stage=ran, solves=int(ran is not None))
+        build = self.first.build_values(ref.x)
+        limits = {}
+        for pk in active:
+            rhs = pk.limits(build)
+            n = len(pk.rows)
+            self.h.changeRowsBounds(n, pk.rows, np.full(n, -INF), rhs - pk.const)
+            limits.update(zip(((pk.target_id, y) for y in pk.years), rhs.tolist(), strict=True))
+        out = self._run(time_limit)
+        if ran is not None:
+            out.seconds += ran.seconds
+            out.iterations += ran.iterations
+            out.solves = 2
+        out.first_stage, out.peak_limits, out.reference_objective = ran, limits, ref.objective
+        return out
+
+    def _run(self, time_limit: float | None = None) -> FastSolution:
         h = self.h
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
@@ -180,6 +269,7 @@ class Compiled:
         """The `planner.solve.Solution` of a fast solve: build values by index, target duals by (target, year)."""
         sol = Solution(status=fs.status, objective=fs.objective, solve_seconds=fs.seconds, solver=solver_name())
         sol.primal_infeasibility = fs.primal_infeasibility
+        sol.peak_limits, sol.reference_objective = dict(fs.peak_limits), fs.reference_objective
         if fs.x is not None:
             sol.build = dict(zip(self.build_index, self.build_values(fs.x).tolist(), strict=True))
             sol.duals = {key: float(fs.row_dual[row]) for key, row in self.target_rows.items()}
@@ -337,12 +427,19 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
     costed = set(np.flatnonzero(c != 0).tolist())
     cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist())
                      and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
-    return Compiled(
+    out = Compiled(
         h=h, params=p, n_rows=len(keep), n_cols=len(cols), nnz=int(A.nnz), build_index=build_index,
         build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_rows=stock_rows,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=float(info.c_offset[0]),
-        compile_seconds=time.perf_counter() - start,
     )
+    if peak_targets(p):  # the first stage, compiled beside it, and the map of each peak's rows
+        first = peak._first_stage(m)
+        for k in first.K:  # a value set on the model after its build holds in both stages
+            first.target_value[k] = pyo.value(m.target_value[k])
+        out.first = compile_model(first)
+        out.peaks = peak_rows(m, out.target_rows, out.first.build_index, np.array(upper))
+    out.compile_seconds = time.perf_counter() - start
+    return out
 
 
-__all__ = ["Compiled", "FastSolution", "compile_model", "cost_factors", "unit_costs"]
+__all__ = ["Compiled", "FastSolution", "PeakRows", "compile_model", "cost_factors", "unit_costs"]

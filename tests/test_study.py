@@ -14,6 +14,7 @@ import pytest
 
 import planner
 from planner.study.points import points, values
+from tests.test_targets import peak_case
 from tests.tiny import effect, make_case, measure, potential, target
 
 REL = 1e-6
@@ -109,20 +110,74 @@ def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
     case = planner.Case.load(ROOT / "cases" / "baseline.toml")
     first = planner.sweep(case, [{}], progress=False, detail=False)
     assert first.loc[0, "status"] == "optimal"
-    share = "targets.nonfossil_share_2025.value"
+    share, ceiling = "targets.nonfossil_share_2025.value", "targets.carbon_peak_2030.value"
     pts = [
-        {share: 0.30},
-        {share: 0.32, "measures.pv_utility.capex": 3.5e6, "measures.wind_onshore.savings": 5e5},
-        {share: 0.30, "potentials.northeast.wind_onshore.max_stock": 1000.0, "discount_rate": 0.05},
+        {share: 0.28},
+        {share: 0.285, "measures.pv_utility.capex": 3.5e6, "measures.wind_onshore.savings": 5e5},
+        {share: 0.28, "potentials.northeast.wind_onshore.max_stock": 1000.0, "discount_rate": 0.05},
         {"targets.carbon_peak_2030.enabled": False, "potentials.main_urban.pv_utility.max_build": 100.0},
-        {share: 0.31},
+        {share: 0.285, ceiling: 1.29e8},  # explicit ceilings: binding after 2030 (no-peak 2030 level 1.23e8 t)
+        {share: 0.285, ceiling: 1.28e8},  # only the ceiling moves: the first stage is not re-solved
+        {share: 0.29},
     ]
-    df = planner.sweep(case, pts, progress=False, detail=False)
+    df = planner.sweep(case, pts, progress=False)
     assert not df["rebuilt"].any()
-    for pt, row in zip(pts, df.itertuples(), strict=True):
+    assert df["solves"].tolist() == [2, 2, 2, 1, 2, 1, 2]
+    for pt, (_, row) in zip(pts, df.iterrows(), strict=True):
         cold = case.with_overrides(pt).solve()
-        assert row.status == "optimal"
-        assert row.objective == pytest.approx(cold.solution.objective, rel=REL), pt
+        assert row["status"] == "optimal"
+        assert row["objective"] == pytest.approx(cold.solution.objective, rel=REL), pt
+        peak = cold.targets[cold.targets["target_id"] == "carbon_peak_2030"]  # levels with grid flows, as cold
+        assert [row[f"level.carbon_peak_2030.{y}"] for y in peak["year"]] == pytest.approx(list(peak["level"]),
+                                                                                            rel=REL), pt
+    assert df.loc[5, "objective"] > df.loc[4, "objective"]  # the lower ceiling binds harder
+
+
+def test_peak_points_follow_the_two_stages_by_hand(tmp_path):
+    """The peak case of test_targets with a cap of 100 in 2022 (until 2022). First stage (no peak): pv 5 every year
+    (-20), m 5 in 2022 for the cap: E0 = 95, 100, 115, 125 (2021-2024); ceiling 100: m 5, 15, 25 in 2022-2024,
+    objective 45 - 20 = 25. Ceiling 110: m 5, 5, 15: 5. Cap 200: E0 = 95, 105, 115, 125, ceiling 105: 10; with
+    ceiling 110 as well: 0. Peak off: the first stage alone, -15. Cap 80 with at most 10 m: 30 t to cut in 2022, 15
+    possible: the case fails without its peak (one solve), the diagnosis names the cap alone. At most 10 m with cap
+    100: 2023 needs 15 of m and 2024 25, the peak rows must rise by 5 and 15. Each point equals a model built for
+    it."""
+    case = planner.Case.load(peak_case(tmp_path, extra_targets=[{**target("cap", "cap", "co2", 2022, 100),
+                                                                  "until": 2022}]))
+    pts = [{}, {"targets.peak.value": 110}, {"targets.cap.value": 200},
+           {"targets.cap.value": 200, "targets.peak.value": 110}, {"targets.peak.enabled": False},
+           {"targets.cap.value": 80, "potentials.r1.m.max_stock": 10}, {"potentials.r1.m.max_stock": 10}, {}]
+    df = planner.sweep(case, pts, progress=False)
+    assert df["status"].tolist() == ["optimal"] * 5 + ["infeasible"] * 2 + ["optimal"]
+    assert df["objective"].tolist()[:5] == pytest.approx([25, 5, 10, 0, -15], abs=1e-6)
+    assert df["objective"].iloc[-1] == pytest.approx(25, abs=1e-6)
+    assert df["solves"].tolist() == [2, 1, 2, 1, 1, 1, 2, 2]  # a ceiling alone, or no peak: one solve
+    assert df.loc[5, "diagnosis"] == "infeasible; smallest relaxation: cap 2022: raise limit by 15 (13.64%)"
+    assert "peak" not in df.loc[5, "diagnosis"]
+    assert "peak 2023: raise limit by 5" in df.loc[6, "diagnosis"]
+    assert "peak 2024: raise limit by 15" in df.loc[6, "diagnosis"]
+    assert df.loc[0, ["level.peak.2023", "marginal_cost.peak.2024"]].tolist() == pytest.approx([100, 1])
+    for pt, row in zip(pts, df.itertuples(), strict=True):
+        if row.status == "optimal":
+            assert row.objective == pytest.approx(planner.run(case.with_overrides(pt)).solution.objective, abs=1e-6)
+
+
+def test_compiled_peak_limits_equal_the_pyomo_two_stage_solve(tmp_path):
+    """The compiled path's E0 (a sparse map of the first stage's build vector) gives the peak rows the limits
+    `planner.solve` writes through Pyomo, and the same solution."""
+    from planner.study.points import Runner
+
+    case = planner.Case.load(peak_case(tmp_path, extra_targets=[{**target("cap", "cap", "co2", 2022, 100),
+                                                                  "until": 2022}]))
+    fast = Runner(case).compiled
+    fs = fast.solve()
+    sol = planner.run(case).solution
+    assert fs.peak_limits == pytest.approx(sol.peak_limits)
+    assert fs.peak_limits == pytest.approx({("peak", 2021): 95, ("peak", 2022): 100, ("peak", 2023): 100,
+                                            ("peak", 2024): 100})
+    assert fs.reference_objective == pytest.approx(-15) and fs.first_stage is not None
+    assert fast.solution(fs).build == pytest.approx(sol.build)
+    again = fast.solve()
+    assert again.first_stage is None and again.objective == pytest.approx(25)
 
 
 def test_dask_and_processes_give_the_serial_table(cap_case):

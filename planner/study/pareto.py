@@ -11,6 +11,10 @@ HiGHS. Two anchor solves give the ends of the front: least cost (epsilon free: E
 E (the same targets, objective E). Between them ``points`` values of epsilon are solved warm, in place. The marginal
 cost along the front is the dual of the epsilon row, in yuan of ``year`` per unit of E: it rises as the cap
 tightens. Every target of the case still holds at every point.
+
+With a peak target every solve is the two-stage solve of `planner.fast`: the peak's no-peak path is the case's
+least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
+point re-solves the second stage only.
 """
 
 from __future__ import annotations
@@ -70,12 +74,17 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
         m.cost.deactivate()
         m.least_emission = pyo.Objective(expr=emission(m), sense=pyo.minimize)
 
+    # With a peak target both models are solved in two stages (`planner.fast`); their first stage is the case itself
+    # without its peaks (least cost, the user's hook, no cap), so its hook is the user's alone.
     m = build_model(p, extra=with_cap)
+    m._extra = extra
     fast = compile_model(m, movable={"epsilon": (m.epsilon_value, m.epsilon)})
     row = fast.moves["epsilon"][0].row
     fast.set_target_enabled("epsilon", False)  # the least-cost anchor: no cap
     start = fast.solve()
-    low = compile_model(build_model(p, extra=least_emission)).solve()
+    m_low = build_model(p, extra=least_emission)
+    m_low._extra = extra
+    low = compile_model(m_low).solve()
     if start.status != "optimal" or low.status != "optimal":
         raise RuntimeError(f"the anchors of the front did not solve: least cost {start.status}, "
                            f"least {measure} {low.status}")

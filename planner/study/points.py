@@ -8,6 +8,11 @@ effects, a new target, a data folder) changes the structure: the points that sha
 model rebuilt for them, once. A point the compiled model cannot take in place (a potential so large that a bound row
 left out as redundant could now bind; a cost where the objective has more than build costs) is rebuilt alone.
 
+With a peak target the compiled model solves each point in two stages (`planner.fast`): the case without its peaks
+(re-solved only when the point changes something besides a peak ceiling), then the case with the peak rows set
+from it; ``solves`` says how many HiGHS solves the point took, and an infeasible first stage makes the point
+infeasible with the diagnosis `planner.solve.diagnose` gives it (the targets other than the peak).
+
 `run_points` returns one record per point: its parameters, status (infeasible points are kept, with a diagnosis),
 total cost and its split by sector, each target row's level and marginal cost, units built per measure, and city
 emissions of the reported pollutants in 2025, 2030 and the last model year.
@@ -29,7 +34,7 @@ from ..fast import Compiled, compile_model, cost_factors, unit_costs
 from ..inputs import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
-from ..results import REPORTED, evaluate_targets
+from ..results import REPORTED, SINK, evaluate_targets
 from ..solve import diagnose
 
 COST_COLS = ("capex", "fixed_om", "savings")
@@ -119,13 +124,15 @@ class Runner:
         `planner.results.levels` (which these tables then read)."""
         p = self.params
         needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
+        if "co2" in needed:
+            needed.add(SINK)  # a CO2 row also reports its level net of sinks (results.evaluate_targets)
         needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
         self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
         at = {k: n for n, k in enumerate(self.level_keys)}
         rows, cols, vals = [], [], []
-        for j, (r, ms, tau) in enumerate(self.compiled.build_index):
-            for i, e in p.effects.get((r, ms), {}).items():
+        for j, (rb, ms, tau) in enumerate(self.compiled.build_index):
+            for (r, i), e in p.flows.get((rb, ms), {}).items():  # own effects and grid flows, as results.levels
                 for t in p.years:
                     w = p.weight(ms, i, tau, t)
                     if w and (r, i, t) in at:
@@ -211,6 +218,9 @@ class Runner:
         values = {t["target_id"]: t["value"] for t in new.targets}
         for t in p.targets:
             k = t["target_id"]
+            if k in c.peaks:  # its ceiling (None: the no-peak level of its year); the rows follow at the solve
+                c.set_peak(k, new._enabled[k], values.get(k))
+                continue
             if not new._enabled[k]:
                 if st.get(("enabled", k), True):
                     c.set_target_enabled(k, False)
@@ -221,7 +231,7 @@ class Runner:
                 c.set_target_value(k, value)
                 st[("value", k)], st[("enabled", k)] = value, True
         if st.get("rate", p.rate) != new.rate:
-            c.cost_factor = cost_factors(new, c.build_index)
+            c.set_cost_factor(cost_factors(new, c.build_index))
             st["rate"] = new.rate
             st["unit_cost"] = None  # force the cost vector
         if st.get("unit_cost", p.unit_cost) != new.unit_cost:
@@ -247,7 +257,8 @@ class Runner:
         self.apply(new)
         fs = self.compiled.solve(time_limit)
         rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
-               "rebuilt": False, "iterations": fs.iterations, "solve_seconds": fs.seconds, "diagnosis": ""}
+               "rebuilt": False, "solves": fs.solves, "iterations": fs.iterations,
+               "solve_seconds": fs.seconds, "diagnosis": ""}
         if fs.status == "optimal":
             if detail:
                 rec.update(self.tabulate(new, fs))
@@ -274,7 +285,7 @@ class Runner:
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
-        tt = evaluate_targets(p, lv, duals)
+        tt = evaluate_targets(p, lv, duals, fs.peak_limits)
         for k, y, lev, mc in zip(tt["target_id"].tolist(), tt["year"].tolist(), tt["level"].tolist(),
                                  tt["marginal_cost"].tolist(), strict=True):
             out[f"level.{k}.{y}"] = lev

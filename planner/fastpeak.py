@@ -1,0 +1,77 @@
+"""The peak rows of a compiled model (`planner.fast`) and the map that gives their limits from the first stage.
+
+A peak target's rows read ``L(t) <= E0(t)`` before its year y, ``L(y) <= min(C, E0(y))`` and ``L(t) <= C`` after
+(`planner.model.targets`), where ``E0`` is the level of its indicator over its scope in the first stage's solution
+(the case without its peaks, `planner.peak`). That level is affine in the build vector (`planner.model.indicators`)::
+
+    E0(t) = B(t) + sum over (r_b, m, tau) of  e(r_b, m) * w(m, i, tau, t) * build[r_b, m, tau]
+
+with ``B`` the baseline summed over the scope, ``e`` the effect of a unit built in r_b on i summed over the scope's
+regions (`Params.acting`: own effects and grid flows) and ``w`` its weight (`Params.weight`). `peak_rows` builds
+that sparse matrix once per peak target, with the rows' HiGHS indices and the constants of their bodies, so a sweep
+point writes the rows with one matrix product and one ``changeRowsBounds``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+import scipy.sparse as sp
+
+from .model.targets import last_year, peak_targets
+
+
+@dataclass
+class PeakRows:
+    """One peak target in the second stage: its rows, and the map from the first stage's build vector to E0."""
+
+    target_id: str
+    year: int  # the peak year y
+    years: list[int]  # the model years it has a row in (to its ``until``)
+    rows: np.ndarray  # HiGHS row of each of those years in the second stage
+    const: np.ndarray  # the row body's constant (the baseline over the scope), moved into its bound
+    level: sp.csr_matrix  # first-stage build vector (`Compiled.build_values`) -> scope level, one row per model year
+    level0: np.ndarray  # the baseline over the scope, per model year
+    model_years: list[int]
+    ceiling: float | None  # C when explicit; None: C = E0(y)
+    enabled: bool = True
+
+    def limits(self, build: np.ndarray) -> np.ndarray:
+        """The right-hand side of each row: E0(t) before y, min(C, E0(y)) in y, C after."""
+        e0 = dict(zip(self.model_years, (self.level0 + self.level @ build).tolist(), strict=True))
+        c = e0[self.year] if self.ceiling is None else self.ceiling
+        return np.array([e0[t] if t < self.year else min(c, e0[t]) if t == self.year else c for t in self.years])
+
+
+def peak_rows(m: pyo.ConcreteModel, target_rows: dict[tuple[str, int], int], index: list[tuple[str, str, int]],
+              upper: np.ndarray) -> dict[str, PeakRows]:
+    """Each peak target of the model: its HiGHS rows (``target_rows``, with their compiled upper bounds ``upper``)
+    and the map from a build vector in ``index`` order (the first stage's) to the level of its indicator."""
+    p = m.params
+    out = {}
+    for t in peak_targets(p):
+        k, i, y = t["target_id"], t["indicator_id"], t["year"]
+        regions = p.scope_regions(t["scope"])
+        effect: dict[tuple[str, str], float] = {}  # (region built, measure) -> effect on i summed over the scope
+        for r in regions:
+            for rb, ms, e in p.acting.get((r, i), ()):
+                effect[rb, ms] = effect.get((rb, ms), 0.0) + e
+        data, row_of, col_of = [], [], []
+        for j, (rb, ms, tau) in enumerate(index):
+            e = effect.get((rb, ms), 0.0)
+            for n, year in enumerate(p.years):
+                w = p.weight(ms, i, tau, year) if e else 0.0
+                if w:
+                    data.append(e * w)
+                    row_of.append(n)
+                    col_of.append(j)
+        level = sp.csr_matrix((data, (row_of, col_of)), shape=(len(p.years), len(index)))
+        years = [year for year in p.years if year <= last_year(p, t) and (k, year) in target_rows]
+        rows = np.array([target_rows[k, year] for year in years], dtype=np.int32)
+        at_build = np.array([pyo.value(m.peak_path[k, year] if year <= y else m.target_value[k]) for year in years])
+        ceiling = None if k in m.peak_auto else float(pyo.value(m.target_value[k]))
+        out[k] = PeakRows(k, y, years, rows, at_build - upper[rows], level,
+                          np.array([p.baseline_sum(i, t["scope"], year) for year in p.years]), list(p.years), ceiling)
+    return out
