@@ -6,18 +6,23 @@ Regions beyond the shipped three are copies of them (``main_urban_r4`` copies ``
 baseline, districts, regional effects and potentials. Measures beyond the shipped ones are copies with a suffix
 (``pv_utility_m2``) whose costs are 1% dearer per copy, so copies are never tied. Years beyond the last baseline year
 keep the last baseline value (flat). City targets in absolute units (cap, floor) are scaled by regions / 3 so that
-they ask the same of every region; shares, reductions and intensities are scale-free. These are synthetic instances
-for timing only: their numbers are not a plan for anywhere.
+they ask the same of every region; shares, reductions and intensities are scale-free. The grid balance
+(electricity.csv) books thermal output to the copies of a region in equal parts of its share, and the must-run floor
+scales with the regions. The case settings (baseline variant, history_until) are the shipped case's
+(cases/baseline.toml), so 3x78x15 is the shipped case itself. These are synthetic instances for timing only: their
+numbers are not a plan for anywhere.
 """
 
 from __future__ import annotations
 
 import argparse
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data"
+SHIPPED_CASE = SHIPPED.parent / "cases" / "baseline.toml"
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -31,7 +36,7 @@ def make_instance(out: Path, regions: int = 3, measures: int = 78, years: int = 
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
     t = {name: _read(name) for name in ("regions", "districts", "baseline", "effects", "measures", "potentials",
-                                        "targets", "indicators", "sources", "pollution_equivalents")}
+                                        "targets", "indicators", "sources", "pollution_equivalents", "electricity")}
     base_regions = list(t["regions"]["region_id"])
     base_measures = list(t["measures"]["measure_id"])
     region_of = {r: r for r in base_regions}  # new region -> the shipped region it copies
@@ -75,7 +80,7 @@ def make_instance(out: Path, regions: int = 3, measures: int = 78, years: int = 
     bl = t["baseline"]
     bl_years = pd.to_numeric(bl["year"])
     ext = []
-    for (_r, _i), g in bl.assign(y=bl_years).groupby(["region_id", "indicator_id"]):
+    for _key, g in bl.assign(y=bl_years).groupby(["variant", "region_id", "indicator_id"]):
         g = g[g["y"] <= last_year] if (g["y"] >= last_year).any() else g
         if g["y"].max() < last_year:
             row = g.loc[g["y"].idxmax()].copy()
@@ -95,15 +100,29 @@ def make_instance(out: Path, regions: int = 3, measures: int = 78, years: int = 
     scale = regions / len(base_regions)
     absolute = targets["kind"].isin(["cap", "floor"]) & (targets["scope"] == "city")
     targets.loc[absolute, "value"] = [repr(float(v) * scale) for v in targets.loc[absolute, "value"]]
-    tables = {"regions": regions_df, "districts": districts, "baseline": baseline, "effects": effects,
+    el = t["electricity"]
+    copies = {src: sum(1 for r in region_ids if region_of[r] == src) for src in base_regions}
+    shares = by_region(el[el["parameter"] == "thermal_share"])
+    shares["value"] = [repr(float(v) / copies[region_of[r]]) for r, v in zip(shares["region_id"], shares["value"],
+                                                                           strict=True)]
+    city = el[el["region_id"] == ""].copy()
+    must = city["parameter"] == "must_run"
+    city.loc[must, "value"] = [repr(float(v) * scale) for v in city.loc[must, "value"]]
+    electricity = pd.concat([city, shares], ignore_index=True)
+    tables = {"electricity": electricity, "regions": regions_df, "districts": districts, "baseline": baseline,
+              "effects": effects,
               "measures": ms, "potentials": potentials, "targets": targets, "indicators": t["indicators"],
               "sources": t["sources"], "pollution_equivalents": t["pollution_equivalents"]}
     for name, df in tables.items():
         df.to_csv(data / f"{name}.csv", index=False)
+    shipped = tomllib.loads(SHIPPED_CASE.read_text(encoding="utf-8"))
+    settings = "".join(f"{k} = {shipped[k]!r}\n".replace("'", '"') for k in ("baseline", "history_until")
+                       if k in shipped)
     case = out / "case.toml"
     case.write_text(
         f'name = "scaled_{regions}x{measures}x{years}"\ndata = "data"\nbase_year = {base_year}\n'
-        f"first_year = {first_year}\nlast_year = {last_year}\ndiscount_rate = {discount_rate}\n", encoding="utf-8")
+        f"first_year = {first_year}\nlast_year = {last_year}\ndiscount_rate = {discount_rate}\n{settings}",
+        encoding="utf-8")
     return case
 
 

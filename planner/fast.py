@@ -8,8 +8,8 @@ HiGHS rows, columns and coefficients, derived from the components rather than fr
 - target rows: every row of the ``target`` constraint, by its index ``(target_id, year)``; how each row moves with
   its target's value (``model.target_value[k]``) is measured on the model itself (the row's coefficients and bounds
   at ``v`` and ``v + 1``; rows are affine in ``v``, which is checked at ``v + 2``);
-- potentials: the rows of ``stock_bounds`` by ``(region, measure, year)`` and the upper bounds of the ``build``
-  columns (``max_build``);
+- potentials: the bounds of the ``stock`` columns by ``(region, measure)`` (``min_stock``, ``max_stock``) and the
+  upper bounds of the ``build`` columns (``max_build``);
 - measure costs and the discount rate: the objective coefficient of ``build[r, m, tau]`` is
   ``unit_cost[m] * D(m, tau)`` (`planner.model.cost.build_coefficient`), so a new unit cost or rate rewrites the
   cost vector of those columns only; allowed in place when every column with a cost is a ``build`` column.
@@ -110,7 +110,7 @@ class Compiled:
     target_rows: dict[tuple[str, int], int]
     moves: dict[str, list[TargetMove]]
     target_value0: dict[str, float]
-    stock_rows: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # (r, m) -> (rows, body constants)
+    stock_cols: dict[tuple[str, str], np.ndarray]  # (r, m) -> HiGHS columns of stock[r, m, t], every model year
     cost_factor: np.ndarray  # D(m, tau) for every build index: its cost is unit_cost[m] * D
     cost_in_place: bool  # every column with a cost is a build column
     offset: float
@@ -166,14 +166,14 @@ class Compiled:
         getattr(first, method)(*args)
         self.stale = True
 
-    def set_stock_bounds(self, r: str, ms: str, min_stock: float, max_stock: float) -> None:
-        if (r, ms) in getattr(self.first, "stock_rows", {}):
+    def set_stock_bounds(self, r: str, ms: str, min_stock: float | None, max_stock: float | None) -> None:
+        if (r, ms) in getattr(self.first, "stock_cols", {}):
             self._first("set_stock_bounds", r, ms, min_stock, max_stock)
-        rows, const = self.stock_rows[r, ms]
-        n = len(rows)
-        lo = (min_stock - const) if min_stock is not None else np.full(n, -INF)
-        up = (max_stock - const) if max_stock is not None else np.full(n, INF)
-        self.h.changeRowsBounds(n, rows.astype(np.int32), np.asarray(lo, float), np.asarray(up, float))
+        cols = self.stock_cols[r, ms]
+        n = len(cols)
+        lo = np.full(n, -INF if min_stock is None else float(min_stock))
+        up = np.full(n, INF if max_stock is None else float(max_stock))
+        self.h.changeColsBounds(n, cols, lo, up)
 
     def set_max_build(self, r: str, ms: str, max_build: float | None) -> None:
         self._first("set_max_build", r, ms, max_build)
@@ -277,11 +277,6 @@ class Compiled:
 
 
 # -------------------------------------------------------------------------------------------- compiling
-
-
-def _bounds(con) -> tuple[float | None, float | None]:
-    lb, _, ub = con.to_bounded_expression()
-    return (None if lb is None else pyo.value(lb)), (None if ub is None else pyo.value(ub))
 
 
 def _row_terms(con, col_of: dict[int, int]) -> tuple[dict[int, float], float, float, float]:
@@ -407,18 +402,11 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
     for name, (param, con) in (movable or {}).items():
         groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
     moves, v0s = _moves(groups, rows, col_of)
-    stock_rows: dict[tuple[str, str], tuple[list, list]] = {}
-    if hasattr(m, "stock_bounds"):
-        for (r, ms, _t), con in m.stock_bounds.items():
-            if id(con) not in rows:
-                continue
-            lb, ub = _bounds(con)
-            row = rows[id(con)]
-            const = (ub - upper[row]) if ub is not None else (lb - lower[row])
-            entry = stock_rows.setdefault((r, ms), ([], []))
-            entry[0].append(row)
-            entry[1].append(const)
-    stock_rows = {k: (np.array(a, dtype=np.int32), np.array(b)) for k, (a, b) in stock_rows.items()}
+    stock_cols: dict[tuple[str, str], list[int]] = {}
+    for (r, ms, _t), v in m.stock.items():
+        if id(v) in col_of:
+            stock_cols.setdefault((r, ms), []).append(col_of[id(v)])
+    stock_cols = {k: np.array(v, dtype=np.int32) for k, v in stock_cols.items()}
     build_index = list(m.build.keys())
     build_col = np.array([col_of.get(id(m.build[k]), -1) for k in build_index], dtype=np.int64)
     factor = cost_factors(p, build_index)
@@ -429,7 +417,7 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
                      and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
     out = Compiled(
         h=h, params=p, n_rows=len(keep), n_cols=len(cols), nnz=int(A.nnz), build_index=build_index,
-        build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_rows=stock_rows,
+        build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=float(info.c_offset[0]),
     )
     if peak_targets(p):  # the first stage, compiled beside it, and the map of each peak's rows

@@ -51,7 +51,8 @@ class Solution:
     build: dict[tuple[str, str, int], float] = field(default_factory=dict)
     duals: dict[tuple[str, int], float] = field(default_factory=dict)
     # reduced cost of every build column, and the non-zero duals of the other rows keyed (family, index):
-    # ("stock_bounds", (r, m, t)), ("indicator_bound", (r, i, t)); read by planner.analysis (reduced costs)
+    # ("stock_bounds", (r, m, t)) (the reduced cost of the stock variable at its potential bound) and
+    # ("indicator_bound", (r, i, t)); read by planner.analysis (reduced costs)
     reduced_costs: dict[tuple[str, str, int], float] = field(default_factory=dict)
     row_duals: dict[tuple[str, tuple], float] = field(default_factory=dict)
     solve_seconds: float = 0.0
@@ -121,14 +122,15 @@ def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
         sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
         duals = res.solution_loader.get_duals([m.target[k] for k in m.target])
         sol.duals = {k: float(duals[m.target[k]]) for k in m.target}
-        rc = res.solution_loader.get_reduced_costs(list(m.build.values()))
+        rc = res.solution_loader.get_reduced_costs([*m.build.values(), *m.stock.values()])
         sol.reduced_costs = {k: float(rc[v]) for k, v in m.build.items()}
-        others = [c for name in ("stock_bounds", "indicator_bound") if hasattr(m, name)
-                  for c in getattr(m, name).values()]
+        # a potential is a bound of the stock variable: its reduced cost is the bound's dual
+        sol.row_duals = {("stock_bounds", k): float(rc[v]) for k, v in m.stock.items() if abs(rc[v]) > 1e-12}
+        others = list(m.indicator_bound.values()) if hasattr(m, "indicator_bound") else []
         if others:
             row = res.solution_loader.get_duals(others)
-            sol.row_duals = {(c.parent_component().name, c.index()): float(row[c]) for c in others
-                             if abs(row[c]) > 1e-12}
+            sol.row_duals.update({(c.parent_component().name, c.index()): float(row[c]) for c in others
+                                  if abs(row[c]) > 1e-12})
     return sol
 
 
@@ -227,6 +229,7 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
         if status != highspy.HighsStatus.kOk:
             return []
         names = list(h.getLp().row_names_ or [])
+        col_names = list(h.getLp().col_names_ or [])
     targets: dict[str, list[int]] = {}
     potentials: dict[str, dict[str, list[int]]] = {}
     limits: dict[tuple[str, str], list[int]] = {}
@@ -246,12 +249,34 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
             limits.setdefault((i, r), []).append(y)
         else:
             other.append(core)
+    for j in getattr(iis, "col_index_", []):  # a potential is a bound of the stock variable
+        var = by_symbol.get(col_names[j]) if j < len(col_names) else None
+        if var is not None and var.parent_component().name == "stock" and _bound_needed(h, j, var):
+            r, ms, y = var.index()
+            potentials.setdefault(ms, {}).setdefault(r, []).append(y)
     out = [f"target {k} ({_years(ys)})" for k, ys in targets.items()]
     out += [f"potential of {ms} in " + ", ".join(f"{r} ({_years(ys)})" for r, ys in by_r.items())
             for ms, by_r in potentials.items()]
     bound_by = m.params.bounded_by
     out += [f"bound {i} <= {bound_by[i]} in {r} ({_years(ys)})" for (i, r), ys in limits.items()]
     return out + other
+
+
+def _bound_needed(h: highspy.Highs, j: int, var) -> bool:
+    """Whether column j's potential (its upper bound, or a positive lower bound) takes part in the conflict: HiGHS
+    lists every column of its subsystem's rows with the bounds it has, so each is tested by lifting it (the lower to
+    0, where build >= 0 holds the stock anyway) and solving again; still infeasible means it is not needed."""
+    lp = h.getLp()
+    lo, up = float(lp.col_lower_[j]), float(lp.col_upper_[j])
+    needed = False
+    for new_lo, new_up in ((lo, highspy.kHighsInf), (min(lo, 0.0), up)):
+        if (new_lo, new_up) == (lo, up):
+            continue
+        h.changeColBounds(j, new_lo, new_up)
+        h.run()
+        needed |= h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+        h.changeColBounds(j, lo, up)
+    return needed
 
 
 def _years(ys: list[int]) -> str:

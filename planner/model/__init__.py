@@ -35,7 +35,6 @@ def build_model(
     m.RM = pyo.Set(initialize=p.pairs, dimen=2, ordered=True)
 
     stock.add_variables(m, p)
-    stock.add_expressions(m, p)
     indicators.add_expressions(m, p)
     stock.add_constraints(m, p)
     bounds.add_constraints(m, p)

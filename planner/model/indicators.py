@@ -1,18 +1,20 @@
-"""Indicator levels: every quantity a target talks about is affine in the deployment.
+"""Indicator levels: every quantity a target talks about is affine in the stock.
 
 For an indicator i that does not accumulate::
 
-    level[r, i, t] = baseline[r, i, t] + sum_m effect[r, m, i] * stock[r, m, t]
+    level[r, i, t] = baseline[r, i, t] + sum over (r_b, m) of effect[r_b -> r, m, i] * stock[r_b, m, t]
 
 For an accumulating indicator (forest stock volume grows every year a planted hectare stands)::
 
-    level[r, i, t] = baseline[r, i, t] + sum_m effect[r, m, i] * sum(stock[r, m, tau] for model years tau <= t)
+    level[r, i, t] = baseline[r, i, t] + sum over (r_b, m) of effect[r_b -> r, m, i] * stood[r_b, m, t]
 
-Both are written directly in ``build`` with the weight of ``build[r, m, tau]`` in year t (`Params.weight`): 1 while
-the unit stands (stock), or the number of years it has stood (stock-years). ``effect[r, m, i]`` is the region's own
-row in effects.csv if there is one, else the all-region row; a measure that moves electricity also moves the
-thermal output of the city grid, booked to every region by its thermal share (`electricity.py`), so the sum runs over
-the region where a unit is built, which need not be r. Before the first model year the level is the baseline.
+``effect[r_b -> r, m, i]`` is the region's own row in effects.csv if there is one, else the all-region row, when
+``r_b = r``; a measure that moves electricity also moves the thermal output of the city grid, booked to every region
+by its thermal share (`electricity.py`), so the sum runs over the regions where a unit is built (`Params.acting`),
+which need not be r. Before the first model year the level is the baseline.
+
+A level has one term per measure that moves it, whatever the horizon. Levels are built when a row first asks for
+one (``model.level[r, i, t]``) and kept, so a model carries only the levels its rows (and a user's hook) use.
 """
 
 from __future__ import annotations
@@ -23,18 +25,37 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 from .params import Params
 
 
-def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
-    def level(_, r, i, t):
-        coefs, variables = [], []
-        for rb, ms, e in p.acting.get((r, i), ()):
-            for tau in p.years:
-                w = p.weight(ms, i, tau, t) if tau <= t else 0.0
-                if w:
-                    coefs.append(e * w)
-                    variables.append(m.build[rb, ms, tau])
-        return LinearExpression(constant=p.baseline[r, i, t], linear_coefs=coefs, linear_vars=variables)
+class Levels:
+    """``model.level[r, i, t]``: the level expression of indicator i in region r and model year t, built on first use.
 
-    m.level = pyo.Expression(m.R, m.I, m.T, rule=level)
+    A plain object, not a Pyomo component: it holds expressions over the model's variables, and `pyo.value` of an
+    entry is the level in the loaded solution."""
+
+    def __init__(self, m: pyo.ConcreteModel, p: Params):
+        self._m, self._p, self._cache = m, p, {}
+
+    def __getitem__(self, key: tuple[str, str, int]):
+        expr = self._cache.get(key)
+        if expr is None:
+            r, i, t = key
+            p, m = self._p, self._m
+            var = m.stood if p.accumulates[i] else m.stock
+            terms = p.acting.get((r, i), ())
+            expr = LinearExpression(constant=p.baseline[r, i, t], linear_coefs=[e for _, _, e in terms],
+                                    linear_vars=[var[rb, ms, t] for rb, ms, _ in terms])
+            self._cache[key] = expr
+        return expr
+
+    def __contains__(self, key) -> bool:
+        r, i, t = key
+        return r in self._p.regions and i in self._p.accumulates and t in self._p.years
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
+def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
+    m.level = Levels(m, p)
 
 
 def level(m: pyo.ConcreteModel, p: Params, i: str, scope: str, year: int):

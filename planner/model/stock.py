@@ -3,15 +3,30 @@
 Decision ``build[r, m, t] >= 0``: units of measure m newly deployed in region r in model year t, only for the
 (r, m) pairs with a row in potentials.csv (a measure with no potential in a region cannot be built there).
 
-Stock (an expression, not a variable)::
+Stock is a variable of its own, carried from year to year (constraint ``stock_balance``), every model year t::
 
-    stock[r, m, t] = sum(build[r, m, tau] for tau in T if t - lifetime[m] < tau <= t)
+    stock[r, m, t] = stock[r, m, t-1] + build[r, m, t] - build[r, m, t - lifetime[m]]
 
-Potential bounds, every model year t::
+with ``stock[r, m, t0 - 1] = 0`` before the first model year and ``build[r, m, tau]`` a term only where tau is a model
+year (a unit retires ``lifetime`` years after it is built). This is the same number as the sum of the units built in
+the last ``lifetime`` years; written as a balance, each row has at most four terms whatever the horizon, so the LP's
+nonzeros grow linearly in the number of years (a sum would grow as T x lifetime).
 
-    min_stock[r, m] <= stock[r, m, t] <= max_stock[r, m]        (constraint stock_bounds)
-    build[r, m, t] <= max_build[r, m]                            (variable bound, where given)
-    build[r, m, t] = 0                       for t < first_year[r, m] (variable bound: not yet available)
+Indicators that accumulate (forest stock volume grows every year a planted hectare stands) read stock-years, for the
+pairs whose measure moves such an indicator (set ``RMA``; constraint ``stood_balance``)::
+
+    stood[r, m, t] = stood[r, m, t-1] + stock[r, m, t]          (stood before the first model year = 0)
+
+so a unit built in tau counts ``min(t - tau + 1, lifetime)`` in year t (`Params.weight`).
+
+Potential bounds, every model year t (bounds of the variables, not rows)::
+
+    min_stock[r, m] <= stock[r, m, t] <= max_stock[r, m]
+    build[r, m, t] <= max_build[r, m]                            (where given)
+    build[r, m, t] = 0                       for t < first_year[r, m] (not yet available)
+
+The reduced cost of ``stock[r, m, t]`` at its bound is the marginal value of the potential in year t (what a row
+``min_stock <= stock <= max_stock`` would have as its dual); `planner.solve` reports it as such.
 """
 
 from __future__ import annotations
@@ -21,23 +36,32 @@ import pyomo.environ as pyo
 from .params import Params
 
 
+def accumulating_pairs(p: Params) -> list[tuple[str, str]]:
+    """The (region, measure) pairs that move an accumulating indicator in some region (own effect or grid flow)."""
+    return [rm for rm in p.pairs if any(p.accumulates[i] for _, i in p.flows.get(rm, {}))]
+
+
 def add_variables(m: pyo.ConcreteModel, p: Params) -> None:
-    def bounds(_, r, ms, t):
+    def build_bounds(_, r, ms, t):
         return (0.0, 0.0 if t < p.first_build[r, ms] else p.max_build[r, ms])
 
-    m.build = pyo.Var(m.RM, m.T, domain=pyo.NonNegativeReals, bounds=bounds)
-
-
-def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
-    def stock(_, r, ms, t):
-        life = p.lifetime[ms]
-        return pyo.quicksum(m.build[r, ms, tau] for tau in p.years if t - life < tau <= t)
-
-    m.stock = pyo.Expression(m.RM, m.T, rule=stock)
+    m.build = pyo.Var(m.RM, m.T, domain=pyo.NonNegativeReals, bounds=build_bounds)
+    m.stock = pyo.Var(m.RM, m.T, bounds=lambda _, r, ms, t: (p.min_stock[r, ms], p.max_stock[r, ms]))
+    m.RMA = pyo.Set(initialize=accumulating_pairs(p), dimen=2, ordered=True)
+    m.stood = pyo.Var(m.RMA, m.T)  # free: it equals a sum of stocks, and a bound would only add duals
 
 
 def add_constraints(m: pyo.ConcreteModel, p: Params) -> None:
-    def stock_bounds(_, r, ms, t):
-        return (p.min_stock[r, ms], m.stock[r, ms, t], p.max_stock[r, ms])
+    first, years = p.years[0], set(p.years)
 
-    m.stock_bounds = pyo.Constraint(m.RM, m.T, rule=stock_bounds)
+    def balance(_, r, ms, t):
+        carried = m.stock[r, ms, t - 1] if t > first else 0.0
+        retired = m.build[r, ms, t - p.lifetime[ms]] if t - p.lifetime[ms] in years else 0.0
+        return m.stock[r, ms, t] == carried + m.build[r, ms, t] - retired
+
+    def stood(_, r, ms, t):
+        carried = m.stood[r, ms, t - 1] if t > first else 0.0
+        return m.stood[r, ms, t] == carried + m.stock[r, ms, t]
+
+    m.stock_balance = pyo.Constraint(m.RM, m.T, rule=balance)
+    m.stood_balance = pyo.Constraint(m.RMA, m.T, rule=stood)

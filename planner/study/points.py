@@ -176,7 +176,7 @@ class Runner:
                 ms_over.setdefault(parts[1], {})[parts[2]] = float(v)
             elif parts[0] == "potentials":
                 key_rm = (parts[1], parts[2])
-                if key_rm not in self.compiled.stock_rows:
+                if key_rm not in self.compiled.stock_cols:
                     return None
                 pot_pairs.add(key_rm)
                 col = parts[3]
