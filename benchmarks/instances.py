@@ -29,6 +29,25 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(SHIPPED / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def _rebalance(baseline: pd.DataFrame) -> pd.DataFrame:
+    """Keep the grid balance an identity when the regions are copied unevenly (38 = 13 + 13 + 12 copies): scale each
+    variant's and year's regional thermal output so that it sums to city demand - non-fossil - imports."""
+    value = pd.to_numeric(baseline["value"])
+    key = [baseline["variant"], baseline["year"]]
+    city = value.groupby([baseline["indicator_id"], *key]).sum()
+    out = baseline.copy()
+    for (variant, year), idx in baseline[baseline["indicator_id"] == "elec_thermal"].groupby(key).groups.items():
+        try:
+            need = sum(sign * city[i, variant, year] for i, sign in
+                       (("elec_demand", 1), ("elec_gen_nonfossil", -1), ("elec_import", -1)))
+        except KeyError:
+            continue
+        have = city["elec_thermal", variant, year]
+        if have and abs(need / have - 1) > 1e-9:
+            out.loc[idx, "value"] = [repr(float(v * need / have)) for v in value[idx]]
+    return out
+
+
 def make_instance(out: Path, regions: int = 3, measures: int = 78, years: int = 15, first_year: int = 2021,
                   base_year: int = 2020, discount_rate: float = 0.08) -> Path:
     """Write ``out/data/*.csv`` and ``out/case.toml``; return the case file."""
@@ -87,7 +106,7 @@ def make_instance(out: Path, regions: int = 3, measures: int = 78, years: int = 
             row["year"] = str(last_year)
             g = pd.concat([g, row.to_frame().T])
         ext.append(g.drop(columns="y"))
-    baseline = by_region(pd.concat(ext, ignore_index=True))
+    baseline = _rebalance(by_region(pd.concat(ext, ignore_index=True)))
     eff = t["effects"]
     general, regional = eff[eff["region_id"] == ""], eff[eff["region_id"] != ""]
     effects = by_measure(pd.concat([general, by_region(regional)], ignore_index=True))

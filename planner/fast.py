@@ -1,9 +1,9 @@
 """The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
 
-Pyomo stays the one statement of the formulation. `compile_model` runs Pyomo's standard-form compiler
-(`pyomo.repn.plugins.standard_form`) on the built model, merges the two halves of every ranged row back into one
-HiGHS row, hands the arrays to a `highspy.Highs` object it owns, and keeps maps from the model's own components to
-HiGHS rows, columns and coefficients, derived from the components rather than from today's targets:
+Pyomo stays the one statement of the formulation. `compile_model` compiles the built model into a `highspy.Highs`
+object it owns (`planner.lp.compile_lp`: Pyomo's standard-form compiler, ranged rows as one HiGHS row) and keeps
+maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
+than from today's targets:
 
 - target rows: every row of the ``target`` constraint, by its index ``(target_id, year)``; how each row moves with
   its target's value (``model.target_value[k]``) is measured on the model itself (the row's coefficients and bounds
@@ -16,10 +16,11 @@ HiGHS rows, columns and coefficients, derived from the components rather than fr
 
 **Two stages, for a peak target** (`planner.peak`, `planner.model.targets`). A peak row's limits come from the
 same case solved without its peak targets: ``L(t) <= E0(t)`` before the peak year, ``L(y) <= min(C, E0(y))``, and
-``L(t) <= C`` after, with ``C`` the target's value or ``E0(y)``. A model with peak targets is compiled twice: the
-model itself (the second stage) and its first stage (`planner.peak._first_stage`, the same params and ``extra``
-hook without the peak targets) as ``Compiled.first``. Every in-place change except a peak ceiling (another target's
-value or switch, costs, the discount rate, potentials) goes to both and marks the first stage stale. `solve` then
+``L(t) <= C`` after, with ``C`` the target's value or ``E0(y)``. A model with peak targets is compiled once and
+handed to two HiGHS objects: the model itself (the second stage) and, as ``Compiled.first``, the same LP with the
+peak rows and any ``movable`` rows freed (bounds -inf..inf), which is the case without its peak targets. Every
+in-place change except a peak ceiling (another target's value or switch, costs, the discount rate, potentials) goes
+to both and marks the first stage stale. `solve` then
 (1) re-solves the first stage warm if it is stale (a point that changes only a peak ceiling skips it), (2) maps its
 build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.fastpeak.PeakRows`: ``W`` a sparse matrix, built
 once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
@@ -44,11 +45,10 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.standard_repn import generate_standard_repn
 
-from . import peak
 from .fastpeak import PeakRows, peak_rows
+from .lp import compile_lp, new_highs
 from .model import Params, crf
 from .model.cost import build_coefficient
 from .model.targets import peak_targets
@@ -342,58 +342,10 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
     epsilon constraint, say); they are changed like targets, with ``set_target_value(name, v)``."""
     start = time.perf_counter()
     p: Params = m.params
-    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
-    objectives = info.objectives
-    if len(objectives) != 1:
-        raise ValueError(f"expected one active objective, got {len(objectives)}")
-    A = info.A.tocsr()
-    rhs = np.asarray(info.rhs, dtype=float)
-    keep, lower, upper, row_con = [], [], [], []
-    i, n = 0, len(info.rows)
-    while i < n:
-        con, kind = info.rows[i]
-        if kind == 0:
-            lo = up = rhs[i]
-        elif kind == 1:
-            lo, up = -INF, rhs[i]
-            if i + 1 < n and info.rows[i + 1].constraint is con and info.rows[i + 1].bound_type == -1:
-                lo = rhs[i + 1]
-                keep.append(i)
-                lower.append(lo)
-                upper.append(up)
-                row_con.append(con)
-                i += 2
-                continue
-        else:
-            lo, up = rhs[i], INF
-        keep.append(i)
-        lower.append(lo)
-        upper.append(up)
-        row_con.append(con)
-        i += 1
-    A = A[keep].tocsc()
-    cols = info.columns
-    col_of = {id(v): j for j, v in enumerate(cols)}
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cols), len(keep)
-    c = np.asarray(info.c.toarray()[0], dtype=float)
-    maximize = objectives[0].sense == pyo.maximize
-    lp.col_cost_ = c
-    lp.offset_ = float(info.c_offset[0])
-    lp.col_lower_ = np.array([-INF if v.lb is None else float(v.lb) for v in cols])
-    lp.col_upper_ = np.array([INF if v.ub is None else float(v.ub) for v in cols])
-    lp.row_lower_ = np.array(lower)
-    lp.row_upper_ = np.array(upper)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
-
-    rows = {id(con): r for r, con in enumerate(row_con)}
+    lp = compile_lp(m)
+    h, col_of, upper, c = lp.h, lp.col_of, lp.upper, lp.cost
+    maximize = lp.maximize
+    rows = lp.row_of
     target_rows = {key: rows[id(m.target[key])] for key in m.target if id(m.target[key]) in rows}
     groups: dict[str, tuple] = {}
     for (k, _y), con in m.target.items():
@@ -416,16 +368,20 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
     cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist())
                      and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
     out = Compiled(
-        h=h, params=p, n_rows=len(keep), n_cols=len(cols), nnz=int(A.nnz), build_index=build_index,
+        h=h, params=p, n_rows=lp.n_rows, n_cols=lp.n_cols, nnz=lp.nnz, build_index=build_index,
         build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
-        cost_factor=factor, cost_in_place=bool(cost_in_place), offset=float(info.c_offset[0]),
+        cost_factor=factor, cost_in_place=bool(cost_in_place), offset=lp.offset,
     )
-    if peak_targets(p):  # the first stage, compiled beside it, and the map of each peak's rows
-        first = peak._first_stage(m)
-        for k in first.K:  # a value set on the model after its build holds in both stages
-            first.target_value[k] = pyo.value(m.target_value[k])
-        out.first = compile_model(first)
-        out.peaks = peak_rows(m, out.target_rows, out.first.build_index, np.array(upper))
+    if peak_targets(p):  # the first stage: the same LP with the peak rows (and rows of one's own) freed
+        out.peaks = peak_rows(m, out.target_rows, build_index, np.array(upper))
+        second_only = set(out.peaks) | set(movable or ())
+        first = new_highs()
+        first.passModel(h.getLp())
+        free = np.array(sorted({mv.row for k in second_only for mv in moves.get(k, [])}
+                               | {r for pk in out.peaks.values() for r in pk.rows.tolist()}), dtype=np.int32)
+        first.changeRowsBounds(len(free), free, np.full(len(free), -INF), np.full(len(free), INF))
+        out.first = dataclasses.replace(out, h=first, moves={k: v for k, v in moves.items() if k not in second_only},
+                                        peaks={}, first=None)
     out.compile_seconds = time.perf_counter() - start
     return out
 

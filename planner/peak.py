@@ -2,24 +2,25 @@
 
 A peak row never compares two endogenous years (that rewards a higher peak year). Its limits are exogenous
 (`planner.model.targets`): after the peak year the ceiling ``C`` (the target's value, or the no-peak level of the
-peak year), before it the no-peak path ``E0(t)``. This module computes ``E0`` and writes both into the model's
+peak year), before it the no-peak path ``E0``. This module computes ``E0`` and writes both into the model's
 mutable parameters. `planner.solve` calls `prepare` before every solve of a model with a peak target.
 
-The first-stage model is built once per model (same params without the peak targets, same ``extra`` hook) and kept
-on the model; its result is cached and recomputed only when the value of a non-peak target changes (a sweep), so a
-sweep of the ceiling itself re-solves only the second stage, warm.
+The first stage is the same LP with the peak rows freed (no second model is built): `planner.solve` frees them in
+its HiGHS object, solves, and hands the solution back here as the path of each peak's indicator; the second stage
+then starts from the first stage's basis. The result is cached on the model and recomputed only when the value of
+a non-peak target changes (a sweep), so a sweep of the ceiling itself re-solves only the second stage, warm.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from .model import build_model
 from .model.targets import CEILING, peak_targets, rows
+
+__all__ = ["Reference", "State", "copy_limits", "limits", "path", "peak_targets", "prepare", "reference", "state"]
 
 
 @dataclass
@@ -35,10 +36,8 @@ class Reference:
 
 @dataclass
 class State:
-    """Kept on the model as ``m._peak``: a plain object, not a Pyomo component, so the first-stage model never
-    becomes a block of the second."""
+    """Kept on the model as ``m._peak``: a plain object, not a Pyomo component."""
 
-    first: pyo.ConcreteModel | None = None  # the case without its peak targets
     key: tuple | None = None  # the non-peak target values the cached reference was solved with
     ref: Reference | None = None
     written: dict[str, float] = field(default_factory=dict)  # ceilings written from the first stage
@@ -53,17 +52,19 @@ def state(m: pyo.ConcreteModel) -> State:
     return st
 
 
-def _first_stage(m: pyo.ConcreteModel) -> pyo.ConcreteModel:
-    st = state(m)
-    if st.first is None:
-        p = m.params
-        p0 = dataclasses.replace(p, targets=[t for t in p.targets if t["kind"] != "peak"])
-        st.first = build_model(p0, extra=getattr(m, "_extra", None))
-    return st.first
+def path(m: pyo.ConcreteModel) -> dict[str, dict[int, float]]:
+    """Target -> model year -> level of the peak's indicator over its scope, in the solution loaded in the model."""
+    p = m.params
+    out = {}
+    for t in peak_targets(p):
+        i, regions = t["indicator_id"], p.scope_regions(t["scope"])
+        out[t["target_id"]] = {y: float(sum(pyo.value(m.level[r, i, y]) for r in regions)) for y in p.years}
+    return out
 
 
-def reference(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
-    """Solve (or take from the cache) the case without its peak targets; None when the model has no peak."""
+def reference(m: pyo.ConcreteModel, solve_first: Callable[[], Reference]) -> Reference | None:
+    """The case without its peak targets (`solve_first` solves it and returns its status, objective and `path`), or
+    the cached one while the other targets' values are unchanged; None when the model has no peak."""
     p = m.params
     peaks = peak_targets(p)
     if not peaks:
@@ -73,24 +74,15 @@ def reference(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
     st = state(m)
     if st.ref is not None and (st.frozen or st.key == values):
         return st.ref
-    first = _first_stage(m)
-    for k, v in values:
-        first.target_value[k] = v
-    sol = solve_fn(first)
-    ref = Reference(status=sol.status, objective=sol.objective)
-    if sol.optimal:
-        for t in peaks:
-            i, regions = t["indicator_id"], p.scope_regions(t["scope"])
-            ref.path[t["target_id"]] = {y: float(sum(pyo.value(first.level[r, i, y]) for r in regions))
-                                        for y in p.years}
+    ref = solve_first()
     st.key, st.ref = values, ref
     return ref
 
 
-def prepare(m: pyo.ConcreteModel, solve_fn: Callable) -> Reference | None:
+def prepare(m: pyo.ConcreteModel, solve_first: Callable[[], Reference]) -> Reference | None:
     """Write the first stage's path and ceilings into ``m.peak_path`` and ``m.target_value`` (where the ceiling is
     not explicit). A ceiling the user set with ``m.target_value[k] = x`` after the build stays as set."""
-    ref = reference(m, solve_fn)
+    ref = reference(m, solve_first)
     if ref is None or not ref.optimal:
         return ref
     written = state(m).written

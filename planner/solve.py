@@ -18,29 +18,29 @@ import time
 from dataclasses import dataclass, field
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from . import peak
+from .lp import LP, compile_lp, new_highs
 from .model import Params, build_model
 from .model.indicators import level
 from .model.targets import GE, row_scale
 
-STATUS = {
-    TerminationCondition.convergenceCriteriaSatisfied: "optimal",
-    TerminationCondition.provenInfeasible: "infeasible",
-    TerminationCondition.locallyInfeasible: "infeasible",
-    TerminationCondition.infeasibleOrUnbounded: "infeasible_or_unbounded",
-    TerminationCondition.unbounded: "unbounded",
-    TerminationCondition.maxTimeLimit: "time_limit",
-    TerminationCondition.iterationLimit: "iteration_limit",
+STATUS = {  # HiGHS model status -> planner status
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
 }
+VIOLATION = 1e-6  # a row missed by more than this in an "optimal" solution makes it optimal_with_infeasibilities
 
 
 @functools.cache
 def solver_name() -> str:
-    h = highspy.Highs()
+    h = new_highs()
     return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
 
 
@@ -68,69 +68,129 @@ class Solution:
         return self.status == "optimal"
 
 
-def _solver(m: pyo.ConcreteModel, time_limit: float | None):
-    opt = getattr(m, "_highs", None)
-    if opt is None:
-        opt = SolverFactory("highs")
-        m._highs = opt
-    opt.config.load_solutions = False
-    opt.config.raise_exception_on_nonoptimal_result = False
-    if time_limit is not None:
-        opt.config.time_limit = time_limit
-    opt.config.solver_options["output_flag"] = False
-    return opt
+@dataclass
+class Run:
+    """What one HiGHS run gives: status, and the primal and dual arrays when optimal."""
+
+    status: str
+    feasible: bool = False  # HiGHS's primal solution is within its tolerance
+    objective: float | None = None
+    x: np.ndarray | None = None
+    row_dual: np.ndarray | None = None
+    col_dual: np.ndarray | None = None
+    seconds: float = 0.0
+
+
+def _run(lp: LP, time_limit: float | None) -> Run:
+    h = lp.h
+    h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else highspy.kHighsInf)
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    name = h.getModelStatus().name
+    out = Run(status=STATUS.get(name, name.removeprefix("k").lower()), seconds=seconds)
+    if out.status == "optimal":
+        info, sol = h.getInfo(), h.getSolution()
+        out.feasible = info.primal_solution_status == 2  # 0 none, 1 infeasible, 2 feasible
+        out.objective = float(info.objective_function_value)
+        out.x = np.asarray(sol.col_value)
+        out.row_dual, out.col_dual = np.asarray(sol.row_dual), np.asarray(sol.col_dual)
+    return out
+
+
+def _compile(m: pyo.ConcreteModel) -> LP:
+    """The model as it stands, in a HiGHS object that starts from the last optimal basis of the same rows and
+    columns (a re-solve after a target value changed is warm)."""
+    lp = compile_lp(m)
+    last = getattr(m, "_basis", None)
+    if last is not None and last[0] == lp.signature():
+        lp.h.setBasis(last[1])
+    m._lp = lp
+    return lp
 
 
 def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
     """Solve (or re-solve warm) the model; never raises on a non-optimal status.
 
-    With a peak target, the case without its peak targets is solved first (`planner.peak`, cached) and its path
-    sets the peak rows' limits; if that first stage is not optimal, its status is returned."""
-    ref = prepare_peak(m, time_limit)
+    With a peak target, the case without its peak targets is solved first (`planner.peak`, cached): the same LP
+    with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
+    basis; if the first stage is not optimal, its status is returned."""
+    lp = _compile(m)
+    ref = _prepare_peak(m, lp, time_limit)
     if ref is not None and not ref.optimal:
         return Solution(status=ref.status, objective=None, solver=solver_name())
-    sol = _solve_once(m, time_limit)
+    sol = _solve_lp(m, lp, time_limit)
     if ref is not None:
         sol.peak_limits = peak.limits(m)
         sol.reference_objective = ref.objective
     return sol
 
 
-def prepare_peak(m: pyo.ConcreteModel, time_limit: float | None = None) -> peak.Reference | None:
-    """Run (or reuse) the first stage of the model's peak targets and write their limits into the model, without
-    solving it: for an engine that compiles the model and solves it outside Pyomo (call it after changing a non-peak
-    target value, before compiling or re-solving)."""
-    return peak.prepare(m, lambda first: _solve_once(first, time_limit))
+def _peak_rows(m: pyo.ConcreteModel, lp: LP) -> list[tuple[int, object, float]]:
+    """(HiGHS row, the parameter its limit reads, that parameter's value when compiled) of every peak row."""
+    ids = {t["target_id"] for t in peak.peak_targets(m.params)}
+    out = []
+    for (k, y), con in m.target.items():
+        if k in ids and id(con) in lp.row_of:
+            param = m.peak_path[k, y] if (k, y) in m.KP else m.target_value[k]
+            out.append((lp.row_of[id(con)], param, float(pyo.value(param))))
+    return out
 
 
-def _solve_once(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
-    opt = _solver(m, time_limit)
-    start = time.perf_counter()
-    res = opt.solve(m)
-    seconds = time.perf_counter() - start
-    status = STATUS.get(res.termination_condition, str(res.termination_condition.name))
-    sol = Solution(status=status, objective=None, solve_seconds=seconds, solver=solver_name())
-    if status == "optimal" and res.solution_status != SolutionStatus.optimal:
-        sol.status = "optimal_with_infeasibilities"  # HiGHS: optimal, but rows violated beyond its tolerance
-    elif status == "optimal":
-        res.solution_loader.load_vars()
-        if res.incumbent_objective is not None:
-            sol.objective = float(res.incumbent_objective)
-        else:  # HiGHS: optimal, but the primal solution is not within tolerance; say how far, keep the answer
-            sol.objective = float(pyo.value(next(m.component_data_objects(pyo.Objective, active=True))))
-            sol.primal_infeasibility = max_violation(m)
-        sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
-        duals = res.solution_loader.get_duals([m.target[k] for k in m.target])
-        sol.duals = {k: float(duals[m.target[k]]) for k in m.target}
-        rc = res.solution_loader.get_reduced_costs([*m.build.values(), *m.stock.values()])
-        sol.reduced_costs = {k: float(rc[v]) for k, v in m.build.items()}
-        # a potential is a bound of the stock variable: its reduced cost is the bound's dual
-        sol.row_duals = {("stock_bounds", k): float(rc[v]) for k, v in m.stock.items() if abs(rc[v]) > 1e-12}
-        others = list(m.indicator_bound.values()) if hasattr(m, "indicator_bound") else []
-        if others:
-            row = res.solution_loader.get_duals(others)
-            sol.row_duals.update({(c.parent_component().name, c.index()): float(row[c]) for c in others
-                                  if abs(row[c]) > 1e-12})
+def _prepare_peak(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> peak.Reference | None:
+    """Run (or reuse) the first stage, write its path and ceilings into the model, and move the peak rows' limits in
+    the compiled LP to match (a limit is affine in its parameter: the compiled bound plus the parameter's change)."""
+    rows = _peak_rows(m, lp)
+    if not rows:
+        return None
+
+    def first_stage() -> peak.Reference:
+        n = len(rows)
+        idx = np.array([r for r, _, _ in rows], dtype=np.int32)
+        lp.h.changeRowsBounds(n, idx, np.full(n, -highspy.kHighsInf), np.full(n, highspy.kHighsInf))
+        run = _run(lp, time_limit)
+        ref = peak.Reference(status=run.status, objective=run.objective)
+        if run.status == "optimal":
+            _load(lp, run.x)
+            ref.path = peak.path(m)
+        return ref
+
+    ref = peak.prepare(m, first_stage)
+    if ref is not None and ref.optimal:
+        for row, param, at_compile in rows:
+            up = lp.upper[row] + float(pyo.value(param)) - at_compile
+            lp.h.changeRowBounds(row, -highspy.kHighsInf, up)
+    return ref
+
+
+def _load(lp: LP, x: np.ndarray) -> None:
+    for v, value in zip(lp.cols, x.tolist(), strict=True):
+        v.set_value(value, skip_validation=True)
+
+
+def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solution:
+    run = _run(lp, time_limit)
+    sol = Solution(status=run.status, objective=None, solve_seconds=run.seconds, solver=solver_name())
+    if run.status != "optimal":
+        return sol
+    _load(lp, run.x)
+    sol.objective = run.objective
+    if not run.feasible:  # HiGHS: optimal, but its unscaled solution misses a row by more than its tolerance
+        sol.primal_infeasibility = max_violation(m)
+        if sol.primal_infeasibility > VIOLATION:
+            sol.status = "optimal_with_infeasibilities"
+    m._basis = (lp.signature(), lp.h.getBasis())
+    col, row = lp.col_of, lp.row_of
+    sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
+    sol.duals = {k: float(run.row_dual[row[id(c)]]) for k, c in m.target.items() if id(c) in row}
+    sol.reduced_costs = {k: float(run.col_dual[col[id(v)]]) for k, v in m.build.items() if id(v) in col}
+    # a potential is a bound of the stock variable: its reduced cost is the bound's dual
+    sol.row_duals = {("stock_bounds", k): float(run.col_dual[col[id(v)]]) for k, v in m.stock.items()
+                     if id(v) in col and abs(run.col_dual[col[id(v)]]) > 1e-12}
+    if hasattr(m, "indicator_bound"):
+        sol.row_duals.update({("indicator_bound", k): float(run.row_dual[row[id(c)]])
+                              for k, c in m.indicator_bound.items()
+                              if id(c) in row and abs(run.row_dual[row[id(c)]]) > 1e-12})
     return sol
 
 
@@ -216,8 +276,7 @@ def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
         path = os.path.join(tmp, "model.mps")
         _, smap_id = m.write(path, io_options={"symbolic_solver_labels": True})
         by_symbol = m.solutions.symbol_map[smap_id].bySymbol
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         if h.readModel(path) != highspy.HighsStatus.kOk:
             return []
         h.setOptionValue("iis_strategy", 2)  # the elastic strategy: the default returned empty IISs (TECH-NOTES)
@@ -298,20 +357,34 @@ def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 
         ref = peak.state(original).ref
         if ref.optimal:
             peak.copy_limits(original, em)
-    elif _peak_ids(p):
-        ref = peak.prepare(em, lambda first: _solve_once(first, None))
-    if ref is not None and not ref.optimal:  # the case fails without its peak: diagnose the other targets
-        ids = _peak_ids(p)
+    elif _peak_ids(p):  # the peak's limits come from the case (not its elastic copy) solved without its peaks
+        m0 = build_model(p, extra=extra)
+        ref = _prepare_peak(m0, _compile(m0), None)
+        if ref is not None and ref.optimal:
+            peak.copy_limits(m0, em)
+    ids = _peak_ids(p)
+    first_stage_fails = ref is not None and not ref.optimal
+    if first_stage_fails:  # the case fails without its peak: diagnose the other targets
         for k, y in em.target:
             if k in ids:
                 em.target[k, y].deactivate()
-    sol = _solver(em, None).solve(em)
-    if original is not None and ref is not None and not ref.optimal:
-        original = peak.state(original).first  # the conflict is in the case without its peak
-    iis = _iis_rows(original) if original is not None else []
-    if sol.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+    lp = _compile(em)
+    run = _run(lp, None)
+    iis = []
+    if original is not None:
+        peak_rows = [c for (k, _), c in original.target.items() if k in ids and c.active]
+        if first_stage_fails:  # the conflict is in the case without its peak
+            for c in peak_rows:
+                c.deactivate()
+        try:
+            iis = _iis_rows(original)
+        finally:
+            if first_stage_fails:
+                for c in peak_rows:
+                    c.activate()
+    if run.status != "optimal":
         return Diagnosis([], iis, bounds_conflict=True)
-    sol.solution_loader.load_vars()
+    _load(lp, run.x)
     by_id = {t["target_id"]: t for t in p.targets}
     relax = []
     for (k, y), var in em.slack.items():

@@ -384,18 +384,20 @@ def test_share_with_a_zero_denominator_prints_no_nan(tmp_path):
 
 def test_optimal_with_primal_infeasibilities_is_reported_as_such(tmp_path, monkeypatch):
     """HiGHS may call a badly scaled LP optimal while its solution violates rows: a status, never a TypeError."""
-    from types import SimpleNamespace
-
-    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
     from typer.testing import CliRunner
 
     from planner.cli import app
 
     solve_module = importlib.import_module("planner.solve")  # planner.solve itself is the function
+    real = solve_module._run
 
-    fake = SimpleNamespace(termination_condition=TerminationCondition.convergenceCriteriaSatisfied,
-                           solution_status=SolutionStatus.infeasible, incumbent_objective=None)
-    monkeypatch.setattr(solve_module, "_solver", lambda m, t: SimpleNamespace(solve=lambda m: fake))
+    def off_by_a_row(lp, time_limit):  # "optimal", not feasible, and a row missed by 1.0
+        out = real(lp, time_limit)
+        out.feasible = False
+        out.x = out.x + 1.0
+        return out
+
+    monkeypatch.setattr(solve_module, "_run", off_by_a_row)
     monkeypatch.chdir(tmp_path)
     case = tiny(tmp_path)
     out = CliRunner().invoke(app, ["run", case.name, "--out", "out"])

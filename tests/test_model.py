@@ -256,9 +256,15 @@ def test_warm_resolve_after_changing_a_target_value(tmp_path):
     m = planner.build_model(planner.load(case))
     assert planner.solve(m).objective == pytest.approx(56, **APPROX)
     m.target_value["cap"] = 80
+    basis = m._basis  # the optimal basis of the first solve, kept on the model
     sol = planner.solve(m)
     assert sol.objective == pytest.approx(116, **APPROX)
-    assert m._highs is not None
+    assert basis[0] == m._lp.signature()  # same rows and columns: HiGHS started from that basis
+    warm = m._lp.h.getInfo().simplex_iteration_count
+    cold = planner.build_model(planner.load(case))
+    cold.target_value["cap"] = 80
+    assert planner.solve(cold).objective == pytest.approx(116, **APPROX)
+    assert warm <= cold._lp.h.getInfo().simplex_iteration_count
 
 
 def test_user_hook_adds_a_constraint(tmp_path):

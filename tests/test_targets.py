@@ -151,14 +151,14 @@ def test_peak_with_an_explicit_ceiling(tmp_path):
 
 def test_peak_ceiling_is_a_mutable_parameter(tmp_path):
     """Sweep: the auto ceiling (105) gives 10; setting target_value to 110 re-solves to 0 and stays explicit on the
-    next solve; the first stage is built once and not re-solved while no other target changes."""
+    next solve; the first stage is not re-solved while no other target changes."""
     m = planner.build_model(planner.load(peak_case(tmp_path)))
     assert planner.solve(m).objective == pytest.approx(10, **APPROX)
-    first = peak.state(m).first
+    first = peak.state(m).ref
     m.target_value["peak"] = 110
     assert planner.solve(m).objective == pytest.approx(0, **APPROX)
     assert planner.solve(m).objective == pytest.approx(0, **APPROX)
-    assert peak.state(m).first is first
+    assert peak.state(m).ref is first
     assert "peak" not in m.peak_auto
 
 

@@ -35,6 +35,7 @@ def build_model(
     m.RM = pyo.Set(initialize=p.pairs, dimen=2, ordered=True)
 
     stock.add_variables(m, p)
+    electricity.add_variables(m, p)
     indicators.add_expressions(m, p)
     stock.add_constraints(m, p)
     bounds.add_constraints(m, p)

@@ -17,23 +17,30 @@ import pyomo.environ as pyo
 from .params import Params
 
 
-def _reach(p: Params, r: str, i: str, t: int, sign: float) -> float:
+def _reach(p: Params, r: str, i: str, t: int, sign: float, cache: dict) -> float:
     """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t."""
-    total = 0.0
-    for rb, ms, e in p.acting.get((r, i), ()):
-        if e * sign > 0:
-            span = min(t - p.years[0] + 1, p.lifetime[ms]) if p.accumulates[i] else 1.0
-            total += e * p.max_stock[rb, ms] * span
-    return total
+    key = (r, i, sign)
+    terms = cache.get(key)
+    if terms is None:  # (effect x potential, lifetime) of every measure moving i in r that way, summed by lifetime
+        terms = {}
+        for rb, ms, e in p.acting.get((r, i), ()):
+            if e * sign > 0:
+                life = p.lifetime[ms] if p.accumulates[i] else 0
+                terms[life] = terms.get(life, 0.0) + e * p.max_stock[rb, ms]
+        cache[key] = terms
+    if not p.accumulates[i]:
+        return terms.get(0, 0.0)
+    return sum(v * min(t - p.years[0] + 1, life) for life, v in terms.items())
 
 
-def _can_bind(p: Params, r: str, i: str, j: str, t: int) -> bool:
-    return p.baseline[r, i, t] + _reach(p, r, i, t, 1.0) > p.baseline[r, j, t] + _reach(p, r, j, t, -1.0)
+def _can_bind(p: Params, r: str, i: str, j: str, t: int, cache: dict) -> bool:
+    return p.baseline[r, i, t] + _reach(p, r, i, t, 1.0, cache) > p.baseline[r, j, t] + _reach(p, r, j, t, -1.0, cache)
 
 
 def add_constraints(m: pyo.ConcreteModel, p: Params) -> None:
+    cache: dict = {}
     rows = [(r, i, t) for i, j in p.bounded_by.items() for r in p.regions for t in p.years
-            if _can_bind(p, r, i, j, t)]
+            if _can_bind(p, r, i, j, t, cache)]
     m.BOUNDED = pyo.Set(initialize=rows, dimen=3, ordered=True)
     m.indicator_bound = pyo.Constraint(
         m.BOUNDED, rule=lambda _, r, i, t: m.level[r, i, t] <= m.level[r, p.bounded_by[i], t])

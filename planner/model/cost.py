@@ -16,6 +16,7 @@ its row's baseline level (`targets.row_scale`), so the answer is the smallest re
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from .params import Params
 from .targets import row_scale
@@ -33,9 +34,10 @@ def add_objective(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> Non
             expr=pyo.quicksum(m.slack[k, y] / row_scale(p, by_id[k], y) for k, y in m.KY), sense=pyo.minimize
         )
         return
+    coef = {(ms, tau): build_coefficient(p, ms, tau) for ms in p.measures for tau in p.years}
+    keys = [(r, ms, tau) for r, ms in p.pairs for tau in p.years]
     m.cost = pyo.Objective(
-        expr=pyo.quicksum(
-            build_coefficient(p, ms, tau) * m.build[r, ms, tau] for r, ms in p.pairs for tau in p.years
-        ),
+        expr=LinearExpression(constant=0.0, linear_coefs=[coef[ms, tau] for _, ms, tau in keys],
+                              linear_vars=[m.build[k] for k in keys]),
         sense=pyo.minimize,
     )

@@ -21,6 +21,15 @@ power is a key industry), ``thermal_pm``. The sign of a measure
 factor ``import_co2`` into the consumption-based emission factor of electricity (results), never into the city's
 territorial CO2.
 
+In the LP the grid's part of every level goes through one variable per year, the change of city thermal output
+that the measures make (constraint ``thermal_balance``)::
+
+    thermal_change[t] = sum_{(r, m)} delta[r, m] * stock[r, m, t]
+    level[r', i, t]  += s[r'] * f[i] * thermal_change[t]      (`indicators.py`)
+
+the same numbers as booking every measure to every region, with one term per region instead of one per region and
+measure anywhere (which made the LP grow as the square of the regions).
+
 Thermal output never falls below the must-run floor (constraint ``thermal_floor``), every model year t::
 
     sum_r level[r, elec_thermal, t] >= must_run[t]
@@ -35,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 DEMAND, GENERATION, IMPORT, THERMAL = "elec_demand", "elec_gen_nonfossil", "elec_import", "elec_thermal"
 BALANCE = (DEMAND, GENERATION, IMPORT, THERMAL)
@@ -156,8 +166,22 @@ def spill(effects: dict[tuple[str, str], dict[str, float]], grid: Grid, regions:
     return out
 
 
+def add_variables(m: pyo.ConcreteModel, p) -> None:
+    if p.grid is not None:
+        m.thermal_change = pyo.Var(m.T)  # MWh/yr; free: measures raise it (demand) or lower it (generation, imports)
+        if any(p.accumulates[i] for i in p.thermal_moved):
+            m.thermal_stood = pyo.Var(m.T)  # running sum of thermal_change, for an accumulating indicator
+
+
 def add_constraints(m: pyo.ConcreteModel, p) -> None:
     if p.grid is None:
         return
+    pairs = list(p.thermal_delta.items())
+    m.thermal_balance = pyo.Constraint(m.T, rule=lambda _, t: m.thermal_change[t] == LinearExpression(
+        constant=0.0, linear_coefs=[d for _, d in pairs], linear_vars=[m.stock[r, ms, t] for (r, ms), _ in pairs]))
+    if hasattr(m, "thermal_stood"):
+        first = p.years[0]
+        m.thermal_stood_balance = pyo.Constraint(m.T, rule=lambda _, t: m.thermal_stood[t] == m.thermal_change[t]
+                                                 + (m.thermal_stood[t - 1] if t > first else 0.0))
     m.thermal_floor = pyo.Constraint(
         m.T, rule=lambda _, t: pyo.quicksum(m.level[r, THERMAL, t] for r in p.regions) >= p.grid.must_run[t])

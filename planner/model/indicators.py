@@ -11,7 +11,9 @@ For an accumulating indicator (forest stock volume grows every year a planted he
 ``effect[r_b -> r, m, i]`` is the region's own row in effects.csv if there is one, else the all-region row, when
 ``r_b = r``; a measure that moves electricity also moves the thermal output of the city grid, booked to every region
 by its thermal share (`electricity.py`), so the sum runs over the regions where a unit is built (`Params.acting`),
-which need not be r. Before the first model year the level is the baseline.
+which need not be r. In the LP the grid's part is one term, ``s[r] * f[i] * thermal_change[t]`` (or its running sum
+for an accumulating indicator), the measure's own effects one term per measure built in r (`Params.own_acting`).
+Before the first model year the level is the baseline.
 
 A level has one term per measure that moves it, whatever the horizon. Levels are built when a row first asks for
 one (``model.level[r, i, t]``) and kept, so a model carries only the levels its rows (and a user's hook) use.
@@ -39,10 +41,15 @@ class Levels:
         if expr is None:
             r, i, t = key
             p, m = self._p, self._m
-            var = m.stood if p.accumulates[i] else m.stock
-            terms = p.acting.get((r, i), ())
-            expr = LinearExpression(constant=p.baseline[r, i, t], linear_coefs=[e for _, _, e in terms],
-                                    linear_vars=[var[rb, ms, t] for rb, ms, _ in terms])
+            acc = p.accumulates[i]
+            var = m.stood if acc else m.stock
+            terms = p.own_acting.get((r, i), ())
+            coefs, variables = [e for _, e in terms], [var[r, ms, t] for ms, _ in terms]
+            grid = p.thermal_moved.get(i, 0.0) * (p.grid.shares.get(r, 0.0) if p.grid is not None else 0.0)
+            if grid:
+                coefs.append(grid)
+                variables.append(m.thermal_stood[t] if acc else m.thermal_change[t])
+            expr = LinearExpression(constant=p.baseline[r, i, t], linear_coefs=coefs, linear_vars=variables)
             self._cache[key] = expr
         return expr
 

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from ..inputs import CITY, Data
-from .electricity import Grid, read_grid, spill
+from .electricity import DEMAND, GENERATION, IMPORT, Grid, read_grid, spill
 
 
 def crf(rate: float, lifetime: int) -> float:
@@ -83,6 +83,36 @@ class Params:
                 for (r, i), e in flow.items():
                     out.setdefault((r, i), []).append((rb, m, e))
         return out
+
+    @cached_property
+    def own_acting(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
+        """(region, indicator) -> [(measure, effect)] of the measures that can be built in the region and move the
+        indicator there by their own effects (the grid's share is `thermal_moved`, booked through one variable)."""
+        out: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for (r, m), eff in self.effects.items():
+            if (r, m) in self.pair_set:
+                for i, e in eff.items():
+                    out.setdefault((r, i), []).append((m, e))
+        return out
+
+    @cached_property
+    def thermal_delta(self) -> dict[tuple[str, str], float]:
+        """(region, measure) -> change of the city's thermal output per unit standing (MWh), for the pairs that can
+        be built and move it (`electricity.py`); empty without a grid balance."""
+        if self.grid is None:
+            return {}
+        out = {}
+        for key in self.pairs:
+            eff = self.effects.get(key, {})
+            delta = eff.get(DEMAND, 0.0) - eff.get(GENERATION, 0.0) - eff.get(IMPORT, 0.0)
+            if delta:
+                out[key] = delta
+        return out
+
+    @cached_property
+    def thermal_moved(self) -> dict[str, float]:
+        """Indicator -> change per MWh of city thermal output (THERMAL itself 1); empty without a grid balance."""
+        return {} if self.grid is None else self.grid.moved(self.indicators)
 
     def weight(self, m: str, i: str, tau: int, t: int) -> float:
         """Coefficient of build[., m, tau] in the level of indicator i in year t (before the effect)."""

@@ -201,9 +201,10 @@ class Runner:
             df={t: (1.0 + rate) ** -(t - p.base_year) for t in p.years}, min_stock=min_stock, max_stock=max_stock,
             max_build=max_build)
         if self.bounded is not None and (max_stock != p.max_stock or min_stock != p.min_stock):
+            cache: dict = {}
             try:
                 rows = {(r, i, t) for i, j in new.bounded_by.items() for r in new.regions for t in new.years
-                        if bounds_module._can_bind(new, r, i, j, t)}
+                        if bounds_module._can_bind(new, r, i, j, t, cache)}
             except Exception:  # noqa: BLE001  the bounds module changed: be safe, rebuild
                 return None
             if not rows <= self.bounded:
