@@ -56,6 +56,8 @@ class LP:
     lower: np.ndarray  # row bounds as compiled (constants of the body moved over)
     upper: np.ndarray
     cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
     offset: float
     maximize: bool
     nnz: int
@@ -120,5 +122,6 @@ def compile_lp(m: pyo.ConcreteModel) -> LP:
     h = new_highs()
     h.passModel(lp)
     return LP(h=h, cols=cols, rows=row_con, lower=lp.row_lower_, upper=lp.row_upper_, cost=c,
+              col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
               offset=float(info.c_offset[0]), maximize=maximize, nnz=int(A.nnz),
               col_of={id(v): j for j, v in enumerate(cols)}, row_of={id(con): r for r, con in enumerate(row_con)})

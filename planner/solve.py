@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 
 from . import peak
 from .lp import LP, compile_lp, new_highs
@@ -115,7 +116,10 @@ def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
     With a peak target, the case without its peak targets is solved first (`planner.peak`, cached): the same LP
     with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
     basis; if the first stage is not optimal, its status is returned."""
-    lp = _compile(m)
+    try:
+        lp = _compile(m)
+    except InfeasibleConstraintException:  # a row with no variable left whose constant misses its bounds
+        return Solution(status="infeasible", objective=None, solver=solver_name())
     ref = _prepare_peak(m, lp, time_limit)
     if ref is not None and not ref.optimal:
         return Solution(status=ref.status, objective=None, solver=solver_name())
@@ -164,6 +168,9 @@ def _prepare_peak(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> pea
 
 
 def _load(lp: LP, x: np.ndarray) -> None:
+    """Put HiGHS's column values into the Pyomo variables, each held within its own bounds: HiGHS may leave a value
+    a tolerance outside (a build of -2e-7); the bounds are exact, so no negative build or stock is reported."""
+    x = np.clip(x, lp.col_lower, lp.col_upper)
     for v, value in zip(lp.cols, x.tolist(), strict=True):
         v.set_value(value, skip_validation=True)
 
@@ -182,7 +189,8 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     m._basis = (lp.signature(), lp.h.getBasis())
     col, row = lp.col_of, lp.row_of
     sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
-    sol.duals = {k: float(run.row_dual[row[id(c)]]) for k, c in m.target.items() if id(c) in row}
+    # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row
+    sol.duals = {k: float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0 for k, c in m.target.items()}
     sol.reduced_costs = {k: float(run.col_dual[col[id(v)]]) for k, v in m.build.items() if id(v) in col}
     # a potential is a bound of the stock variable: its reduced cost is the bound's dual
     sol.row_duals = {("stock_bounds", k): float(run.col_dual[col[id(v)]]) for k, v in m.stock.items()
@@ -359,7 +367,10 @@ def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 
             peak.copy_limits(original, em)
     elif _peak_ids(p):  # the peak's limits come from the case (not its elastic copy) solved without its peaks
         m0 = build_model(p, extra=extra)
-        ref = _prepare_peak(m0, _compile(m0), None)
+        try:
+            ref = _prepare_peak(m0, _compile(m0), None)
+        except InfeasibleConstraintException:
+            ref = peak.Reference(status="infeasible")
         if ref is not None and ref.optimal:
             peak.copy_limits(m0, em)
     ids = _peak_ids(p)

@@ -526,7 +526,8 @@ def test_variants_and_exogenous_rows(data):
     view of technology) hold in every variant (blank variant); every other indicator has rows in both variants and
     no blank rows."""
     raw = pd.read_csv(ROOT / "data" / "baseline.csv", keep_default_na=False)
-    exo = set(data.tables["indicators"].query("exogenous")["indicator_id"])
+    ind = data.tables["indicators"]
+    exo = set(ind.loc[ind["exogenous"].astype(bool), "indicator_id"])
     shared = set(raw[raw["variant"] == ""]["indicator_id"])
     assert exo <= shared and shared - exo <= {i for pool, claim in POOLS.values() for i in (pool,)} | set(POOLS)
     for v in VARIANTS:

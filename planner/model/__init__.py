@@ -27,7 +27,6 @@ def build_model(
     p = data if isinstance(data, Params) else derive(data)
     m = pyo.ConcreteModel(name="planner")
     m.params = p
-    m._extra = extra  # the first stage of a peak target rebuilds the case with the same hook (planner.peak)
     m.R = pyo.Set(initialize=p.regions, ordered=True)
     m.M = pyo.Set(initialize=p.measures, ordered=True)
     m.I = pyo.Set(initialize=p.indicators, ordered=True)

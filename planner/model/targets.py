@@ -114,14 +114,20 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
     by_id = {t["target_id"]: t for t in p.targets}
     target_rows = rows(p)
     m.K = pyo.Set(initialize=[t["target_id"] for t in p.targets], ordered=True)
+    # A peak's limits start at its baseline path (no measure built) until planner.peak writes the first stage's.
+    def start(t: dict, year: int) -> float:
+        return p.baseline_sum(t["indicator_id"], t["scope"], year)
+
     m.target_value = pyo.Param(
         m.K, mutable=True, within=pyo.Any,
-        initialize={k: (t["value"] if t["value"] is not None else 0.0) for k, t in by_id.items()},
+        initialize={k: (t["value"] if t["value"] is not None else start(t, t["year"]) if t["kind"] == "peak" else 0.0)
+                    for k, t in by_id.items()},
     )
     # Peak rows up to the peak year: E0(t) before it, min(C, E0(y)) in it; set by planner.peak before each solve.
     pre = [(r.target_id, r.year) for r in target_rows if r.role in (NO_RISE, PEAK_YEAR)]
     m.KP = pyo.Set(initialize=pre, dimen=2, ordered=True)
-    m.peak_path = pyo.Param(m.KP, mutable=True, within=pyo.Any, initialize=dict.fromkeys(pre, 0.0))
+    m.peak_path = pyo.Param(m.KP, mutable=True, within=pyo.Any,
+                            initialize={(k, y): start(by_id[k], y) for k, y in pre})
     m.peak_auto = {t["target_id"] for t in peak_targets(p) if t["value"] is None}  # ceiling from the first stage
     m.KY = pyo.Set(initialize=[(r.target_id, r.year) for r in target_rows], dimen=2, ordered=True)
     sense = {(r.target_id, r.year): r.sense for r in target_rows}

@@ -8,9 +8,10 @@ The measure is a weighted sum of city indicator levels in one year, ``E = sum_i 
 
 The model is built once with the user's hook plus one row ``E <= epsilon`` (a mutable parameter) and compiled to
 HiGHS. Two anchor solves give the ends of the front: least cost (epsilon free: E at its cost-optimal level) and least
-E (the same targets, objective E). Between them ``points`` values of epsilon are solved warm, in place. The marginal
-cost along the front is the dual of the epsilon row, in yuan of ``year`` per unit of E: it rises as the cap
-tightens. Every target of the case still holds at every point.
+E (the same targets, objective E; the tightest point caps E at that least value plus a millionth of it). Between
+them ``points`` values of epsilon are solved warm, in place. The marginal cost along the front is the dual of the
+epsilon row, in yuan of ``year`` per unit of E: it rises as the cap tightens. Every target of the case still holds at
+every point.
 
 With a peak target every solve is the two-stage solve of `planner.fast`: the peak's no-peak path is the case's
 least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
@@ -24,6 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+import scipy.sparse as sp
 
 from ..case import Case, load_case
 from ..fast import compile_model
@@ -68,28 +70,31 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
         m.epsilon_value = pyo.Param(mutable=True, initialize=0.0)
         m.epsilon = pyo.Constraint(expr=emission(m) <= m.epsilon_value)
 
-    def least_emission(m, p_):
-        if extra is not None:
-            extra(m, p_)
-        m.cost.deactivate()
-        m.least_emission = pyo.Objective(expr=emission(m), sense=pyo.minimize)
-
-    # With a peak target both models are solved in two stages (`planner.fast`); their first stage is the case itself
-    # without its peaks (least cost, the user's hook, no cap), so its hook is the user's alone.
+    # With a peak target the solve is in two stages (`planner.fast`); the first stage is the case itself without its
+    # peaks and without the cap (least cost, the user's hook), which the compiled model frees the epsilon row for.
     m = build_model(p, extra=with_cap)
-    m._extra = extra
     fast = compile_model(m, movable={"epsilon": (m.epsilon_value, m.epsilon)})
     row = fast.moves["epsilon"][0].row
     fast.set_target_enabled("epsilon", False)  # the least-cost anchor: no cap
     start = fast.solve()
-    m_low = build_model(p, extra=least_emission)
-    m_low._extra = extra
-    low = compile_model(m_low).solve()
+    coef, const = _emission_row(fast)
+    low = None
+    if start.status == "optimal":  # the least-E anchor: the same rows (and peak limits), objective E instead of cost
+        cost = np.asarray(fast.h.getLp().col_cost_).copy()
+        cols = np.arange(fast.n_cols, dtype=np.int32)
+        fast.h.changeColsCost(fast.n_cols, cols, coef)
+        low = fast._run()
+        fast.h.changeColsCost(fast.n_cols, cols, cost)
     if start.status != "optimal" or low.status != "optimal":
         raise RuntimeError(f"the anchors of the front did not solve: least cost {start.status}, "
-                           f"least {measure} {low.status}")
-    e_of = _emission_map(fast, m, w, year)
-    e_high, e_low = e_of(start.x), low.objective
+                           f"least {measure} {low.status if low is not None else 'not run'}")
+    def e_of(x):
+        return float(coef @ x + const)
+
+    # A cap at exactly the least E asks HiGHS for a point on the edge of the feasible set, which its tolerances can
+    # call infeasible on the shipped case: the tightest point of the front is the least E plus a millionth of it.
+    e_high, e_low = e_of(start.x), e_of(low.x)
+    e_low += 1e-6 * abs(e_low)
     df_year = (1 + p.rate) ** -(year - p.base_year)
     records = []
     for eps in np.linspace(e_high, e_low, points):
@@ -104,17 +109,11 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
     return pd.DataFrame.from_records(records)
 
 
-def _emission_map(fast, m, w: dict, year: int):
-    """x -> E, read from the compiled epsilon row (its coefficients are E's; its bound moved by E's constant)."""
+def _emission_row(fast) -> tuple[np.ndarray, float]:
+    """E's coefficients on the HiGHS columns and its constant, read from the compiled epsilon row (its bound holds
+    E's constant, moved over by the compiler)."""
     mv = fast.moves["epsilon"][0]
-    lp = fast.h.getLp()
-    a = lp.a_matrix_
-    start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
-    coef = np.zeros(fast.n_cols)
-    for j in range(fast.n_cols):
-        seg = slice(start[j], start[j + 1])
-        hit = index[seg] == mv.row
-        if hit.any():
-            coef[j] = value[seg][hit][0]
-    const = mv.const0
-    return lambda x: float(coef @ x + const)
+    a = fast.h.getLp().a_matrix_
+    A = sp.csc_matrix((np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
+                      shape=(fast.n_rows, fast.n_cols))
+    return np.asarray(A.getrow(mv.row).todense()).ravel(), mv.const0
