@@ -15,14 +15,17 @@ peak rows set from the first stage's path. This script times, per point, median 
 and the same for a sweep of the peak ceiling alone (one warm solve each: the first stage is skipped).
 
     .venv/bin/python benchmarks/bench_peak.py cases/baseline.toml --points 20 --json benchmarks/results_peak.json
+    .venv/bin/python benchmarks/bench_peak.py 38x78x15 --points 20     # a scaled instance (instances.py)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,8 +85,15 @@ def main() -> None:
     import planner
     from planner.study.points import Runner
 
+    case = a.case
+    if re.fullmatch(r"\d+x\d+x\d+", case):  # a scaled instance (instances.py): regions x measures x years
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from instances import make_instance
+
+        r, ms, y = map(int, case.split("x"))
+        case = str(make_instance(Path(tempfile.mkdtemp()) / "inst", r, ms, y))
     t = time.perf_counter()
-    runner = Runner(planner.Case.load(a.case))
+    runner = Runner(planner.Case.load(case))
     build_s = time.perf_counter() - t
     c = runner.compiled
     if not c.peaks:

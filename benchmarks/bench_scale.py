@@ -1,21 +1,21 @@
-"""Scaled instances side by side: planner (Pyomo build, compile, solve), HiGHS alone from arrays (the floor), linopy
-on the same LP, and sweep time per point against a warm raw-highspy loop on the same LP.
+"""Scaled instances side by side: planner (Pyomo build, compile, solve), HiGHS alone from arrays (the floor) and
+linopy on the same LPs. Sweep points against a warm raw-highspy loop: `bench_peak.py` (two stages, like with like).
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/bench_scale.py --instances 3x78x15,38x78x15,100x200x15,3x78x40 --sweep 20 \\
-        --json benchmarks/results.json [--target nonfossil_share_2025 --start 0.32]
+    .venv/bin/python benchmarks/bench_scale.py --instances 3x78x15,38x78x15,100x200x15,3x78x40 \\
+        --json benchmarks/results.json
 
 Every stage runs in its own process, so its peak memory (``ru_maxrss``) is its own. Instances come from
 `instances.make_instance` (regions x measures x years). Stages:
 
-- ``planner``: read + validate + derive, Pyomo build, first solve through Pyomo (`planner.solve`), and the compiled
-  path (`planner.fast.compile_model` + a cold HiGHS run). Writes the compiled LP to ``lp.npz`` for the others.
-- ``floor``: HiGHS alone: ``passModel`` from those arrays and ``run()``.
-- ``linopy``: linopy builds the same LP from the same arrays (variables with bounds, one constraint block per row
-  family, the objective) and solves it with HiGHS (``io_api="direct"``).
-- ``sweep``: the binding target with the largest dual, stepped down 5% in ``--sweep`` points; per point: the planner
-  runner (`planner.study.points.Runner`) without and with the result tabulation, and a raw highspy loop on the
-  same LP doing the same row changes, warm, reading primal and dual arrays (warm against warm).
+- ``planner``: read + validate + derive, Pyomo build, then `planner.solve` (compile to HiGHS, the first stage of the
+  peak with its rows freed, the second stage warm), and the sweep path (`planner.fast.compile_model` + a cold
+  two-stage run). Writes the compiled LP and its peak rows to ``lp.npz`` for the others.
+- ``floor``: HiGHS alone: ``passModel`` from those arrays, the first stage (peak rows freed) ``run()``, the peak
+  rows' limits, a warm ``run()``: the same two solves from arrays.
+- ``linopy``: linopy builds and solves the same two LPs from the same arrays (the first stage without the peak rows,
+  then the case; variables with bounds, one constraint block per row family, the objective; HiGHS with
+  ``io_api="direct"``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -198,77 +197,6 @@ def _linopy_once(z, keep: np.ndarray) -> dict:
     return {"objective": float(m.objective.value) + float(z["offset"][0]), "build_s": t_build, "solve_s": t_solve}
 
 
-def stage_sweep(case: str, work: Path, n: int, target: str = "", start: str = "") -> dict:
-    import highspy
-
-    import planner
-    from planner.study.points import Runner
-
-    runner = Runner(planner.Case.load(case))
-    c = runner.compiled
-    first = c.solution(c.solve())
-    p = runner.params
-    shares = {t["target_id"] for t in p.targets if t["kind"] in ("share_min", "share_max")}
-    binding = {key[0]: abs(d) for key, d in first.duals.items() if abs(d) > 1e-9}
-    k = target or max((t for t in binding if t in shares), key=binding.get, default=None) or \
-        max(binding, key=binding.get)
-    v0 = c.target_value0[k]
-    top = float(start) if start else v0
-    values = [top * (1 - 0.05 * i / max(n - 1, 1)) for i in range(n)]
-    key = f"targets.{k}.value"
-
-    def per_point(detail: bool) -> tuple[float, list]:
-        runner.solve({key: v0}, detail=False)
-        objs, times = [], []
-        for v in values:
-            t = time.perf_counter()
-            rec = runner.solve({key: v}, detail=detail, diagnosis=False)
-            times.append(time.perf_counter() - t)
-            objs.append(rec["objective"])
-            iters.append(rec["iterations"])
-        return statistics.median(times), objs
-
-    iters: list[int] = []
-
-    t_plain, objs = per_point(False)  # each loop twice, interleaved, the better median kept (a shared machine)
-    t_detail = per_point(True)[0]
-    t_plain = min(t_plain, per_point(False)[0])
-    t_detail = min(t_detail, per_point(True)[0])
-    # the raw loop: a HiGHS of its own from the same arrays, the same row changes, warm, arrays read back
-    lp, _ = _lp(work)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
-    h.run()
-    changes = []
-    for v in values:
-        dv = v - v0
-        rows = [(mv.row, mv.lower0 + dv * mv.d_lower if np.isfinite(mv.lower0) else -highspy.kHighsInf,
-                 mv.upper0 + dv * mv.d_upper if np.isfinite(mv.upper0) else highspy.kHighsInf,
-                 mv.cols.tolist(), (mv.coef0 + dv * mv.d_coef).tolist()) for mv in c.moves[k]]
-        changes.append(rows)
-    raw_objs, raw_times, raw_iters = [], [], []
-    for rows in changes + changes:
-        t = time.perf_counter()
-        for row, lo, up, cols, coefs in rows:
-            h.changeRowBounds(row, lo, up)
-            for j, a in zip(cols, coefs, strict=True):
-                h.changeCoeff(row, j, a)
-        h.run()
-        sol = h.getSolution()
-        np.asarray(sol.col_value), np.asarray(sol.row_dual)
-        raw_times.append(time.perf_counter() - t)
-        raw_objs.append(h.getInfo().objective_function_value)
-        raw_iters.append(h.getInfo().simplex_iteration_count)
-    raw_objs = raw_objs[n:]
-    ok = all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(objs, raw_objs, strict=True) if a is not None)
-    t_raw = min(statistics.median(raw_times[:n]), statistics.median(raw_times[n:]))
-    return {"target": k, "points": n, "planner_point_s": t_plain, "planner_point_tabulated_s": t_detail,
-            "raw_highspy_point_s": t_raw, "ratio": t_plain / t_raw, "ratio_tabulated": t_detail / t_raw,
-            "same_objectives": ok, "planner_iterations_median": statistics.median(iters),
-            "raw_iterations_median": statistics.median(raw_iters), "peak_mb": peak_mb()}
-
-
 def run_stage(args: list[str]) -> dict:
     r = subprocess.run([sys.executable, __file__, "--stage", *args], capture_output=True, text=True)
     if r.returncode != 0:
@@ -279,18 +207,14 @@ def run_stage(args: list[str]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--instances", default="3x78x15,38x78x15,100x200x15,3x78x40")
-    ap.add_argument("--sweep", type=int, default=20)
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--target", default="", help="target to sweep (default: the binding one with the largest dual)")
-    ap.add_argument("--start", default="", help="first value of the sweep (default: the target's value)")
     ap.add_argument("--stage", nargs="+")
     a = ap.parse_args()
     if a.stage:
         kind, *rest = a.stage
         work = Path(rest[-1])
         out = {"planner": lambda: stage_planner(rest[0], work), "floor": lambda: stage_floor(work),
-               "linopy": lambda: stage_linopy(work),
-               "sweep": lambda: stage_sweep(rest[0], work, int(rest[1]), *rest[2:-1])}[kind]()
+               "linopy": lambda: stage_linopy(work)}[kind]()
         print(json.dumps(out))
         return
     sys.path.insert(0, str(HERE))
@@ -306,9 +230,6 @@ def main() -> None:
             if "error" not in res["planner"]:
                 res["floor"] = run_stage(["floor", str(work)])
                 res["linopy"] = run_stage(["linopy", str(work)])
-                if a.sweep:
-                    extra = [a.target, a.start] if a.target else []
-                    res["sweep"] = run_stage(["sweep", case, str(a.sweep), *extra, str(work)])
         results[spec] = res
         print(spec, json.dumps(res, indent=1), flush=True)
     if a.json:

@@ -119,6 +119,7 @@ class Compiled:
     peaks: dict[str, PeakRows] = dataclasses.field(default_factory=dict)
     stale: bool = True  # the first stage changed since it was last solved
     reference: FastSolution | None = None  # the first stage's last solve
+    _paths: dict | None = None  # E0 of each peak from that solve
 
     # ---------------------------------------------------------------------------------------- changes in place
 
@@ -223,10 +224,12 @@ class Compiled:
         if ref.status != "optimal":  # the case fails without its peak: the point fails with the first stage's status
             return FastSolution(status=ref.status, objective=None, seconds=ran.seconds if ran else 0.0,
                                 iterations=ran.iterations if ran else 0, first_stage=ran, solves=int(ran is not None))
-        build = self.first.build_values(ref.x)
+        if ran is not None or self._paths is None:  # E0 of each peak, kept while the first stage stands
+            build = self.first.build_values(ref.x)
+            self._paths = {k: pk.path(build) for k, pk in self.peaks.items()}
         limits = {}
         for pk in active:
-            rhs = pk.limits(build)
+            rhs = pk.limits(path=self._paths[pk.target_id])
             n = len(pk.rows)
             self.h.changeRowsBounds(n, pk.rows, np.full(n, -INF), rhs - pk.const)
             limits.update(zip(((pk.target_id, y) for y in pk.years), rhs.tolist(), strict=True))

@@ -38,9 +38,14 @@ class PeakRows:
     ceiling: float | None  # C when explicit; None: C = E0(y)
     enabled: bool = True
 
-    def limits(self, build: np.ndarray) -> np.ndarray:
-        """The right-hand side of each row: E0(t) before y, min(C, E0(y)) in y, C after."""
-        e0 = dict(zip(self.model_years, (self.level0 + self.level @ build).tolist(), strict=True))
+    def path(self, build: np.ndarray) -> np.ndarray:
+        """E0 in every model year, from the first stage's build vector."""
+        return self.level0 + self.level @ build
+
+    def limits(self, build: np.ndarray | None = None, path: np.ndarray | None = None) -> np.ndarray:
+        """The right-hand side of each row: E0(t) before y, min(C, E0(y)) in y, C after (from a build vector, or from
+        the path E0 when it is known)."""
+        e0 = dict(zip(self.model_years, (self.path(build) if path is None else path).tolist(), strict=True))
         c = e0[self.year] if self.ceiling is None else self.ceiling
         return np.array([e0[t] if t < self.year else min(c, e0[t]) if t == self.year else c for t in self.years])
 

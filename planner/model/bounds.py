@@ -21,7 +21,7 @@ def _reach(p: Params, r: str, i: str, t: int, sign: float, cache: dict) -> float
     """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t."""
     key = (r, i, sign)
     terms = cache.get(key)
-    if terms is None:  # (effect x potential, lifetime) of every measure moving i in r that way, summed by lifetime
+    if terms is None:  # lifetime (0: not accumulating) -> sum of effect x potential of the measures moving i that way
         terms = {}
         for rb, ms, e in p.acting.get((r, i), ()):
             if e * sign > 0:

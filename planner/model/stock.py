@@ -38,7 +38,9 @@ from .params import Params
 
 def accumulating_pairs(p: Params) -> list[tuple[str, str]]:
     """The (region, measure) pairs that move an accumulating indicator in some region (own effect or grid flow)."""
-    return [rm for rm in p.pairs if any(p.accumulates[i] for _, i in p.flows.get(rm, {}))]
+    grid = any(p.accumulates[i] for i in p.thermal_moved)  # the grid moves an accumulating indicator (not shipped)
+    return [rm for rm in p.pairs if any(p.accumulates[i] for i in p.effects.get(rm, {}))
+            or (grid and rm in p.thermal_delta)]
 
 
 def add_variables(m: pyo.ConcreteModel, p: Params) -> None:
