@@ -17,16 +17,43 @@ import pyomo.environ as pyo
 from .params import Params
 
 
+def _grid_totals(p: Params, cache: dict) -> dict:
+    """(region built or None for all, lifetime, sign of delta) -> sum of delta x potential over the pairs that move
+    the city's thermal output, so a region's reach through the grid is one subtraction, not a loop over every pair."""
+    if "grid" not in cache:
+        tot: dict = {}
+        for (rb, ms), delta in p.thermal_delta.items():
+            for key in ((None, p.lifetime[ms], delta > 0), (rb, p.lifetime[ms], delta > 0)):
+                tot[key] = tot.get(key, 0.0) + delta * p.max_stock[rb, ms]
+        cache["grid"] = tot
+    return cache["grid"]
+
+
 def _reach(p: Params, r: str, i: str, t: int, sign: float, cache: dict) -> float:
-    """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t."""
+    """The most (sign +1) or least (sign -1) the measures can move indicator i in region r by year t: the sum, over
+    the pairs that move it that way, of their effect (own effect plus the thermal output they move, booked to r) at
+    full potential, times the years stood for an accumulating indicator."""
     key = (r, i, sign)
     terms = cache.get(key)
     if terms is None:  # lifetime (0: not accumulating) -> sum of effect x potential of the measures moving i that way
+        acc = p.accumulates[i]
+        coef = p.thermal_moved.get(i, 0.0) * (p.grid.shares.get(r, 0.0) if p.grid is not None else 0.0)
+        own = dict(p.own_acting.get((r, i), ()))
         terms = {}
-        for rb, ms, e in p.acting.get((r, i), ()):
+
+        def add(life: int, amount: float) -> None:
+            terms[life if acc else 0] = terms.get(life if acc else 0, 0.0) + amount
+
+        mine = set(own) | ({ms for rb, ms in p.thermal_delta if rb == r} if coef else set())
+        for ms in mine:  # pairs built in r: own effect and grid effect together
+            e = own.get(ms, 0.0) + coef * p.thermal_delta.get((r, ms), 0.0)
             if e * sign > 0:
-                life = p.lifetime[ms] if p.accumulates[i] else 0
-                terms[life] = terms.get(life, 0.0) + e * p.max_stock[rb, ms]
+                add(p.lifetime[ms], e * p.max_stock[r, ms])
+        if coef:  # pairs built elsewhere: the grid effect alone, one subtraction per lifetime and direction
+            tot = _grid_totals(p, cache)
+            for (rb, life, up), v in list(tot.items()):
+                if rb is None and coef * (1.0 if up else -1.0) * sign > 0:
+                    add(life, coef * (v - tot.get((r, life, up), 0.0)))
         cache[key] = terms
     if not p.accumulates[i]:
         return terms.get(0, 0.0)
