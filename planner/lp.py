@@ -21,9 +21,19 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse
+from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
+
+# The compiler fills these on first use through Pyomo's deferred scipy import, which also imports scipy.stats,
+# scipy.integrate and scipy.spatial (0.5 s of a `planner run`); it needs only the two sparse array types.
+_impl = standard_form._LinearStandardFormCompiler_impl
+if _impl._to_vector is None:
+    _impl._to_vector = np.fromiter
+    _impl._csc_matrix = scipy.sparse.csc_array
+    _impl._csr_matrix = scipy.sparse.csr_array
 _banner_shown = False
 
 

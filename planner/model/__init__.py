@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyomo.environ as pyo
+from pyomo.common import dependencies as _pyomo_dependencies
 
 from ..inputs import Data
 from . import bounds, cost, electricity, indicators, stock, targets
 from .params import Params, crf, derive
+
+# Pyomo imports scipy.stats, scipy.integrate and scipy.spatial (0.5 s) as soon as anything imports scipy; planner needs
+# scipy.sparse alone (planner/lp.py, planner/fastpeak.py), so the import stays the one asked for. No scipy is imported
+# before this line: the modules above use pandas and numpy only.
+_pyomo_dependencies.scipy_available._callback = None
 
 __all__ = ["build_model", "Params", "crf", "derive"]
 
