@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from .fastpeak import PeakRows, peak_rows
@@ -343,6 +344,11 @@ def compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None = None)
 
     ``movable`` adds rows of one's own that move with a mutable parameter, ``{name: (param, constraint)}`` (an
     epsilon constraint, say); they are changed like targets, with ``set_target_value(name, v)``."""
+    with PauseGC():  # as Pyomo's writers do: no cyclic collection while the maps are made
+        return _compile_model(m, movable)
+
+
+def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Compiled:
     start = time.perf_counter()
     p: Params = m.params
     lp = compile_lp(m)

@@ -21,6 +21,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from . import peak
@@ -117,6 +118,11 @@ def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
     With a peak target, the case without its peak targets is solved first (`planner.peak`, cached): the same LP
     with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
     basis; if the first stage is not optimal, its status is returned."""
+    with PauseGC():  # the cyclic collector would rescan the model's objects at every allocation burst, to no gain
+        return _solve(m, time_limit)
+
+
+def _solve(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
     try:
         lp = _compile(m)
     except InfeasibleConstraintException:  # a row with no variable left whose constant misses its bounds

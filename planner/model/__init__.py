@@ -12,15 +12,17 @@ from collections.abc import Callable
 
 import pyomo.environ as pyo
 from pyomo.common import dependencies as _pyomo_dependencies
+from pyomo.common.gc_manager import PauseGC
 
 from ..inputs import Data
 from . import bounds, cost, electricity, indicators, stock, targets
 from .params import Params, crf, derive
 
 # Pyomo imports scipy.stats, scipy.integrate and scipy.spatial (0.5 s) as soon as anything imports scipy; planner needs
-# scipy.sparse alone (planner/lp.py, planner/fastpeak.py), so the import stays the one asked for. No scipy is imported
-# before this line: the modules above use pandas and numpy only.
-_pyomo_dependencies.scipy_available._callback = None
+# scipy.sparse alone (planner/lp.py, planner/fastpeak.py), so the import stays the one asked for. (Where scipy was
+# imported already, as in a notebook, Pyomo's indicator is a plain bool by now and there is nothing to do.)
+if hasattr(_pyomo_dependencies.scipy_available, "_callback"):
+    _pyomo_dependencies.scipy_available._callback = None
 
 __all__ = ["build_model", "Params", "crf", "derive"]
 
@@ -31,6 +33,11 @@ def build_model(
     extra: Callable[[pyo.ConcreteModel, Params], None] | None = None,
 ) -> pyo.ConcreteModel:
     p = data if isinstance(data, Params) else derive(data)
+    with PauseGC():  # as Pyomo's writers do: the cyclic collector would rescan every new model object, to no gain
+        return _build(p, elastic, extra)
+
+
+def _build(p: Params, elastic: bool, extra: Callable | None) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name="planner")
     m.params = p
     m.R = pyo.Set(initialize=p.regions, ordered=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 
 from ..inputs import CITY, Data
 from .electricity import DEMAND, GENERATION, IMPORT, Grid, read_grid, spill
@@ -169,6 +170,11 @@ def _first_build(data: Data) -> dict[tuple[str, str], int]:
 
 
 def derive(data: Data) -> Params:
+    with PauseGC():  # many small dicts and tuples: no cyclic collection while they are made
+        return _derive(data)
+
+
+def _derive(data: Data) -> Params:
     case = data.case
     ms = data.measures.set_index("measure_id")
     pot = data.potentials
