@@ -32,6 +32,7 @@ The reduced cost of ``stock[r, m, t]`` at its bound is the marginal value of the
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from .params import Params
 
@@ -56,14 +57,23 @@ def add_variables(m: pyo.ConcreteModel, p: Params) -> None:
 def add_constraints(m: pyo.ConcreteModel, p: Params) -> None:
     first, years = p.years[0], set(p.years)
 
-    def balance(_, r, ms, t):
-        carried = m.stock[r, ms, t - 1] if t > first else 0.0
-        retired = m.build[r, ms, t - p.lifetime[ms]] if t - p.lifetime[ms] in years else 0.0
-        return m.stock[r, ms, t] == carried + m.build[r, ms, t] - retired
+    def row(coefs: list, variables: list):  # sum(coefs * variables) == 0, as one linear expression
+        return (0.0, LinearExpression(constant=0.0, linear_coefs=coefs, linear_vars=variables), 0.0)
 
-    def stood(_, r, ms, t):
-        carried = m.stood[r, ms, t - 1] if t > first else 0.0
-        return m.stood[r, ms, t] == carried + m.stock[r, ms, t]
+    def balance(_, r, ms, t):  # stock[t] - stock[t-1] - build[t] + build[t-L] == 0
+        coefs, variables = [1.0, -1.0], [m.stock[r, ms, t], m.build[r, ms, t]]
+        if t > first:
+            coefs.append(-1.0)
+            variables.append(m.stock[r, ms, t - 1])
+        if t - p.lifetime[ms] in years:
+            coefs.append(1.0)
+            variables.append(m.build[r, ms, t - p.lifetime[ms]])
+        return row(coefs, variables)
+
+    def stood(_, r, ms, t):  # stood[t] - stood[t-1] - stock[t] == 0
+        if t > first:
+            return row([1.0, -1.0, -1.0], [m.stood[r, ms, t], m.stood[r, ms, t - 1], m.stock[r, ms, t]])
+        return row([1.0, -1.0], [m.stood[r, ms, t], m.stock[r, ms, t]])
 
     m.stock_balance = pyo.Constraint(m.RM, m.T, rule=balance)
     m.stood_balance = pyo.Constraint(m.RMA, m.T, rule=stood)
