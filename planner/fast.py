@@ -49,21 +49,13 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from .fastpeak import PeakRows, peak_rows
-from .lp import compile_lp, new_highs
+from .lp import STATUS, compile_lp, new_highs
 from .model import Params, crf
 from .model.cost import build_coefficient
 from .model.targets import peak_targets
 from .solve import Solution, solver_name
 
 INF = highspy.kHighsInf
-STATUS = {
-    "kOptimal": "optimal",
-    "kInfeasible": "infeasible",
-    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
-    "kUnbounded": "unbounded",
-    "kTimeLimit": "time_limit",
-    "kIterationLimit": "iteration_limit",
-}
 PRIMAL_TOL = 1e-7  # HiGHS's default primal feasibility tolerance
 
 

@@ -26,6 +26,14 @@ from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
+STATUS = {  # HiGHS model status -> planner status (others: the name in lower case without the "k")
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+}
 
 # The compiler fills these on first use through Pyomo's deferred scipy import, which also imports scipy.stats,
 # scipy.integrate and scipy.spatial (0.5 s of a `planner run`); it needs only the two sparse array types.

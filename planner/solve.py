@@ -24,19 +24,11 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
 
 from . import peak
-from .lp import LP, compile_lp, new_highs
+from .lp import LP, STATUS, compile_lp, new_highs
 from .model import Params, build_model
 from .model.indicators import level
 from .model.targets import GE, row_scale
 
-STATUS = {  # HiGHS model status -> planner status
-    "kOptimal": "optimal",
-    "kInfeasible": "infeasible",
-    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
-    "kUnbounded": "unbounded",
-    "kTimeLimit": "time_limit",
-    "kIterationLimit": "iteration_limit",
-}
 VIOLATION = 1e-6  # a row missed by more than this share of its size makes an "optimal" one optimal_with_infeasibilities
 
 
