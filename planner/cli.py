@@ -9,16 +9,19 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from . import load, run
 from .errors import InfeasibleError, InputError
-from .export import write_excel
-from .inputs import CITY
-from .results import NET, REPORTED, Result
 from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
+
+if TYPE_CHECKING:
+    from .results import Result
+
+# Each command imports what it needs when it runs: `planner --help` loads no pandas, Pyomo, HiGHS or matplotlib, and
+# `planner validate` no HiGHS, matplotlib or XlsxWriter (benchmarks/bench_run.py lists what each command imports).
+CITY, NET = "city", "co2_net"  # planner.inputs.CITY, planner.results.NET (tests/test_cli.py checks they agree)
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -57,6 +60,20 @@ def _fmt(x) -> str:
 SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
 
 
+def load(case):
+    """`planner.inputs.load`, imported on first use."""
+    from .inputs import load as _load
+
+    return _load(case)
+
+
+def run(case, time_limit: float | None = None):
+    """`planner.run`, imported on first use."""
+    from . import run as _run
+
+    return _run(case, time_limit=time_limit)
+
+
 def _assumed_indicators(res: Result) -> set[str]:
     """Indicators whose baseline rows cite an assumption for more than half of their rows."""
     src = res.data.tables["sources"]
@@ -69,6 +86,7 @@ def _assumed_indicators(res: Result) -> set[str]:
 def print_summary(res: Result, a=None) -> None:
     from .analysis import PCT_KINDS, analyse
     from .report import summary_facts
+    from .results import REPORTED
 
     a = a if a is not None else analyse(res)
     s, p, ctx = res.summary, res.params, a.ctx
@@ -202,6 +220,7 @@ def run_cmd(
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
     from .analysis import analyse
+    from .export import write_excel
     from .iamc import write_iamc
 
     _check_time_limit(time_limit)
@@ -300,6 +319,8 @@ def data_report_cmd(
             elif out.suffix == ".csv":
                 csv_text(cat).to_csv(tmp, index=False)
             else:
+                import pandas as pd
+
                 with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                     frame_text(cat).to_excel(xw, sheet_name="Catalog", index=False)
                     frame_text(a).to_excel(xw, sheet_name="Assumptions", index=False)

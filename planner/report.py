@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from . import charts
 from .analysis import PCT_KINDS, YI, Analysis
 from .analysis.common import SECTOR_ZH
 from .inputs import CITY
@@ -153,6 +152,8 @@ def sentences(f: dict) -> list[str]:
 
 
 def _charts(a: Analysis) -> dict[str, str]:
+    from . import charts  # matplotlib only when charts are drawn: the console summary and the workbook need none
+
     res, ctx = a.result, a.ctx
     alloc = res.allocation
     out = {"costs": _img(charts.cost_chart(a.costs))}
