@@ -50,7 +50,10 @@ def tm(name, fn):
 case, out = sys.argv[1], Path(sys.argv[2])
 def imports():
     import planner.cli  # what `planner run` imports before it starts
-tm("imports (planner.cli)", imports)
+tm("imports: planner.cli", imports)
+def imports_run():
+    import planner.inputs, planner.model, planner.results, planner.solve  # pandas, Pyomo, HiGHS
+tm("imports: pandas, Pyomo, HiGHS", imports_run)
 import planner.cli as cli
 from planner.inputs import load
 from planner.model import build_model, derive
@@ -82,9 +85,10 @@ def iamc():
     return write_iamc(a, out / f"{name}_iamc.csv")
 tm("IAMC CSV", iamc)
 def report():
-    from planner import report
+    from planner import charts, report
+    charts.cjk_font()
     return report
-rep = tm("report: imports", report)
+rep = tm("report: imports (matplotlib), CJK font", report)
 charts = tm("report: charts", lambda: rep._charts(a))
 rep._charts = lambda a: charts  # the charts already drawn: the next step is the HTML alone
 tm("report: HTML", lambda: rep.write_report(a, out / "report.html"))
@@ -116,9 +120,9 @@ def imported(args: list[str]) -> list[str]:
     code = ("import sys, contextlib, io\nfrom planner.cli import app\n"
             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
             f"    try: app({args!r})\n    except SystemExit: pass\n"
-            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+            f"print('IMPORTED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    return [m for m in p.stdout.strip().splitlines()[-1].split(",") if m]
+    return [m for m in p.stdout.strip().splitlines()[-1].removeprefix("IMPORTED:").split(",") if m]
 
 
 def planner_cmd() -> list[str]:

@@ -184,20 +184,26 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["region_id", "measure_id", "first_year", *(f"stock_{y}" for y in years),
                                      "investment", "discounted_cost", *(f"cut_{i}" for i in REPORTED)])
     mid = 2030 if 2030 in p.years else p.years[-1]
-    out = []
-    for (r, m), g in alloc.groupby(["region_id", "measure_id"], sort=False):
-        g = g.set_index("year")
-        rec = {"region_id": r, "measure_id": m, "first_year": int(g.index[g["build"] > 1e-9].min())
-               if (g["build"] > 1e-9).any() else None}
-        for y in years:
-            rec[f"stock_{y}"] = float(g["stock"].get(y, 0.0))
-        rec["investment"] = float(g["investment"].sum())
-        rec["discounted_cost"] = float(sum(g["annual_cost"].get(y, 0.0) * (1 + p.rate) ** -(y - p.base_year)
-                                           for y in g.index))
-        for i in REPORTED:
-            rec[f"cut_{i}"] = -float(g[f"delta_{i}"].get(mid, 0.0))
-        out.append(rec)
-    return pd.DataFrame.from_records(out).sort_values("investment", ascending=False, ignore_index=True)
+    keys = ["region_id", "measure_id"]
+    out = alloc[keys].drop_duplicates(ignore_index=True)  # the pairs in the order they first appear
+    idx = pd.MultiIndex.from_frame(out)
+    built = alloc[alloc["build"] > 1e-9].groupby(keys, sort=False)["year"].min().reindex(idx)
+    out["first_year"] = built.to_numpy(dtype="int64") if built.notna().all() else built.to_numpy(dtype=float)
+    by_year = alloc.set_index([*keys, "year"])
+    for y in years:
+        out[f"stock_{y}"] = _at_year(by_year["stock"], idx, y)
+    out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
+    pv = alloc["annual_cost"] * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
+    out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
+    for i in REPORTED:
+        out[f"cut_{i}"] = -_at_year(by_year[f"delta_{i}"], idx, mid)
+    return out.sort_values("investment", ascending=False, ignore_index=True)
+
+
+def _at_year(col: pd.Series, idx: pd.MultiIndex, year: int):
+    """The values of a (region, measure, year) column in one year for the pairs ``idx``, 0 where absent."""
+    one = col.xs(year, level="year") if year in col.index.get_level_values("year") else col.iloc[:0].droplevel("year")
+    return one.reindex(idx, fill_value=0.0).to_numpy(dtype=float)
 
 
 def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
