@@ -226,20 +226,27 @@ def run_cmd(
     _check_time_limit(time_limit)
     res = _solve_or_exit(case, time_limit)
     a = analyse(res)
-    print_summary(res, a)
-    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
-    if out is not None and out.suffix.lower() == ".xlsx":
-        workbook, out_dir = out, out.parent  # --out names the workbook itself
-    else:
-        out_dir = out if out is not None else Path("reports") / name
-        workbook = out_dir / f"{name}.xlsx"
-    path = write_excel(res, workbook, a)
-    typer.echo(f"\nWorkbook: {path}")
-    typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
-    if report:
-        from .report import write_report
+    charts = None
+    if report:  # the charts are drawn in worker processes while the summary, workbook and IAMC table are written
+        from .report import start_charts, write_report
 
-        typer.echo(f"Report:   {write_report(a, out_dir / 'report.html')}")
+        charts = start_charts(a)
+    try:
+        print_summary(res, a)
+        name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
+        if out is not None and out.suffix.lower() == ".xlsx":
+            workbook, out_dir = out, out.parent  # --out names the workbook itself
+        else:
+            out_dir = out if out is not None else Path("reports") / name
+            workbook = out_dir / f"{name}.xlsx"
+        path = write_excel(res, workbook, a)
+        typer.echo(f"\nWorkbook: {path}")
+        typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
+        if charts is not None:
+            typer.echo(f"Report:   {write_report(a, out_dir / 'report.html', charts.result())}")
+    finally:
+        if charts is not None:
+            charts.close()
 
 
 @app.command("compare")
