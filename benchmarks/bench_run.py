@@ -56,6 +56,9 @@ def imports_run():
     import planner.inputs, planner.model, planner.results, planner.solve  # pandas, Pyomo, HiGHS
 tm("imports: pandas, Pyomo, HiGHS", imports_run)
 import planner.cli as cli
+if hasattr(cli, "GC_THRESHOLDS"):  # as the command sets them (since issue 8)
+    import gc
+    gc.set_threshold(*cli.GC_THRESHOLDS)
 from planner.inputs import load
 from planner.model import build_model, derive
 from planner.results import collect
