@@ -51,6 +51,14 @@ def cjk_font() -> str | None:
     return name
 
 
+def warm_up() -> None:
+    """Load the fonts and draw once (the first figure pays for the font files): for a worker waiting for charts."""
+    cjk_font()
+    fig, ax = _fig(2, 1)
+    _title(ax, "预热 warm-up 0123456789")
+    _png(fig)
+
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     with warnings.catch_warnings():

@@ -226,14 +226,16 @@ def run_cmd(
     from .iamc import write_iamc
 
     _check_time_limit(time_limit)
-    res = _solve_or_exit(case, time_limit)
-    a = analyse(res)
-    charts = None
-    if report:  # the charts are drawn in worker processes while the summary, workbook and IAMC table are written
-        from .report import start_charts, write_report
+    workers = charts = None
+    if report:  # chart workers, forked now: they load matplotlib and the CJK font while the case is solved
+        from .report import chart_workers, start_charts, write_report
 
-        charts = start_charts(a)
+        workers = chart_workers()
     try:
+        res = _solve_or_exit(case, time_limit)
+        a = analyse(res)
+        if report:  # the charts are drawn by the workers while the summary, workbook and IAMC table are written
+            charts = start_charts(a, workers)
         print_summary(res, a)
         name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
         if out is not None and out.suffix.lower() == ".xlsx":
@@ -247,8 +249,8 @@ def run_cmd(
         if charts is not None:
             typer.echo(f"Report:   {write_report(a, out_dir / 'report.html', charts.result())}")
     finally:
-        if charts is not None:
-            charts.close()
+        if workers is not None:
+            workers.close()
 
 
 @app.command("compare")

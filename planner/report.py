@@ -156,32 +156,30 @@ def sentences(f: dict) -> list[str]:
 def chart_jobs(a: Analysis) -> dict[str, Callable[[], bytes]]:
     """The report's charts, key -> a function drawing its PNG, in page order: drawn one after the other by `_charts`,
     or side by side in worker processes by `start_charts`."""
-    from . import charts  # matplotlib only when charts are drawn: the console summary and the workbook need none
-
     res, ctx = a.result, a.ctx
     alloc = res.allocation
-    out = {"costs": partial(charts.cost_chart, a.costs)}
+    out = {"costs": partial(_draw, "cost_chart", a.costs)}
     sector_zh = {s: f"{SECTOR_ZH[s]} {s}" for s in SECTOR_ZH}
     if not alloc.empty:
         by = alloc.assign(sector=alloc["measure_id"].map(ctx.sector))
         inv = by.pivot_table(index="year", columns="sector", values="investment", aggfunc="sum", fill_value=0.0)
         inv = inv.reindex(ctx.p.years, fill_value=0.0).reset_index()
-        out["invest_sector"] = partial(charts.stacked_chart, inv, "year",
+        out["invest_sector"] = partial(_draw, "stacked_chart", inv, "year",
                                        "各领域年度投资 Investment by sector and year", "亿元 (100 million yuan)", YI,
                                        sector_zh)
         reg = by.pivot_table(index="year", columns="region_id", values="investment", aggfunc="sum", fill_value=0.0)
         reg = reg.reindex(ctx.p.years, fill_value=0.0).reset_index()
         out["invest_region"] = partial(
-            charts.stacked_chart, reg, "year", "各区域年度投资 Investment by region and year",
+            _draw, "stacked_chart", reg, "year", "各区域年度投资 Investment by region and year",
             "亿元 (100 million yuan)", YI, {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
     if len(a.sectors.columns) > 1:
-        out["sector_cuts"] = partial(charts.stacked_chart, a.sectors, "year", "各领域二氧化碳减排量 CO2 cut by sector",
-                                     "Mt CO2/年", 1e6, sector_zh)
+        out["sector_cuts"] = partial(_draw, "stacked_chart", a.sectors, "year",
+                                     "各领域二氧化碳减排量 CO2 cut by sector", "Mt CO2/年", 1e6, sector_zh)
     if a.peak:
-        out["co2"] = partial(charts.pathway_chart, res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions",
+        out["co2"] = partial(_draw, "pathway_chart", res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions",
                              "Mt CO2", 1e6, a.peak.get("plan_year"))
     if len(a.pathways):
-        out["targets"] = partial(charts.targets_chart, a.pathways, ctx.target_zh, PCT_KINDS)
+        out["targets"] = partial(_draw, "targets_chart", a.pathways, ctx.target_zh, PCT_KINDS)
     y = ctx.report_year
     labels = {"co2e": ("二氧化碳当量边际减排成本曲线 MAC curve, CO2e", "潜在减排量 abatement at potential, Mt CO2e/年",
                        "元/吨CO2e yuan per t CO2e", 1e6),
@@ -191,11 +189,11 @@ def chart_jobs(a: Analysis) -> dict[str, Callable[[], bytes]]:
                         "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4)}
     for k, (title, xl, yl, sc) in labels.items():
         if len(a.mac[k]):
-            out[f"mac_{k}"] = partial(charts.mac_chart, a.mac[k], f"{title} ({y})", xl, yl, sc)
+            out[f"mac_{k}"] = partial(_draw, "mac_chart", a.mac[k], f"{title} ({y})", xl, yl, sc)
     if len(a.cocontrol):
         names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
                  "plan": "全市"}
-        out["cocontrol"] = partial(charts.cocontrol_chart, a.cocontrol, names)
+        out["cocontrol"] = partial(_draw, "cocontrol_chart", a.cocontrol, names)
     return out
 
 
@@ -204,12 +202,38 @@ def _charts(a: Analysis) -> dict[str, str]:
     return {k: _img(draw()) for k, draw in chart_jobs(a).items()}
 
 
-def start_charts(a: Analysis, workers: int | None = None):
-    """Start drawing the charts in worker processes (`planner.parallel`) and return at once; ``.result()`` gives what
-    `render` takes as ``charts``. The command line starts them before it writes the workbook."""
-    from .parallel import start
+def _draw(name: str, *args) -> bytes:
+    """Draw one chart of `planner.charts` (imported here: matplotlib only where charts are drawn)."""
+    from . import charts
 
-    return start(chart_jobs(a), workers=workers, post=_img)
+    return getattr(charts, name)(*args)
+
+
+def warm_up() -> None:
+    """Import matplotlib and load the CJK font (in a chart worker, while the main process solves the case)."""
+    from . import charts
+
+    charts.warm_up()
+
+
+def chart_workers():
+    """Fork the chart workers now (`planner.parallel`); they warm up while the case is built and solved. None where
+    the charts are drawn in line."""
+    from .parallel import workers
+
+    return workers(warm_up)
+
+
+def start_charts(a: Analysis, workers=None):
+    """Start drawing the charts in worker processes (``workers`` from `chart_workers`, else forked now) and return
+    at once; ``.result()`` gives what `render` takes as ``charts``. The command line starts them before it writes the
+    workbook."""
+    from . import parallel
+
+    jobs = chart_jobs(a)
+    if workers is not None:
+        return workers.submit(jobs, _img)
+    return parallel.start(jobs, post=_img, warm_up=warm_up)
 
 
 def _el_years(p) -> list[int]:

@@ -28,6 +28,7 @@ EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 
 _pending: set[str] = set()  # temporaries to remove if the process is interrupted
 _children: set[int] = set()  # worker processes (planner.parallel) to end if the process is interrupted
+_owner = [os.getpid()]  # the process that installed the handlers (a forked worker inherits them for a moment)
 
 
 def text_cell(s: str) -> str:
@@ -124,7 +125,9 @@ def forget_pending() -> None:
 
 def _on_signal(signum, frame) -> None:  # noqa: ARG001
     """Remove temporaries, end the worker processes, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once,
-    whatever was running."""
+    whatever was running. In a forked worker that has not set its own handlers yet: exit quietly, touch nothing."""
+    if os.getpid() != _owner[0]:
+        os._exit(128 + signum)
     for pid in list(_children):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
@@ -141,5 +144,6 @@ def _on_signal(signum, frame) -> None:  # noqa: ARG001
 
 def install_signal_handlers() -> None:
     """SIGINT and SIGTERM end the command cleanly (see `_on_signal`). Called first thing by the command line."""
+    _owner[0] = os.getpid()
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,20 @@ from planner import parallel
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _job(k: int) -> tuple[int, int]:
+    return k, os.getpid()
+
+
+def _boom(message: str):
+    raise ValueError(message)
+
+
 def _jobs():
-    return {f"job{k}": (lambda k=k: (k, os.getpid())) for k in range(5)}
+    return {f"job{k}": partial(_job, k) for k in range(5)}
 
 
 def test_workers_run_the_jobs_in_other_processes_and_keep_their_order():
-    got = parallel.start(_jobs(), workers=2, post=lambda v: v).result()
+    got = parallel.start(_jobs(), n=2, post=lambda v: v).result()
     assert list(got) == [f"job{k}" for k in range(5)]
     assert [v[0] for v in got.values()] == list(range(5))
     assert os.getpid() not in {v[1] for v in got.values()}
@@ -31,18 +40,15 @@ def test_workers_run_the_jobs_in_other_processes_and_keep_their_order():
 def test_one_worker_or_none_runs_the_jobs_in_line(monkeypatch):
     monkeypatch.setenv("PLANNER_WORKERS", "1")
     pending = parallel.start(_jobs(), post=lambda v: v[0])
-    assert pending.pool is None
+    assert pending.workers is None
     assert pending.result() == {f"job{k}": k for k in range(5)}
 
 
 def test_a_failing_job_raises_in_the_main_process():
-    def boom():
-        raise ValueError("chart failed")
-
-    pending = parallel.start({"a": lambda: 1, "b": boom}, workers=2)
+    pending = parallel.start({"a": partial(int, 1), "b": partial(_boom, "chart failed")}, n=2)
     with pytest.raises(ValueError, match="chart failed"):
         pending.result()
-    assert pending.pool is None  # the workers are stopped
+    assert pending.workers.pool is None  # the workers are stopped
 
 
 def _children(pid: int) -> list[int]:
@@ -61,7 +67,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists() or "fork" not in __import__("multiprocessing")
                     .get_all_start_methods(), reason="needs Linux /proc and fork")
 def test_sigterm_while_the_charts_are_drawn_ends_the_workers(tmp_path):
-    """The workers start before the summary is printed; SIGTERM then ends the run (143) and every worker at once."""
+    """The workers start before the case is solved; SIGTERM once the summary is printed (the charts under way) ends
+    the run (143) and every worker."""
     p = subprocess.Popen([sys.executable, "-m", "planner", "run", str(ROOT / "cases" / "baseline.toml"), "--out",
                           "out"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "PYTHONUNBUFFERED": "1", "PLANNER_WORKERS": "2"})
@@ -88,8 +95,9 @@ def test_the_signal_handler_ends_workers_busy_with_a_long_job(tmp_path):
         "from planner import parallel\n"
         "from planner.safe import install_signal_handlers\n"
         "install_signal_handlers()\n"
-        "pending = parallel.start({'a': lambda: time.sleep(30), 'b': lambda: time.sleep(30)}, workers=2)\n"
-        "print(' '.join(map(str, pending.pids)), flush=True)\n"
+        "from functools import partial\n"
+        "pending = parallel.start({'a': partial(time.sleep, 30), 'b': partial(time.sleep, 30)}, n=2)\n"
+        "print(' '.join(map(str, pending.workers.pids)), flush=True)\n"
         "time.sleep(0.3)\n"
         "os.kill(os.getpid(), signal.SIGTERM)\n"
         "time.sleep(30)\n"
