@@ -217,7 +217,8 @@ def run_cmd(
     out: Path = typer.Option(None, "--out", help="Folder for the outputs (default reports/<case>/), or the "
                              "workbook's file name ending in .xlsx (the report and IAMC file go beside it)"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
-    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html (charts take a few seconds)"),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help="Write report.html (its charts are drawn in worker processes)"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
