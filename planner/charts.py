@@ -51,6 +51,14 @@ def cjk_font() -> str | None:
     return name
 
 
+def warm_up() -> None:
+    """Load the fonts and draw once (the first figure pays for the font files): for a worker waiting for charts."""
+    cjk_font()
+    fig, ax = _fig(2, 1)
+    _title(ax, "预热 warm-up 0123456789")
+    _png(fig)
+
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     with warnings.catch_warnings():
@@ -76,6 +84,12 @@ def zh_number(v: float) -> str:
     return f"{v:,.4g}"
 
 
+def _title(ax, text: str, **kw) -> None:
+    """The axes title at its usual place (1.0, above the axes): given explicitly, so matplotlib does not measure every
+    tick label at each draw to see whether the title must move up (it never must here: no ticks on top)."""
+    ax.set_title(text, y=1.0, **kw)
+
+
 def _legend(ax, **kw) -> None:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(**kw)
@@ -98,7 +112,7 @@ def cost_chart(costs: pd.DataFrame) -> bytes:
     ax.plot(y, costs["net"] / YI, color="black", marker="o", label="净成本 Net")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylabel("亿元/年 (100 million yuan per year)")
-    ax.set_title("年度成本构成 Annual cost split")
+    _title(ax, "年度成本构成 Annual cost split")
     _legend(ax, fontsize=8, ncol=4, loc="upper left")
     return _png(fig)
 
@@ -115,7 +129,7 @@ def stacked_chart(wide: pd.DataFrame, x: str, title: str, ylabel: str, scale: fl
         base = pos.where(v >= 0, neg)
         ax.bar(wide[x].astype(str), v, bottom=base, color=PALETTE[j % len(PALETTE)], label=safe(names.get(c, c)))
         pos, neg = pos + v.clip(lower=0), neg + v.clip(upper=0)
-    ax.set_title(title)
+    _title(ax, title)
     ax.set_ylabel(ylabel)
     _legend(ax, fontsize=8, ncol=3, loc="upper left")
     if len(wide) > 8:
@@ -133,7 +147,7 @@ def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scal
         ax.axvline(peak_year, color="#e15759", alpha=0.3)
         ax.annotate(f"达峰 peak {peak_year}", (peak_year, float(c.set_index("year").at[peak_year, "level"]) / scale),
                     textcoords="offset points", xytext=(5, 8), fontsize=9)
-    ax.set_title(label)
+    _title(ax, label)
     ax.set_ylabel(unit)
     _legend(ax, fontsize=8)
     return _png(fig)
@@ -146,8 +160,10 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
     n = len(ids)
     cols = 4
     rows = max(1, -(-n // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 2.4 * rows), squeeze=False)
-    for ax, k in zip(axes.flat, ids, strict=False):
+    fig = plt.figure(figsize=(12, 2.4 * rows))
+    grid = fig.add_gridspec(rows, cols)
+    axes = [fig.add_subplot(grid[j // cols, j % cols]) for j in range(n)]  # no empty panels to create and hide
+    for ax, k in zip(axes, ids, strict=True):
         g = paths[paths["target_id"] == k]
         pct = g["kind"].iloc[0] in pct_kinds
         f = 100.0 if pct else 1.0
@@ -155,7 +171,7 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
         ax.plot(g["year"], g["level"] * f, color="#4e79a7", lw=1.6)
         req = g.dropna(subset=["required"])
         ax.scatter(req["year"], req["required"].astype(float) * f, color="#e15759", zorder=3, s=18)
-        ax.set_title(safe(names.get(k, k)[:18]), fontsize=8)
+        _title(ax, safe(names.get(k, k)[:18]), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=4))
         if pct:
@@ -166,8 +182,6 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
         else:
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: zh_number(v)))
         ax.spines[["top", "right"]].set_visible(False)
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
     fig.suptitle("各目标进程(灰虚线: 基准; 蓝线: 方案; 红点: 要求) Targets over time in their own terms", fontsize=10)
     fig.subplots_adjust(left=0.05, right=0.99, bottom=0.04, top=1 - 0.35 / rows, hspace=0.55, wspace=0.28)
     return _png(fig)
@@ -177,15 +191,16 @@ def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: f
     """Bars as wide as each measure's abatement at potential, as high as its cost per unit cut, coloured by
     co-benefit; the part the plan deploys in the report year is solid, the rest pale."""
     fig, ax = _fig(10, 4.6)
-    x = 0.0
-    for r in mac.itertuples():
-        w = r.potential / xscale
-        colour = COLOURS.get(r.co_benefit, "#bababa")
-        d = min(r.deployed, r.potential) / xscale
-        ax.bar(x, r.cost_per_unit_cut, width=w, align="edge", color=colour, alpha=0.3, edgecolor="none")
-        if d > 0:
-            ax.bar(x, r.cost_per_unit_cut, width=d, align="edge", color=colour, edgecolor="none")
-        x += w
+    w = mac["potential"].to_numpy(dtype=float) / xscale
+    x = np.concatenate([[0.0], np.cumsum(w)[:-1]])  # each bar starts where the one before ends
+    h = mac["cost_per_unit_cut"].to_numpy(dtype=float)
+    colour = [COLOURS.get(c, "#bababa") for c in mac["co_benefit"]]
+    d = np.minimum(mac["deployed"].to_numpy(dtype=float), mac["potential"].to_numpy(dtype=float)) / xscale
+    ax.bar(x, h, width=w, align="edge", color=colour, alpha=0.3, edgecolor="none")  # one call: all the bars
+    on = d > 0
+    if on.any():
+        ax.bar(x[on], h[on], width=d[on], align="edge", color=[c for c, o in zip(colour, on, strict=True) if o],
+               edgecolor="none")
     ax.axhline(0, color="black", lw=0.8)
     kinds = list(dict.fromkeys(mac["co_benefit"]))
     ax.legend(handles=[Patch(color=COLOURS.get(k, "#bababa"), label=f"{CO_ZH.get(k, k)} {k}") for k in kinds]
@@ -194,7 +209,7 @@ def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: f
     if len(mac) > 10 and hi > lo:
         pad = (hi - lo) * 0.15
         ax.set_ylim(lo - pad, hi + pad)
-    ax.set_title(title)
+    _title(ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _png(fig)
@@ -216,6 +231,6 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> bytes:
                         textcoords="offset points", xytext=(4, 4))
     ax.set_xlabel("CO2 削减(占基准 %) CO2 cut, % of baseline")
     ax.set_ylabel("污染当量削减(占基准 %) pollution-equivalent cut, % of baseline")
-    ax.set_title("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)")
+    _title(ax, "协同控制坐标系 Co-control coordinate system (I: 协同 both cut)")
     _legend(ax, fontsize=8)
     return _png(fig)

@@ -6,24 +6,29 @@ line each, never as a traceback.
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from . import load, run
 from .errors import InfeasibleError, InputError
-from .export import write_excel
-from .inputs import CITY
-from .results import NET, REPORTED, Result
 from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
+
+if TYPE_CHECKING:
+    from .results import Result
+
+# Each command imports what it needs when it runs: `planner --help` loads no pandas, Pyomo, HiGHS or matplotlib, and
+# `planner validate` no HiGHS, matplotlib or XlsxWriter (benchmarks/bench_run.py lists what each command imports).
+CITY, NET = "city", "co2_net"  # planner.inputs.CITY, planner.results.NET (tests/test_cli.py checks they agree)
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+GC_THRESHOLDS = (50_000, 20, 100)  # Python's default: (700, 10, 10)
 
 
 def _err(line: str) -> None:
@@ -57,6 +62,20 @@ def _fmt(x) -> str:
 SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
 
 
+def load(case):
+    """`planner.inputs.load`, imported on first use."""
+    from .inputs import load as _load
+
+    return _load(case)
+
+
+def run(case, time_limit: float | None = None):
+    """`planner.run`, imported on first use."""
+    from . import run as _run
+
+    return _run(case, time_limit=time_limit)
+
+
 def _assumed_indicators(res: Result) -> set[str]:
     """Indicators whose baseline rows cite an assumption for more than half of their rows."""
     src = res.data.tables["sources"]
@@ -69,6 +88,7 @@ def _assumed_indicators(res: Result) -> set[str]:
 def print_summary(res: Result, a=None) -> None:
     from .analysis import PCT_KINDS, analyse
     from .report import summary_facts
+    from .results import REPORTED
 
     a = a if a is not None else analyse(res)
     s, p, ctx = res.summary, res.params, a.ctx
@@ -197,30 +217,41 @@ def run_cmd(
     out: Path = typer.Option(None, "--out", help="Folder for the outputs (default reports/<case>/), or the "
                              "workbook's file name ending in .xlsx (the report and IAMC file go beside it)"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
-    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html (charts take a few seconds)"),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help="Write report.html (its charts are drawn in worker processes)"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
     from .analysis import analyse
+    from .export import write_excel
     from .iamc import write_iamc
 
     _check_time_limit(time_limit)
-    res = _solve_or_exit(case, time_limit)
-    a = analyse(res)
-    print_summary(res, a)
-    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
-    if out is not None and out.suffix.lower() == ".xlsx":
-        workbook, out_dir = out, out.parent  # --out names the workbook itself
-    else:
-        out_dir = out if out is not None else Path("reports") / name
-        workbook = out_dir / f"{name}.xlsx"
-    path = write_excel(res, workbook, a)
-    typer.echo(f"\nWorkbook: {path}")
-    typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
-    if report:
-        from .report import write_report
+    workers = charts = None
+    if report:  # chart workers, forked now: they load matplotlib and the CJK font while the case is solved
+        from .report import chart_workers, start_charts, write_report
 
-        typer.echo(f"Report:   {write_report(a, out_dir / 'report.html')}")
+        workers = chart_workers()
+    try:
+        res = _solve_or_exit(case, time_limit)
+        a = analyse(res)
+        if report:  # the charts are drawn by the workers while the summary, workbook and IAMC table are written
+            charts = start_charts(a, workers)
+        print_summary(res, a)
+        name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
+        if out is not None and out.suffix.lower() == ".xlsx":
+            workbook, out_dir = out, out.parent  # --out names the workbook itself
+        else:
+            out_dir = out if out is not None else Path("reports") / name
+            workbook = out_dir / f"{name}.xlsx"
+        path = write_excel(res, workbook, a)
+        typer.echo(f"\nWorkbook: {path}")
+        typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
+        if charts is not None:
+            typer.echo(f"Report:   {write_report(a, out_dir / 'report.html', charts.result())}")
+    finally:
+        if workers is not None:
+            workers.close()
 
 
 @app.command("compare")
@@ -300,6 +331,8 @@ def data_report_cmd(
             elif out.suffix == ".csv":
                 csv_text(cat).to_csv(tmp, index=False)
             else:
+                import pandas as pd
+
                 with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                     frame_text(cat).to_excel(xw, sheet_name="Catalog", index=False)
                     frame_text(a).to_excel(xw, sheet_name="Assumptions", index=False)
@@ -380,17 +413,45 @@ def sweep_cmd(
 
 
 def main() -> None:
+    """The ``planner`` command. It ends with `_exit`: the exit handlers run and the output is flushed, but the
+    interpreter does not free every object of the run one by one (a solved case holds hundreds of megabytes of Pyomo
+    objects: about a second on the shipped case, after the last line is printed)."""
     install_signal_handlers()
+    # Building a Pyomo model allocates millions of objects that live until the end, and Python's cyclic garbage
+    # collector would scan them again and again (a third of the CPU of build + solve on the shipped case, measured
+    # in benchmarks/bench_run.py); rarer collections, same memory: the run leaves next to no cyclic garbage.
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         app()
+        code = EXIT_OK
     except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.safe takes SIGINT first)
         _err("Interrupted (SIGINT); no file was half-written, earlier workbooks are untouched.")
-        sys.exit(130)
-    except SystemExit:
-        raise
+        code = 130
+    except SystemExit as e:
+        code = e.code
     except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1
         _err(f"Error: {type(e).__name__}: {e}")
-        sys.exit(EXIT_OTHER)
+        code = EXIT_OTHER
+    _exit(code)
+
+
+def _exit(code) -> None:
+    """Exit as `sys.exit` would (None: 0, a number: itself, a text: printed, 1), without the interpreter's teardown."""
+    import atexit
+    import os
+
+    if code is None:
+        code = EXIT_OK
+    elif not isinstance(code, int):
+        _err(str(code))
+        code = EXIT_OTHER
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110  a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

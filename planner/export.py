@@ -46,7 +46,10 @@ def _is_missing(v) -> bool:
 
 def _width(value) -> int:
     text = f"{value:,.2f}" if isinstance(value, float) else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:60])
+    text = text[:60]
+    if text.isascii():  # no wide characters: one column each
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Book:
@@ -90,15 +93,29 @@ class Book:
             self.text(ws, r, j, f"{en}\n{zh}", self.head)
         widths = [max(_width(en), _width(zh)) for _, en, zh, *_ in cols]
         data = {c: (df[c].tolist() if c in df else [None] * len(df)) for c, *_ in cols}
+        cleaned: dict[str, str] = {}  # text_cell of each distinct text once (names repeat down a column)
+        write_string, write_number, write_blank, isfinite = ws.write_string, ws.write_number, ws.write_blank, \
+            math.isfinite
         for j, (c, _en, _zh, kind, *scale) in enumerate(cols):
             fmt = self.fmt.get(kind)
             div = scale[0] if scale else 1.0
-            for i, v in enumerate(data[c]):
+            for i, v in enumerate(data[c], start=r + 1):  # as `text` and `value` would write them, in line
                 if kind == "text" or isinstance(v, str):
-                    if not _is_missing(v):
-                        self.text(ws, r + 1 + i, j, v)
+                    if _is_missing(v):
+                        continue
+                    t = v if isinstance(v, str) else str(v)
+                    x = cleaned.get(t)
+                    if x is None:
+                        x = cleaned[t] = clean_text(t)
+                    write_string(i, j, x)
+                elif _is_missing(v):
+                    write_blank(i, j, None, fmt)
                 else:
-                    self.value(ws, r + 1 + i, j, None if _is_missing(v) else float(v) / div, fmt)
+                    x = float(v) / div
+                    if isfinite(x):
+                        write_number(i, j, x, fmt)
+                    else:
+                        write_blank(i, j, None, fmt)
             sample = [x for x in data[c][:300] if not _is_missing(x)]
             if sample:
                 widths[j] = max(widths[j], max(_width(x / div if isinstance(x, float) else x) for x in sample))
@@ -499,12 +516,13 @@ def _sheet_indicators(book: Book, a: Analysis) -> None:
     wide = ind.pivot_table(index=["region_id", "indicator_id"], columns="year", values=["baseline", "level"],
                            sort=False)
     rows = []
-    for (r, i), v in wide.iterrows():
+    values = {series: wide[series][years].to_numpy().tolist() for series in ("baseline", "level")}
+    for n, (r, i) in enumerate(wide.index):
         for series, en, zh in (("baseline", "baseline", "基准"), ("level", "plan", "方案")):
             rows.append({"region_id": r, "region_zh": ctx.region_zh.get(r, r), "indicator_id": i,
                          "indicator_zh": ctx.indicator_zh.get(i, ""), "indicator_en": ctx.indicator_en.get(i, ""),
                          "unit": ctx.unit.get(i, ""), "series": f"{zh} {en}",
-                         **{int(y): v[(series, y)] for y in years}})
+                         **dict(zip((int(y) for y in years), values[series][n], strict=True))})
     df = pd.DataFrame.from_records(rows)
     cols = [
         ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),

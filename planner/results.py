@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .inputs import CITY, Data
+from .levels import level_map
 from .model import Params
 from .model.targets import CEILING, GE, LE, last_year, rows
 from .record import run_record
@@ -55,33 +56,50 @@ class Result:
 
 
 def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
-    return {
-        (r, m, t): sum(build.get((r, m, tau), 0.0) for tau in p.years if t - p.lifetime[m] < tau <= t)
-        for r, m in p.pairs
-        for t in p.years
-    }
+    """stock[r, m, t]: units of m standing in r in every model year (`planner.levels`)."""
+    lm = level_map(p)
+    st, _ = lm.stocks(lm.builds(build))
+    years = lm.years.tolist()
+    return {(r, m, t): v for (r, m), k in lm.index.items() for t, v in zip(years, st[k].tolist(), strict=True)}
 
 
 def levels(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
-    """level[r, i, t] for every region, indicator and year from the base year to the last model year."""
-    out = dict(p.baseline)
-    for (rb, m), flow in p.flows.items():
-        if (rb, m) not in p.pair_set:
-            continue
-        for tau in p.years:
-            b = build.get((rb, m, tau), 0.0)
-            if b == 0.0:
-                continue
-            for (r, i), e in flow.items():
-                for t in p.years:
-                    w = p.weight(m, i, tau, t)
-                    if w:
-                        out[r, i, t] += e * w * b
-    return out
+    """level[r, i, t] for every region, indicator and year from the base year to the last model year
+    (`planner.levels`: the baseline plus each pair's effects on its stock or stock-years)."""
+    return level_map(p).levels(build)
 
 
 def scope_level(p: Params, lv: dict, i: str, scope: str, year: int) -> float:
     return sum(lv[r, i, year] for r in p.scope_regions(scope))
+
+
+def _limit(p: Params, t: dict, row, lv: dict, peak_limits: dict) -> tuple[float, float | None, float | None]:
+    """(level, limit, achieved) of one target row from levels: the level of the row's scope, the right-hand side it
+    is held to, and the achievement in the target's own terms."""
+    kind, i, scope, v, y = t["kind"], t["indicator_id"], t["scope"], t["value"], row.year
+    L = scope_level(p, lv, i, scope, y)
+    achieved = None
+    if kind in ("cap", "floor"):
+        limit, achieved = v, L
+    elif kind in ("share_min", "share_max"):
+        d = scope_level(p, lv, t["denominator_id"], scope, y)
+        limit, achieved = v * d, (L / d if d else None)
+    elif kind == "reduction":
+        base = scope_level(p, lv, i, scope, t["base_year"])
+        limit, achieved = (1 - v) * base, (1 - L / base if base else None)
+    elif kind == "intensity_reduction":
+        base = scope_level(p, lv, i, scope, t["base_year"])
+        dy = p.baseline_sum(t["denominator_id"], scope, y)
+        db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
+        limit = (1 - v) * base * dy / db
+        achieved = 1 - (L / dy) / (base / db) if base else None
+    elif kind == "abatement":
+        base = p.baseline_sum(i, scope, y)
+        limit, achieved = base - v, base - L
+    else:  # peak: the no-peak path E0(t) before the peak year, min(C, E0(y)) in it, the ceiling C after it
+        limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
+        achieved = L
+    return L, limit, achieved
 
 
 def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
@@ -96,28 +114,7 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
     for row in rows(p):
         t = by_id[row.target_id]
         kind, i, scope, v, y = t["kind"], t["indicator_id"], t["scope"], t["value"], row.year
-        L = scope_level(p, lv, i, scope, y)
-        achieved = None
-        if kind in ("cap", "floor"):
-            limit, achieved = v, L
-        elif kind in ("share_min", "share_max"):
-            d = scope_level(p, lv, t["denominator_id"], scope, y)
-            limit, achieved = v * d, (L / d if d else None)
-        elif kind == "reduction":
-            base = scope_level(p, lv, i, scope, t["base_year"])
-            limit, achieved = (1 - v) * base, (1 - L / base if base else None)
-        elif kind == "intensity_reduction":
-            base = scope_level(p, lv, i, scope, t["base_year"])
-            dy = p.baseline_sum(t["denominator_id"], scope, y)
-            db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
-            limit = (1 - v) * base * dy / db
-            achieved = 1 - (L / dy) / (base / db) if base else None
-        elif kind == "abatement":
-            base = p.baseline_sum(i, scope, y)
-            limit, achieved = base - v, base - L
-        else:  # peak: the no-peak path E0(t) before the peak year, min(C, E0(y)) in it, the ceiling C after it
-            limit = peak_limits.get((row.target_id, y), v if row.role == CEILING else None)
-            achieved = L
+        L, limit, achieved = _limit(p, t, row, lv, peak_limits)
         if limit is None:
             slack, status = None, "not solved"
         else:
@@ -139,6 +136,24 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
     return pd.DataFrame.from_records(records, columns=[
         "target_id", "kind", "indicator_id", "scope", "year", "first_year", "until", "role", "sense", "value",
         "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"])
+
+
+def target_slacks(p: Params, level_sets, keys, peak_limits: dict | None = None) -> list[dict[tuple[str, int], float]]:
+    """The ``slack`` column of `evaluate_targets` for the rows ``keys`` (target_id, year) only, for each level set
+    of ``level_sets``, as plain floats (NaN where a row has no limit), without building a table: for analyses that
+    evaluate many level sets (the same arithmetic as `evaluate_targets`)."""
+    keys, peak_limits = set(keys), peak_limits or {}
+    by_id = {t["target_id"]: t for t in p.targets}
+    wanted = [(row, by_id[row.target_id]) for row in rows(p) if (row.target_id, row.year) in keys]
+    out = []
+    for lv in level_sets:
+        slacks = {}
+        for row, t in wanted:
+            L, limit, _ = _limit(p, t, row, lv, peak_limits)
+            slacks[row.target_id, row.year] = float("nan") if limit is None else float(
+                (L - limit) if row.sense == GE else (limit - L))
+        out.append(slacks)
+    return out
 
 
 def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
@@ -169,20 +184,26 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["region_id", "measure_id", "first_year", *(f"stock_{y}" for y in years),
                                      "investment", "discounted_cost", *(f"cut_{i}" for i in REPORTED)])
     mid = 2030 if 2030 in p.years else p.years[-1]
-    out = []
-    for (r, m), g in alloc.groupby(["region_id", "measure_id"], sort=False):
-        g = g.set_index("year")
-        rec = {"region_id": r, "measure_id": m, "first_year": int(g.index[g["build"] > 1e-9].min())
-               if (g["build"] > 1e-9).any() else None}
-        for y in years:
-            rec[f"stock_{y}"] = float(g["stock"].get(y, 0.0))
-        rec["investment"] = float(g["investment"].sum())
-        rec["discounted_cost"] = float(sum(g["annual_cost"].get(y, 0.0) * (1 + p.rate) ** -(y - p.base_year)
-                                           for y in g.index))
-        for i in REPORTED:
-            rec[f"cut_{i}"] = -float(g[f"delta_{i}"].get(mid, 0.0))
-        out.append(rec)
-    return pd.DataFrame.from_records(out).sort_values("investment", ascending=False, ignore_index=True)
+    keys = ["region_id", "measure_id"]
+    out = alloc[keys].drop_duplicates(ignore_index=True)  # the pairs in the order they first appear
+    idx = pd.MultiIndex.from_frame(out)
+    built = alloc[alloc["build"] > 1e-9].groupby(keys, sort=False)["year"].min().reindex(idx)
+    out["first_year"] = built.to_numpy(dtype="int64") if built.notna().all() else built.to_numpy(dtype=float)
+    by_year = alloc.set_index([*keys, "year"])
+    for y in years:
+        out[f"stock_{y}"] = _at_year(by_year["stock"], idx, y)
+    out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
+    pv = alloc["annual_cost"] * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
+    out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
+    for i in REPORTED:
+        out[f"cut_{i}"] = -_at_year(by_year[f"delta_{i}"], idx, mid)
+    return out.sort_values("investment", ascending=False, ignore_index=True)
+
+
+def _at_year(col: pd.Series, idx: pd.MultiIndex, year: int):
+    """The values of a (region, measure, year) column in one year for the pairs ``idx``, 0 where absent."""
+    one = col.xs(year, level="year") if year in col.index.get_level_values("year") else col.iloc[:0].droplevel("year")
+    return one.reindex(idx, fill_value=0.0).to_numpy(dtype=float)
 
 
 def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
@@ -286,4 +307,5 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
     )
 
 
-__all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets", "LE", "GE"]
+__all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets",
+           "target_slacks", "LE", "GE"]

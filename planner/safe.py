@@ -27,6 +27,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 
 _pending: set[str] = set()  # temporaries to remove if the process is interrupted
+_children: set[int] = set()  # worker processes (planner.parallel) to end if the process is interrupted
+_owner = [os.getpid()]  # the process that installed the handlers (a forked worker inherits them for a moment)
 
 
 def text_cell(s: str) -> str:
@@ -106,8 +108,29 @@ def untrack(tmp: str | Path) -> None:
     _pending.discard(str(tmp))
 
 
+def track_child(pid: int) -> None:
+    """Register a worker process to be ended (SIGTERM) if this process is interrupted."""
+    _children.add(pid)
+
+
+def untrack_child(pid: int) -> None:
+    _children.discard(pid)
+
+
+def forget_pending() -> None:
+    """In a forked worker: the temporaries and workers registered are the parent's, never this process's to remove."""
+    _pending.clear()
+    _children.clear()
+
+
 def _on_signal(signum, frame) -> None:  # noqa: ARG001
-    """Remove temporaries, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once, whatever was running."""
+    """Remove temporaries, end the worker processes, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once,
+    whatever was running. In a forked worker that has not set its own handlers yet: exit quietly, touch nothing."""
+    if os.getpid() != _owner[0]:
+        os._exit(128 + signum)
+    for pid in list(_children):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     for tmp in list(_pending):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -121,5 +144,6 @@ def _on_signal(signum, frame) -> None:  # noqa: ARG001
 
 def install_signal_handlers() -> None:
     """SIGINT and SIGTERM end the command cleanly (see `_on_signal`). Called first thing by the command line."""
+    _owner[0] = os.getpid()
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)

@@ -130,3 +130,27 @@ def test_target_beyond_a_physical_bound_is_named(tmp_path):
     d = e.value.diagnosis
     assert [(r.target_id, round(r.slack, 9)) for r in d.relaxations] == [("util", 20)]
     assert "bound used <= gen in r1 (2022)" in d.iis_rows and "target util (2022)" in d.iis_rows
+
+
+def test_cli_names_agree_with_the_modules_they_stand_for():
+    """planner.cli keeps its own copies of two names so that it imports no pandas or Pyomo at start."""
+    from planner import cli
+    from planner.inputs import CITY
+    from planner.results import NET
+
+    assert (cli.CITY, cli.NET) == (CITY, NET)
+
+
+@pytest.mark.parametrize("args, absent", [
+    (["--help"], ("pandas", "pyomo", "highspy", "matplotlib", "xlsxwriter")),
+    (["validate", "cases/baseline.toml"], ("highspy", "matplotlib", "xlsxwriter")),
+])
+def test_light_commands_do_not_import_the_heavy_libraries(args, absent):
+    """`planner --help` and `planner validate` answer without loading the solver, the charts or the workbook writer."""
+    code = ("import atexit, sys\nfrom planner.__main__ import main\nsys.argv = ['planner', *sys.argv[1:]]\n"
+            f"atexit.register(lambda: print('LOADED', [m for m in {absent!r} if m in sys.modules]))\n"
+            "main()\n")  # main() ends the process, running the exit handlers first
+    p = subprocess.run([sys.executable, "-c", code, *args], cwd=Path(__file__).parent.parent, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "LOADED []"

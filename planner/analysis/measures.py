@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..results import evaluate_targets, levels
-from .common import Context, pair_flows
+from ..levels import level_map
+from ..results import levels, target_slacks
+from .common import Context
 
 TOL = 1e-6
 
@@ -69,21 +70,6 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
         "reduced_cost_year", "state", "meaning"])
 
 
-def _pair_levels(p, build: dict, r: str, m: str) -> dict:
-    """The change of every level that the deployment of (r, m) makes."""
-    out: dict = {}
-    for (rb, i), e in pair_flows(p, r, m).items():
-        for tau in p.years:
-            b = build.get((r, m, tau), 0.0)
-            if not b:
-                continue
-            for t in p.years:
-                w = p.weight(m, i, tau, t)
-                if w:
-                    out[rb, i, t] = out.get((rb, i, t), 0.0) + e * w * b
-    return out
-
-
 def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
     """One row per deployed (region, measure): the reason in words and the value it brings each target."""
     res, p = ctx.result, ctx.p
@@ -95,16 +81,24 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
     active = mpv[mpv.abs() > 1e-9]
     out = []
     deployed = res.measures[["region_id", "measure_id", "discounted_cost"]] if not res.measures.empty else []
-    for row in getattr(deployed, "itertuples", lambda: [])():
+    lm = level_map(p)
+    b = lm.builds(sol.build)
+
+    def without(r: str, m: str) -> dict:
+        """The levels without the deployment of (r, m)."""
+        lv_rm = dict(lv)
+        for k, v in lm.pair_delta(b, r, m).items():
+            lv_rm[k] -= v
+        return lv_rm
+
+    pairs = list(zip(deployed["region_id"], deployed["measure_id"], strict=True)) if len(deployed) else []
+    # the slack of every active row without each deployed pair (one pass; the same arithmetic as evaluate_targets)
+    slacks = target_slacks(p, (without(r, m) for r, m in pairs), active.index) if len(active) else []
+    for n, row in enumerate(getattr(deployed, "itertuples", lambda: [])()):
         r, m = row.region_id, row.measure_id
         value: dict[str, float] = {}
         if len(active):
-            delta = _pair_levels(p, sol.build, r, m)
-            without = dict(lv)
-            for k, v in delta.items():
-                without[k] -= v
-            ev = evaluate_targets(p, without)
-            slack = dict(zip(zip(ev["target_id"], ev["year"], strict=True), ev["slack"], strict=True))
+            slack = slacks[n]
             for key, lam in active.items():
                 contribution = float(base_slack[key] - slack[key])
                 if abs(contribution) > 1e-12:
