@@ -22,6 +22,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
+from pyomo.repn.standard_repn import generate_standard_repn
 
 from . import peak
 from .lp import LP, STATUS, compile_lp, new_highs
@@ -153,8 +154,7 @@ def _prepare_peak(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> pea
         run = _run(lp, time_limit)
         ref = peak.Reference(status=run.status, objective=run.objective)
         if run.status == "optimal":
-            _load(lp, run.x)
-            ref.path = peak.path(m)
+            ref.path = _peak_path(m, lp, np.clip(run.x, lp.col_lower, lp.col_upper))
         return ref
 
     ref = peak.prepare(m, first_stage)
@@ -163,6 +163,22 @@ def _prepare_peak(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> pea
             up = lp.upper[row] + float(pyo.value(param)) - at_compile
             lp.h.changeRowBounds(row, -highspy.kHighsInf, up)
     return ref
+
+
+def _peak_path(m: pyo.ConcreteModel, lp: LP, x: np.ndarray) -> dict[str, dict[int, float]]:
+    """`peak.path` read from HiGHS's column values, without loading them into the model: each year's scope level as
+    its constant plus its coefficients times the columns."""
+    p = m.params
+    out = {}
+    for t in peak.peak_targets(p):
+        path = {}
+        for y in p.years:
+            repn = generate_standard_repn(level(m, p, t["indicator_id"], t["scope"], y), compute_values=True)
+            path[y] = float(repn.constant) + sum(a * x[lp.col_of[id(v)]] for a, v in
+                                                 zip(repn.linear_coefs, repn.linear_vars, strict=True)
+                                                 if id(v) in lp.col_of)
+        out[t["target_id"]] = path
+    return out
 
 
 def _load(lp: LP, x: np.ndarray) -> None:
