@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 
 from .model.targets import CEILING, peak_targets, rows
 
-__all__ = ["Reference", "State", "copy_limits", "limits", "path", "peak_targets", "prepare", "reference", "state"]
+__all__ = ["Reference", "State", "copy_limits", "limits", "peak_targets", "prepare", "reference", "state"]
 
 
 @dataclass
@@ -52,18 +52,8 @@ def state(m: pyo.ConcreteModel) -> State:
     return st
 
 
-def path(m: pyo.ConcreteModel) -> dict[str, dict[int, float]]:
-    """Target -> model year -> level of the peak's indicator over its scope, in the solution loaded in the model."""
-    p = m.params
-    out = {}
-    for t in peak_targets(p):
-        i, regions = t["indicator_id"], p.scope_regions(t["scope"])
-        out[t["target_id"]] = {y: float(sum(pyo.value(m.level[r, i, y]) for r in regions)) for y in p.years}
-    return out
-
-
 def reference(m: pyo.ConcreteModel, solve_first: Callable[[], Reference]) -> Reference | None:
-    """The case without its peak targets (`solve_first` solves it and returns its status, objective and `path`), or
+    """The case without its peak targets (`solve_first` solves it and returns its status, objective and path), or
     the cached one while the other targets' values are unchanged; None when the model has no peak."""
     p = m.params
     peaks = peak_targets(p)
