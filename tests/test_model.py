@@ -6,7 +6,9 @@ for one year costs exactly its ``fixed_om`` and the objective is a plain sum.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from pyomo.core.expr.visitor import identify_variables
 
 import planner
 from planner.model import crf
@@ -326,3 +328,41 @@ def test_first_year_holds_a_measure_back(tmp_path):
     assert late.solution.objective == pytest.approx(60, **APPROX)
     assert built(late) == pytest.approx({("r1", "b", 2021): 10})
     assert run("").solution.objective == pytest.approx(20, **APPROX)
+
+
+def _lasting_cap_case(tmp_path, last_year: int, lifetime: int = 2):
+    """co2 100 a year; a cap of 95 from 2021 to the last year; measure a cuts 1 t per unit standing at 1 yuan a year."""
+    return make_case(tmp_path, measures=[measure("a", fixed_om=1, lifetime=lifetime)],
+                     effects=[effect("a", "co2", -1)], potentials=[potential("r1", "a", 10)],
+                     baseline=flat("r1", "co2", 100, (2020, last_year)),
+                     targets=[target("cap", "cap", "co2", 2021, 95)], last_year=last_year)
+
+
+def test_stock_is_the_balance_of_builds_and_retirements(tmp_path):
+    """Lifetime 2 over 2021-2024: 5 units must stand every year, so the cost is 5 x 4 x 1 = 20; the stock variable
+    equals the units built in the last two years (a unit built in 2021 retires in 2023), and every balance row holds at
+    most four terms: stock[t], stock[t-1], build[t], build[t-2]."""
+    m = planner.build_model(planner.load(_lasting_cap_case(tmp_path, 2024)))
+    sol = planner.solve(m)
+    assert sol.objective == pytest.approx(20, **APPROX)
+    b = {t: sol.build["r1", "a", t] for t in range(2021, 2025)}
+    for t in range(2021, 2025):
+        assert m.stock["r1", "a", t].value == pytest.approx(sum(b[tau] for tau in (t - 1, t) if tau in b), **APPROX)
+        assert m.stock["r1", "a", t].value == pytest.approx(5, **APPROX)
+        assert len(list(identify_variables(m.stock_balance["r1", "a", t].body))) <= 4
+    assert b[2023] == pytest.approx(b[2021], **APPROX)  # what retires in 2023 is built again
+
+
+def test_rows_do_not_grow_with_the_horizon(tmp_path):
+    """A 10-year lifetime over 10 and over 30 model years: no row holds more than four terms (a stock balance with a
+    retirement: only the 30-year horizon has one), and the nonzeros grow with the years, not with their square."""
+    from planner.lp import compile_lp
+
+    sizes = {}
+    for last in (2030, 2050):
+        m = planner.build_model(planner.load(_lasting_cap_case(tmp_path / str(last), last, lifetime=10)))
+        lp = compile_lp(m)
+        index = np.asarray(lp.h.getLp().a_matrix_.index_)
+        sizes[last] = (lp.nnz, int(np.bincount(index).max()))
+    assert sizes[2030][1] <= 4 and sizes[2050][1] <= 4
+    assert sizes[2050][0] <= 3 * sizes[2030][0]  # 30 years against 10
