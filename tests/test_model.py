@@ -354,15 +354,16 @@ def test_stock_is_the_balance_of_builds_and_retirements(tmp_path):
 
 
 def test_rows_do_not_grow_with_the_horizon(tmp_path):
-    """A 10-year lifetime over 10 and over 30 model years: no row holds more than four terms (a stock balance with a
-    retirement: only the 30-year horizon has one), and the nonzeros grow with the years, not with their square."""
+    """A 10-year lifetime over 20, 30 and 40 model years: no row holds more than four terms (stock[t], stock[t-1],
+    build[t], build[t-10]), and every further decade adds the same number of nonzeros: linear in the years (a row
+    summing every build still standing would add more each decade)."""
     from planner.lp import compile_lp
 
-    sizes = {}
-    for last in (2030, 2050):
+    nnz, longest = {}, {}
+    for last in (2040, 2050, 2060):
         m = planner.build_model(planner.load(_lasting_cap_case(tmp_path / str(last), last, lifetime=10)))
         lp = compile_lp(m)
-        index = np.asarray(lp.h.getLp().a_matrix_.index_)
-        sizes[last] = (lp.nnz, int(np.bincount(index).max()))
-    assert sizes[2030][1] <= 4 and sizes[2050][1] <= 4
-    assert sizes[2050][0] <= 3 * sizes[2030][0]  # 30 years against 10
+        nnz[last] = lp.nnz
+        longest[last] = int(np.bincount(np.asarray(lp.h.getLp().a_matrix_.index_)).max())
+    assert max(longest.values()) == 4
+    assert nnz[2060] - nnz[2050] == nnz[2050] - nnz[2040] == 10 * 5  # a year: its balance (4) and its cap row (1)
