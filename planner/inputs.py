@@ -148,7 +148,7 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                         f"{case.base_year} to {case.last_year}"))
 
     # the grid balance: its parameters and the baseline's balance identity
-    from .model.electricity import check as check_grid  # a lazy import: planner.model imports this module
+    from .grid import check as check_grid
 
     for origin, column, message in check_grid(data["electricity"], bl, list(indicators.index), sorted(regions),
                                               data_file("electricity")):

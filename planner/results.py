@@ -238,7 +238,7 @@ def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
     g = p.grid
     if g is None:
         return pd.DataFrame(columns=cols)
-    from .model.electricity import DEMAND, GENERATION, IMPORT, THERMAL
+    from .grid import DEMAND, GENERATION, IMPORT, THERMAL
 
     ef = g.factors["thermal_co2"]
     records = []
