@@ -186,9 +186,8 @@ def _peak_path(m: pyo.ConcreteModel, lp: LP, x: np.ndarray) -> dict[str, dict[in
 
 
 def _load(lp: LP, x: np.ndarray) -> None:
-    """Put HiGHS's column values into the Pyomo variables, each held within its own bounds: HiGHS may leave a value
-    a tolerance outside (a build of -2e-7); the bounds are exact, so no negative build or stock is reported."""
-    x = np.clip(x, lp.col_lower, lp.col_upper)
+    """Put column values into the Pyomo variables; the caller holds them within their bounds first (HiGHS may leave
+    a value a tolerance outside, a build of -2e-7: the bounds are exact, so no negative build or stock is reported)."""
     for v, value in zip(lp.cols, x.tolist(), strict=True):
         v.set_value(value, skip_validation=True)
 
@@ -198,26 +197,57 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     sol = Solution(status=run.status, objective=None, solve_seconds=run.seconds, solver=solver_name())
     if run.status != "optimal":
         return sol
-    _load(lp, run.x)
+    x = np.clip(run.x, lp.col_lower, lp.col_upper)
+    _load(lp, x)
     sol.objective = run.objective
     if not run.feasible:  # HiGHS: optimal, but its unscaled solution misses a row by more than its tolerance
-        sol.primal_infeasibility, relative = _violations(lp, np.array([v.value for v in lp.cols], dtype=float))
+        sol.primal_infeasibility, relative = _violations(lp, x)
         if relative > VIOLATION:
             sol.status = "optimal_with_infeasibilities"
-    m._basis = (lp.signature(), lp.h.getBasis())
-    col, row = lp.col_of, lp.row_of
-    sol.build = {k: float(v.value or 0.0) for k, v in m.build.items()}
+    signature = lp.signature()
+    m._basis = (signature, lp.h.getBasis())
+    ix = _index(m, lp, signature)
+    rc, row = run.col_dual, lp.row_of
+    sol.build = dict(zip(ix.build, np.where(ix.build_col >= 0, x[ix.build_col], 0.0).tolist(), strict=True))
     # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row
     sol.duals = {k: float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0 for k, c in m.target.items()}
-    sol.reduced_costs = {k: float(run.col_dual[col[id(v)]]) for k, v in m.build.items() if id(v) in col}
+    kept = ix.build_col >= 0
+    sol.reduced_costs = dict(zip([k for k, keep in zip(ix.build, kept.tolist(), strict=True) if keep],
+                                 rc[ix.build_col[kept]].tolist(), strict=True))
     # a potential is a bound of the stock variable: its reduced cost is the bound's dual
-    sol.row_duals = {("stock_bounds", k): float(run.col_dual[col[id(v)]]) for k, v in m.stock.items()
-                     if id(v) in col and abs(run.col_dual[col[id(v)]]) > 1e-12}
+    values = np.where(ix.stock_col >= 0, rc[np.maximum(ix.stock_col, 0)], 0.0)
+    sol.row_duals = {("stock_bounds", ix.stock[j]): float(values[j]) for j in np.flatnonzero(np.abs(values) > 1e-12)}
     if hasattr(m, "indicator_bound"):
         sol.row_duals.update({("indicator_bound", k): float(run.row_dual[row[id(c)]])
                               for k, c in m.indicator_bound.items()
                               if id(c) in row and abs(run.row_dual[row[id(c)]]) > 1e-12})
     return sol
+
+
+@dataclass
+class _Index:
+    """The keys of ``build`` and ``stock`` and their HiGHS columns (-1: not a column), kept on the model while the
+    compiled rows and columns stay the same."""
+
+    build: list
+    build_col: np.ndarray
+    stock: list
+    stock_col: np.ndarray
+
+
+def _index(m: pyo.ConcreteModel, lp: LP, signature: tuple) -> _Index:
+    cached = getattr(m, "_index", None)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    col = lp.col_of
+
+    def cols(var) -> tuple[list, np.ndarray]:
+        keys = list(var.keys())
+        return keys, np.array([col.get(id(var[k]), -1) for k in keys], dtype=np.int64)
+
+    ix = _Index(*cols(m.build), *cols(m.stock))
+    m._index = (signature, ix)
+    return ix
 
 
 def max_violation(m: pyo.ConcreteModel) -> float:
@@ -432,7 +462,7 @@ def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 
                     c.activate()
     if run.status != "optimal":
         return Diagnosis([], iis, bounds_conflict=True)
-    _load(lp, run.x)
+    _load(lp, np.clip(run.x, lp.col_lower, lp.col_upper))
     by_id = {t["target_id"]: t for t in p.targets}
     relax = []
     for (k, y), var in em.slack.items():
