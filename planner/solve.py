@@ -239,10 +239,11 @@ def _index(m: pyo.ConcreteModel, lp: LP, signature: tuple) -> _Index:
     cached = getattr(m, "_index", None)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    col = lp.col_of
+    col, p = lp.col_of, m.params
+    keys = [(r, ms, t) for r, ms in p.pairs for t in p.years]  # the index of both (RM x T), without walking
+    # Pyomo's product set, which takes 0.5 s for 80,000 keys
 
     def cols(var) -> tuple[list, np.ndarray]:
-        keys = list(var.keys())
         return keys, np.array([col.get(id(var[k]), -1) for k in keys], dtype=np.int64)
 
     ix = _Index(*cols(m.build), *cols(m.stock))
