@@ -1,7 +1,12 @@
 """Solve with HiGHS, read the solution and duals, and diagnose infeasible targets.
 
-`solve` keeps one persistent HiGHS solver on the model, so changing a mutable parameter (a target's value,
-``model.target_value[k] = x``) and calling `solve` again re-solves warm from the last basis.
+`solve` compiles the model as it stands into HiGHS (`planner.lp`: Pyomo's standard-form compiler) at every call and
+starts HiGHS from the model's last optimal basis when the rows and columns are the same, so changing a mutable
+parameter (a target's value, ``model.target_value[k] = x``) and calling `solve` again re-solves warm; any other
+change a user makes to the model is seen too. With a peak target it solves the same LP twice (`planner.peak`): the
+peak rows freed, then with their limits. The column values go back into the model's variables; `Solution` holds
+build values, target duals, reduced costs and the potentials' duals (the stock columns' reduced costs). Studies that
+re-solve many times use `planner.fast`, which changes one compiled HiGHS object in place.
 
 `diagnose` explains an infeasible case: an elastic copy of the model (a slack on every target row, minimising the
 slacks relative to each row's baseline size) says which targets cannot be met together and by how much each would
