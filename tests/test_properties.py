@@ -86,6 +86,15 @@ def _write(path: Path, rows: list[list[str]]) -> None:
         csv.writer(f).writerows(rows)
 
 
+def _refused(case: Path, what: str) -> list[str]:
+    """The messages of the InputError that loading ``case`` must raise (``what`` names the corruption)."""
+    try:
+        planner.load(case)
+    except planner.InputError as e:
+        return [str(p) for p in e.problems]
+    raise AssertionError(f"{what} was accepted")
+
+
 @FAST
 @given(tiny_cases(), st.data())
 def test_one_corrupted_cell_is_named_by_file_row_and_column(kw, data):
@@ -102,12 +111,7 @@ def test_one_corrupted_cell_is_named_by_file_row_and_column(kw, data):
         i = data.draw(st.integers(1, len(rows) - 1))
         rows[i][j] = data.draw(st.sampled_from(_bad_values(col)))
         _write(path, rows)
-        try:
-            planner.load(case)
-        except planner.InputError as e:
-            messages = [str(p) for p in e.problems]
-        else:
-            raise AssertionError(f"{name}.csv row {i + 1} {col.name}={rows[i][j]!r} was accepted")
+        messages = _refused(case, f"{name}.csv row {i + 1} {col.name}={rows[i][j]!r}")
         assert any(f"{name}.csv, row {i + 1}, column {col.name}: " in m for m in messages), messages
 
 
@@ -138,10 +142,5 @@ def test_one_corrupted_column_or_file_is_named(kw, data):
             rows[0][j] += "名"  # a non-ASCII character, so the GBK bytes are not UTF-8
             path.write_bytes("\n".join(",".join(r) for r in rows).encode("gbk"))
             expected = f"{name}.csv: not UTF-8 text"
-        try:
-            planner.load(case)
-        except planner.InputError as e:
-            messages = [str(p) for p in e.problems]
-        else:
-            raise AssertionError(f"{how} {name}.csv was accepted")
+        messages = _refused(case, f"{how} {name}.csv")
         assert any(expected in m for m in messages), (expected, messages)

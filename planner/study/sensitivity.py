@@ -76,14 +76,19 @@ def _run(case, X, problem, keys, ranges, **opts) -> pd.DataFrame:
     return df
 
 
+def _setup(case: Case | str, by: str) -> tuple[Case, dict, list, dict]:
+    """The case, the SALib problem and its factor keys, and the cost ranges the samples scale."""
+    if not isinstance(case, Case):
+        case = load_case(case)
+    problem, keys = factors(case, by)
+    return case, problem, keys, cost_ranges(case)
+
+
 def morris(case: Case | str, trajectories: int = 10, levels: int = 4, seed: int = 0, by: str = "measure",
            outputs: list[str] | None = None, **sweep_options) -> dict[str, pd.DataFrame]:
     """Morris screening: for each output, a table of mu* (mean absolute elementary effect), mu, sigma per factor,
     sorted by mu*. The samples are in ``["samples"]``."""
-    if not isinstance(case, Case):
-        case = load_case(case)
-    problem, keys = factors(case, by)
-    ranges = cost_ranges(case)
+    case, problem, keys, ranges = _setup(case, by)
     X = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     df = _run(case, X, problem, keys, ranges, **sweep_options)
     out = {"samples": df}
@@ -101,10 +106,7 @@ def sobol(case: Case | str, n: int = 64, seed: int = 0, by: str = "sector", outp
           **sweep_options) -> dict[str, pd.DataFrame]:
     """Sobol indices (first order S1 and total ST, with confidence) per factor and output; Saltelli sampling of
     ``n`` (a power of 2) base samples. Default factors: one per sector."""
-    if not isinstance(case, Case):
-        case = load_case(case)
-    problem, keys = factors(case, by)
-    ranges = cost_ranges(case)
+    case, problem, keys, ranges = _setup(case, by)
     X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     df = _run(case, X, problem, keys, ranges, **sweep_options)
     out = {"samples": df}
