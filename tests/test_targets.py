@@ -214,3 +214,14 @@ def test_peak_ceiling_below_the_no_peak_level_binds_the_peak_year_too(tmp_path):
     res = planner.run(peak_case(tmp_path, value=100))
     assert list(res.targets["limit"]) == pytest.approx([95, 100, 100, 100])
     assert res.solution.objective == pytest.approx(25, **APPROX)
+
+
+def test_a_measure_built_for_the_peak_says_so(tmp_path):
+    """m (1 yuan per unit-year, no savings) is built only because of the peak ceiling: its reason names the peak,
+    valued at the ceiling rows' marginal cost (1 yuan/t) times the 10 + 20 t it cuts in 2023 and 2024 = 30."""
+    from planner.analysis import analyse
+
+    res = planner.run(peak_case(tmp_path))
+    why = analyse(res).reasons.set_index("measure_id")
+    assert why.at["m", "reason"] == "needed for 目标peak (peak, 100%)"
+    assert why.at["m", "target_value_pv"] == pytest.approx(30, **APPROX)

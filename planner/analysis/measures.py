@@ -93,7 +93,8 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
 
     pairs = list(zip(deployed["region_id"], deployed["measure_id"], strict=True)) if len(deployed) else []
     # the slack of every active row without each deployed pair (one pass; the same arithmetic as evaluate_targets)
-    slacks = target_slacks(p, (without(r, m) for r, m in pairs), active.index) if len(active) else []
+    slacks = target_slacks(p, (without(r, m) for r, m in pairs), active.index,
+                           getattr(sol, "peak_limits", None)) if len(active) else []
     for n, row in enumerate(getattr(deployed, "itertuples", lambda: [])()):
         r, m = row.region_id, row.measure_id
         value: dict[str, float] = {}
