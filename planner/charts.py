@@ -1,27 +1,27 @@
-"""Charts of an analysed case, drawn with matplotlib and returned as PNG bytes for the HTML report.
+"""Charts of an analysed case as Vega-Lite specifications: the HTML reports carry the data and the specification,
+and the browser draws them with Vega (inlined from `planner/static/vega.js`: offline, nothing to fetch).
 
-Chinese labels need a CJK font: the Noto Sans CJK SC font shipped inside the PyPI package ``mplfonts`` (a dependency,
-so no download at run time) is registered with matplotlib's font manager; matplotlib's default font has no CJK
-glyphs and would draw empty boxes. Every chart reads the analysis tables only.
+A chart here is a plain dict in the Vega-Lite grammar (https://vega.github.io/vega-lite/), built from the analysis
+tables only; nothing is drawn in Python, so `planner run` pays milliseconds for its charts. In the page every mark
+carries a tooltip with its unrounded figures, Chinese text is drawn by the reader's own fonts, and the charts stay
+vectors when printed. Text from the data is data to Vega: it is shown as text, never parsed as markup or mathematics.
+
+`page_script` gives the page the bundle and the specs (as JSON that cannot close its ``<script>`` element).
 """
 
 from __future__ import annotations
 
 import functools
-import io
-import warnings
+import json
+import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import numpy as np
+import pandas as pd
 
 YI = 1e8
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # names the grammar's version; never fetched
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 COLOURS = {  # co-benefit of a measure on the MAC curves
     "cuts air and water pollution": "#1b7837", "cuts air pollution": "#5aae61", "cuts water pollution": "#4393c3",
     "no pollution effect": "#bababa", "adds pollution": "#d6604d",
@@ -32,205 +32,247 @@ CO_ZH = {"cuts air and water pollution": "同时削减大气和水污染物", "c
          "also cuts CO2e": "同时减碳", "no CO2e effect": "不影响碳排放", "adds CO2e": "增加碳排放"}
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac", "#86bcb6", "#8cd17d"]
+CONFIG = {
+    "font": FONT, "background": "white",
+    "view": {"stroke": None},
+    "title": {"anchor": "start", "fontSize": 14, "fontWeight": "bold", "subtitleFontSize": 11, "subtitleColor": "#555"},
+    "axis": {"labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
+    "legend": {"orient": "top", "labelFontSize": 11, "title": None, "labelLimit": 400, "columns": 4,
+               "symbolType": "square"},
+}
+# Tick labels as Chinese planners write large numbers: 2.8亿, 3万 (a Vega expression on the tick's value)
+ZH_NUMBER = ("abs(datum.value) >= 1e8 ? format(datum.value / 1e8, '.4~g') + '亿' : abs(datum.value) >= 1e4 ? "
+             "format(datum.value / 1e4, '.4~g') + '万' : format(datum.value, ',.4~g')")
+LINE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 2, "symbolSize": 300}
+YEAR = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
 
 
-@functools.cache
-def cjk_font() -> str | None:
-    """Register the CJK font shipped by mplfonts and make it matplotlib's default; return its family name."""
-    try:
-        import mplfonts
-    except ImportError:  # pragma: no cover - a dependency; charts still draw, Chinese as boxes
-        return None
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if not path.is_file():
-        return None
-    font_manager.fontManager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
-    plt.rcParams["font.family"] = ["DejaVu Sans", name]  # Latin and digits from DejaVu (fast), CJK falls back
-    plt.rcParams["axes.unicode_minus"] = False
-    return name
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts: numbers to 6 significant digits (the tooltips show no more), NaN as null."""
+    out = []
+    for row in df.to_dict("records"):
+        rec = {}
+        for k, v in row.items():
+            if isinstance(v, (float, np.floating)):
+                v = None if not math.isfinite(v) else float(f"{float(v):.6g}")
+            elif isinstance(v, np.integer):
+                v = int(v)
+            elif isinstance(v, np.bool_):
+                v = bool(v)
+            rec[str(k)] = v
+        out.append(rec)
+    return out
 
 
-def warm_up() -> None:
-    """Load the fonts and draw once (the first figure pays for the font files): for a worker waiting for charts."""
-    cjk_font()
-    fig, ax = _fig(2, 1)
-    _title(ax, "预热 warm-up 0123456789")
-    _png(fig)
+def _chart(title: str, layers: list[dict], data: pd.DataFrame, height: int = 300, subtitle: str | None = None,
+           **extra) -> dict:
+    t = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
+    return {"$schema": SCHEMA, "description": title, "title": t, "width": "container", "height": height,
+            "data": {"values": _records(data)}, "layer": layers, "config": CONFIG, **extra}
 
 
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a glyph missing from a font must not print warnings into the console
-        fig.savefig(buf, format="png", dpi=110)  # laid out by the figure's own engine: one draw, not two
-    plt.close(fig)
-    return buf.getvalue()
+def _tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = ",.4~g") -> dict:
+    t = {"field": field, "type": kind, "title": title}
+    if kind == "quantitative" and fmt:
+        t["format"] = fmt
+    return t
 
 
-def safe(text) -> str:
-    """Text from the data as a literal label: matplotlib would read ``$...$`` as mathematics (and fail on a lone
-    ``$``)."""
-    return str(text).replace("$", r"\$")
+def _colour(domain: list[str], range_: list[str]) -> dict:
+    return {"domain": domain, "range": range_}
 
 
-def zh_number(v: float) -> str:
-    """A tick label as Chinese planners write large numbers: 2.8亿, 3万."""
-    a = abs(v)
-    if a >= 1e8:
-        return f"{v / 1e8:.4g}亿"
-    if a >= 1e4:
-        return f"{v / 1e4:.4g}万"
-    return f"{v:,.4g}"
-
-
-def _title(ax, text: str, **kw) -> None:
-    """The axes title at its usual place (1.0, above the axes): given explicitly, so matplotlib does not measure every
-    tick label at each draw to see whether the title must move up (it never must here: no ticks on top)."""
-    ax.set_title(text, y=1.0, **kw)
-
-
-def _legend(ax, **kw) -> None:
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**kw)
-
-
-def _fig(w=9.0, h=4.2):
-    cjk_font()
-    fig, ax = plt.subplots(figsize=(w, h), layout="constrained")
-    ax.grid(axis="y", alpha=0.3)
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax
-
-
-def cost_chart(costs: pd.DataFrame) -> bytes:
-    fig, ax = _fig()
-    y = costs["year"]
-    ax.bar(y, costs["capital_charge"] / YI, color="#4e79a7", label="资本年金 Capital charge")
-    ax.bar(y, costs["om"] / YI, bottom=costs["capital_charge"] / YI, color="#76b7b2", label="运维 O&M")
-    ax.bar(y, -costs["savings"] / YI, color="#59a14f", label="节约 Savings (−)")
-    ax.plot(y, costs["net"] / YI, color="black", marker="o", label="净成本 Net")
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_ylabel("亿元/年 (100 million yuan per year)")
-    _title(ax, "年度成本构成 Annual cost split")
-    _legend(ax, fontsize=8, ncol=4, loc="upper left")
-    return _png(fig)
+def cost_chart(costs: pd.DataFrame) -> dict:
+    """Annual cost split: capital charge and O&M stacked up, savings down, the net as a line (亿元 a year)."""
+    parts = {"capital_charge": "资本年金 Capital charge", "om": "运维 O&M", "savings": "节约 Savings (−)"}
+    long = costs[["year", *parts]].melt("year", var_name="part", value_name="value")
+    long["value"] = long["value"] / YI * np.where(long["part"] == "savings", -1.0, 1.0)
+    long["series"] = long["part"].map(parts)
+    net = pd.DataFrame({"year": costs["year"], "value": costs["net"] / YI, "series": "净成本 Net"})
+    data = pd.concat([long[["year", "series", "value"]], net], ignore_index=True)
+    domain = [*parts.values(), "净成本 Net"]
+    colour = {"field": "series", "type": "nominal", "sort": domain,
+              "scale": _colour(domain, ["#4e79a7", "#76b7b2", "#59a14f", "#000000"])}
+    tips = [_tip("year", "年份 year", "ordinal"), _tip("series", "项目 item", "nominal"), _tip("value", "亿元/年")]
+    y = {"field": "value", "type": "quantitative", "title": "亿元/年 (100 million yuan per year)", "stack": "zero"}
+    return _chart("年度成本构成 Annual cost split", [
+        {"transform": [{"filter": "datum.series != '净成本 Net'"}], "mark": "bar",
+         "encoding": {"x": YEAR, "y": y, "color": colour, "tooltip": tips}},
+        {"transform": [{"filter": "datum.series == '净成本 Net'"}], "mark": {"type": "line", "point": True},
+         "encoding": {"x": YEAR, "y": {"field": "value", "type": "quantitative"}, "color": colour, "tooltip": tips}},
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
+    ], data)
 
 
 def stacked_chart(wide: pd.DataFrame, x: str, title: str, ylabel: str, scale: float = 1.0,
-                  names: dict | None = None) -> bytes:
-    """Stacked bars of every column but ``x`` (e.g. investment by sector per year)."""
-    fig, ax = _fig()
+                  names: dict | None = None) -> dict:
+    """Stacked bars of every column but ``x`` (e.g. investment by sector per year), negative parts below zero."""
     names = names or {}
-    pos = neg = pd.Series(0.0, index=wide.index)
     cols = [c for c in wide.columns if c != x and wide[c].abs().sum() > 0]
-    for j, c in enumerate(cols):
-        v = wide[c] / scale
-        base = pos.where(v >= 0, neg)
-        ax.bar(wide[x].astype(str), v, bottom=base, color=PALETTE[j % len(PALETTE)], label=safe(names.get(c, c)))
-        pos, neg = pos + v.clip(lower=0), neg + v.clip(upper=0)
-    _title(ax, title)
-    ax.set_ylabel(ylabel)
-    _legend(ax, fontsize=8, ncol=3, loc="upper left")
-    if len(wide) > 8:
-        ax.tick_params(axis="x", labelrotation=45)
-    return _png(fig)
+    long = wide[[x, *cols]].melt(x, var_name="key", value_name="value")
+    long["value"] = long["value"] / scale
+    long["series"] = long["key"].map(lambda c: str(names.get(c, c)))
+    long = long.rename(columns={x: "year"})
+    domain = [str(names.get(c, c)) for c in cols]
+    colour = {"field": "series", "type": "nominal", "sort": domain,
+              "scale": _colour(domain, [PALETTE[j % len(PALETTE)] for j in range(len(domain))])}
+    tips = [_tip("year", "年份 year", "ordinal"), _tip("series", "", "nominal"), _tip("value", ylabel)]
+    return _chart(title, [
+        {"mark": "bar", "encoding": {"x": YEAR, "y": {"field": "value", "type": "quantitative", "title": ylabel,
+                                                      "stack": "zero"},
+                                     "color": colour, "tooltip": tips}},
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
+    ], long[["year", "series", "value"]])
 
 
 def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scale: float = 1.0,
-                  peak_year: int | None = None) -> bytes:
-    fig, ax = _fig()
+                  peak_year: int | None = None) -> dict:
+    """The city's path of one indicator: baseline (grey, dashed) against the plan, the peak year marked."""
     c = ind[(ind["region_id"] == "city") & (ind["indicator_id"] == indicator)].sort_values("year")
-    ax.plot(c["year"], c["baseline"] / scale, color="#999999", ls="--", marker=".", label="基准情景 Baseline")
-    ax.plot(c["year"], c["level"] / scale, color="#e15759", marker="o", label="方案 With the plan")
+    series = {"baseline": "基准情景 Baseline", "level": "方案 With the plan"}
+    long = c[["year", *series]].melt("year", var_name="key", value_name="value")
+    long["value"] = long["value"] / scale
+    long["series"] = long["key"].map(series)
+    domain = list(series.values())
+    enc = {"x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"},
+                 "scale": {"zero": False, "nice": False}},
+           "y": {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}},
+           "color": {"field": "series", "type": "nominal", "sort": domain, "legend": LINE_LEGEND,
+                     "scale": _colour(domain, ["#999999", "#e15759"])},
+           "strokeDash": {"field": "series", "type": "nominal", "sort": domain,
+                          "scale": {"domain": domain, "range": [[5, 3], [1, 0]]}},  # one legend with the colour
+           "tooltip": [_tip("year", "年份 year", "ordinal"), _tip("series", "", "nominal"), _tip("value", unit)]}
+    layers = [{"mark": {"type": "line", "point": True}, "encoding": enc}]
     if peak_year is not None:
-        ax.axvline(peak_year, color="#e15759", alpha=0.3)
-        ax.annotate(f"达峰 peak {peak_year}", (peak_year, float(c.set_index("year").at[peak_year, "level"]) / scale),
-                    textcoords="offset points", xytext=(5, 8), fontsize=9)
-    _title(ax, label)
-    ax.set_ylabel(unit)
-    _legend(ax, fontsize=8)
-    return _png(fig)
+        at = c.set_index("year")
+        level = float(at.at[peak_year, "level"]) / scale if peak_year in at.index else None
+        layers += [
+            {"mark": {"type": "rule", "color": "#e15759", "opacity": 0.35}, "encoding": {"x": {"datum": peak_year}}},
+            {"mark": {"type": "text", "align": "left", "dx": 6, "dy": -10, "fontSize": 11},
+             "encoding": {"x": {"datum": peak_year}, "y": {"datum": level},
+                          "text": {"value": f"达峰 peak {peak_year}"}}},
+        ]
+    return _chart(label, layers, long[["year", "series", "value"]])
 
 
-def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> bytes:
+def _panel(g: pd.DataFrame, title: str, pct: bool) -> dict:
+    f = 100.0 if pct else 1.0
+    rows = pd.DataFrame({"year": g["year"], "baseline": g["baseline"] * f, "level": g["level"] * f,
+                         "required": pd.to_numeric(g["required"], errors="coerce") * f})
+    if pct:
+        vals = rows[["baseline", "level"]].to_numpy(dtype=float)
+        span = float(np.nanmax(vals) - np.nanmin(vals)) if np.isfinite(vals).any() else 0.0
+        digits = 0 if span >= 5 else 1 if span >= 0.5 else 2
+        axis = {"labelExpr": f"format(datum.value, '.{digits}f') + '%'"}
+    else:
+        axis = {"labelExpr": ZH_NUMBER}
+    axis |= {"title": None, "tickCount": 4, "labelFontSize": 9}
+    x = {"field": "year", "type": "quantitative", "title": None, "scale": {"zero": False, "nice": False},
+         "axis": {"format": "d", "tickCount": 4, "labelFontSize": 9}}
+    unit = "%" if pct else ""
+    tips = [_tip("year", "年份 year", "ordinal"), _tip("baseline", f"基准 baseline {unit}"),
+            _tip("level", f"方案 plan {unit}"), _tip("required", f"要求 required {unit}")]
+    y = {"type": "quantitative", "scale": {"zero": False}, "axis": axis}
+    return {"title": {"text": title, "fontSize": 10, "fontWeight": "normal", "limit": 210},
+            "width": 210, "height": 95, "data": {"values": _records(rows)}, "layer": [
+                {"mark": {"type": "line", "color": "#999999", "strokeDash": [4, 2], "strokeWidth": 1},
+                 "encoding": {"x": x, "y": {**y, "field": "baseline"}, "tooltip": tips}},
+                {"mark": {"type": "line", "color": "#4e79a7", "strokeWidth": 1.6},
+                 "encoding": {"x": x, "y": {**y, "field": "level"}, "tooltip": tips}},
+                {"transform": [{"filter": "isValid(datum.required)"}],
+                 "mark": {"type": "point", "filled": True, "color": "#e15759", "size": 30},
+                 "encoding": {"x": x, "y": {**y, "field": "required"}, "tooltip": tips}},
+            ]}
+
+
+def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> dict:
     """Small multiples: each target in its own terms over time, baseline against plan, the requirement marked."""
-    cjk_font()
-    ids = list(dict.fromkeys(paths["target_id"]))
-    n = len(ids)
-    cols = 4
-    rows = max(1, -(-n // cols))
-    fig = plt.figure(figsize=(12, 2.4 * rows))
-    grid = fig.add_gridspec(rows, cols)
-    axes = [fig.add_subplot(grid[j // cols, j % cols]) for j in range(n)]  # no empty panels to create and hide
-    for ax, k in zip(axes, ids, strict=True):
-        g = paths[paths["target_id"] == k]
-        pct = g["kind"].iloc[0] in pct_kinds
-        f = 100.0 if pct else 1.0
-        ax.plot(g["year"], g["baseline"] * f, color="#999999", ls="--", lw=1)
-        ax.plot(g["year"], g["level"] * f, color="#4e79a7", lw=1.6)
-        req = g.dropna(subset=["required"])
-        ax.scatter(req["year"], req["required"].astype(float) * f, color="#e15759", zorder=3, s=18)
-        _title(ax, safe(names.get(k, k)[:18]), fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=4))
-        if pct:
-            span = float(np.nanmax(g[["baseline", "level"]].to_numpy(dtype=float)) * f
-                         - np.nanmin(g[["baseline", "level"]].to_numpy(dtype=float)) * f) if len(g) else 0.0
-            digits = 0 if span >= 5 else 1 if span >= 0.5 else 2
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _, d=digits: f"{v:.{d}f}%"))
-        else:
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: zh_number(v)))
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle("各目标进程(灰虚线: 基准; 蓝线: 方案; 红点: 要求) Targets over time in their own terms", fontsize=10)
-    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.04, top=1 - 0.35 / rows, hspace=0.55, wspace=0.28)
-    return _png(fig)
+    panels = []
+    for k, g in paths.groupby("target_id", sort=False):
+        panels.append(_panel(g, str(names.get(k, k)), g["kind"].iloc[0] in pct_kinds))
+    return {"$schema": SCHEMA, "description": "各目标进程 Targets over time", "config": CONFIG, "columns": 4,
+            "spacing": {"row": 18, "column": 22},
+            "title": {"text": "各目标进程 Targets over time in their own terms",
+                      "subtitle": "灰虚线: 基准; 蓝线: 方案; 红点: 要求 — grey dashed: baseline; blue: the plan; "
+                                  "red dots: the requirement"},
+            "concat": panels}
 
 
-def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: float) -> bytes:
+def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: float) -> dict:
     """Bars as wide as each measure's abatement at potential, as high as its cost per unit cut, coloured by
     co-benefit; the part the plan deploys in the report year is solid, the rest pale."""
-    fig, ax = _fig(10, 4.6)
     w = mac["potential"].to_numpy(dtype=float) / xscale
-    x = np.concatenate([[0.0], np.cumsum(w)[:-1]])  # each bar starts where the one before ends
-    h = mac["cost_per_unit_cut"].to_numpy(dtype=float)
-    colour = [COLOURS.get(c, "#bababa") for c in mac["co_benefit"]]
+    x0 = np.concatenate([[0.0], np.cumsum(w)[:-1]])  # each bar starts where the one before ends
     d = np.minimum(mac["deployed"].to_numpy(dtype=float), mac["potential"].to_numpy(dtype=float)) / xscale
-    ax.bar(x, h, width=w, align="edge", color=colour, alpha=0.3, edgecolor="none")  # one call: all the bars
-    on = d > 0
-    if on.any():
-        ax.bar(x[on], h[on], width=d[on], align="edge", color=[c for c, o in zip(colour, on, strict=True) if o],
-               edgecolor="none")
-    ax.axhline(0, color="black", lw=0.8)
     kinds = list(dict.fromkeys(mac["co_benefit"]))
-    ax.legend(handles=[Patch(color=COLOURS.get(k, "#bababa"), label=f"{CO_ZH.get(k, k)} {k}") for k in kinds]
-              + [Patch(color="#888888", alpha=0.3, label="未部署潜力 potential not deployed")], fontsize=8)
+    domain = [f"{CO_ZH.get(k, k)} {k}" for k in kinds]
+    data = pd.DataFrame({
+        "x0": x0, "x1": x0 + w, "xd": x0 + d, "cost": mac["cost_per_unit_cut"].to_numpy(dtype=float),
+        "measure": (mac["measure_zh"].astype(str) + " " + mac["measure_id"].astype(str)).to_numpy(),
+        "region": mac["region_id"].astype(str).to_numpy(), "potential": mac["potential"].to_numpy(dtype=float),
+        "deployed": mac["deployed"].to_numpy(dtype=float),
+        "co_benefit": [f"{CO_ZH.get(k, k)} {k}" for k in mac["co_benefit"]]})
+    y = {"field": "cost", "type": "quantitative", "title": ylabel}
     lo, hi = mac["cost_per_unit_cut"].quantile(0.03), mac["cost_per_unit_cut"].quantile(0.97)
-    if len(mac) > 10 and hi > lo:
+    clipped = len(mac) > 10 and hi > lo
+    if clipped:  # a few extreme bars would flatten the rest: the axis shows the 3-97% range, the tooltips every value
         pad = (hi - lo) * 0.15
-        ax.set_ylim(lo - pad, hi + pad)
-    _title(ax, title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return _png(fig)
+        y["scale"] = {"domain": [float(lo - pad), float(hi + pad)]}
+    colour = {"field": "co_benefit", "type": "nominal", "sort": domain,
+              "scale": _colour(domain, [COLOURS.get(k, "#bababa") for k in kinds])}
+    tips = [_tip("measure", "措施 measure", "nominal"), _tip("region", "区域 region", "nominal"),
+            _tip("cost", ylabel), _tip("potential", "潜力 potential (units)"), _tip("deployed", "已部署 deployed"),
+            _tip("co_benefit", "协同效益 co-benefit", "nominal")]
+    x = {"field": "x0", "type": "quantitative", "title": xlabel}
+    bar = {"type": "bar", "clip": True}
+    return _chart(title, [
+        {"mark": {**bar, "opacity": 0.3}, "encoding": {"x": x, "x2": {"field": "x1"}, "y": y, "y2": {"datum": 0},
+                                                       "color": colour, "tooltip": tips}},
+        {"transform": [{"filter": "datum.xd > datum.x0"}], "mark": bar,
+         "encoding": {"x": x, "x2": {"field": "xd"}, "y": y, "y2": {"datum": 0}, "color": colour, "tooltip": tips}},
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
+    ], data, height=330, subtitle="实色: 已部署; 浅色: 未部署潜力 — solid: deployed; pale: potential not deployed"
+       + ("; 纵轴显示3%-97%区间 the axis shows the 3-97% range" if clipped else ""))
 
 
-def cocontrol_chart(co: pd.DataFrame, names: dict) -> bytes:
+def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
     """The co-control coordinate system: x = CO2 cut, y = pollution-equivalent cut, both as % of the baseline."""
-    fig, ax = _fig(8, 6)
-    ax.grid(alpha=0.3)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.axvline(0, color="black", lw=0.8)
-    styles = {"sector": ("#4e79a7", "o", 60), "region": ("#e15759", "s", 70), "plan": ("black", "*", 200)}
-    for level, (colour, marker, size) in styles.items():
-        g = co[co["level"] == level]
-        ax.scatter(g["co2_cut_rel"] * 100, g["pollution_cut_rel"] * 100, c=colour, marker=marker, s=size,
-                   label={"sector": "领域 sector", "region": "区域 region", "plan": "全市方案 plan"}[level], zorder=3)
-        for r in g.itertuples():
-            ax.annotate(safe(names.get(r.key, r.key)), (r.co2_cut_rel * 100, r.pollution_cut_rel * 100), fontsize=8,
-                        textcoords="offset points", xytext=(4, 4))
-    ax.set_xlabel("CO2 削减(占基准 %) CO2 cut, % of baseline")
-    ax.set_ylabel("污染当量削减(占基准 %) pollution-equivalent cut, % of baseline")
-    _title(ax, "协同控制坐标系 Co-control coordinate system (I: 协同 both cut)")
-    _legend(ax, fontsize=8)
-    return _png(fig)
+    level_name = {"sector": "领域 sector", "region": "区域 region", "plan": "全市方案 plan"}
+    co = co[co["level"].isin(list(level_name))]  # sectors, regions and the plan (measures are in the table)
+    data = pd.DataFrame({"co2": co["co2_cut_rel"].to_numpy(dtype=float) * 100,
+                         "pollution": co["pollution_cut_rel"].to_numpy(dtype=float) * 100,
+                         "level": co["level"].map(level_name).to_numpy(),
+                         "name": [str(names.get(k, k)) for k in co["key"]]})
+    domain = list(level_name.values())
+    x = {"field": "co2", "type": "quantitative", "title": "CO2 削减(占基准 %) CO2 cut, % of baseline"}
+    y = {"field": "pollution", "type": "quantitative",
+         "title": "污染当量削减(占基准 %) pollution-equivalent cut, % of baseline"}
+    tips = [_tip("name", "", "nominal"), _tip("co2", "CO2 cut %", fmt=".2f"),
+            _tip("pollution", "pollution-equivalent cut %", fmt=".2f")]
+    enc = {"x": x, "y": y, "tooltip": tips,
+           "color": {"field": "level", "type": "nominal", "sort": domain,
+                     "scale": _colour(domain, ["#4e79a7", "#e15759", "black"])},
+           "shape": {"field": "level", "type": "nominal", "sort": domain,
+                     "scale": {"domain": domain, "range": ["circle", "square", "diamond"]}},
+           "size": {"field": "level", "type": "nominal", "sort": domain, "legend": None,
+                    "scale": {"domain": domain, "range": [70, 80, 220]}}}
+    return _chart("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)", [
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"x": {"datum": 0}}},
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
+        {"mark": {"type": "point", "filled": True, "opacity": 0.9}, "encoding": enc},
+        {"mark": {"type": "text", "align": "left", "dx": 7, "dy": -7, "fontSize": 11},
+         "encoding": {"x": x, "y": y, "text": {"field": "name"}}},
+    ], data, height=420)
+
+
+@functools.cache
+def bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (`planner/static/vega.js`, see its README)."""
+    return (Path(__file__).parent / "static" / "vega.js").read_text(encoding="utf-8")
+
+
+def spec_json(specs: dict[str, dict]) -> str:
+    """The specs as JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` that could end
+    the element or start markup (escaped as ``\\u003c`` etc., which JSON reads back as the same characters)."""
+    text = json.dumps(specs, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

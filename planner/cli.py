@@ -218,40 +218,43 @@ def run_cmd(
                              "workbook's file name ending in .xlsx (the report and IAMC file go beside it)"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
     report: bool = typer.Option(True, "--report/--no-report",
-                                help="Write report.html (its charts are drawn in worker processes)"),
+                                help="Write report.html (tables and charts; the browser draws the charts)"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
+    from functools import partial
+
     from .analysis import analyse
-    from .export import write_excel
+    from .export import fill_workbook
     from .iamc import write_iamc
+    from .parallel import write_file
 
     _check_time_limit(time_limit)
-    workers = charts = None
-    if report:  # chart workers, forked now: they load matplotlib and the CJK font while the case is solved
-        from .report import chart_workers, start_charts, write_report
-
-        workers = chart_workers()
+    res = _solve_or_exit(case, time_limit)
+    a = analyse(res)
+    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
+    if out is not None and out.suffix.lower() == ".xlsx":
+        workbook, out_dir = out, out.parent  # --out names the workbook itself
+    else:
+        out_dir = out if out is not None else Path("reports") / name
+        workbook = out_dir / f"{name}.xlsx"
+    book = write_file(workbook, partial(fill_workbook, a))  # a forked child writes the workbook meanwhile
     try:
-        res = _solve_or_exit(case, time_limit)
-        a = analyse(res)
-        if report:  # the charts are drawn by the workers while the summary, workbook and IAMC table are written
-            charts = start_charts(a, workers)
         print_summary(res, a)
-        name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
-        if out is not None and out.suffix.lower() == ".xlsx":
-            workbook, out_dir = out, out.parent  # --out names the workbook itself
-        else:
-            out_dir = out if out is not None else Path("reports") / name
-            workbook = out_dir / f"{name}.xlsx"
-        path = write_excel(res, workbook, a)
-        typer.echo(f"\nWorkbook: {path}")
-        typer.echo(f"IAMC:     {write_iamc(a, out_dir / f'{name}_iamc.csv')}")
-        if charts is not None:
-            typer.echo(f"Report:   {write_report(a, out_dir / 'report.html', charts.result())}")
-    finally:
-        if workers is not None:
-            workers.close()
+        iamc = write_iamc(a, out_dir / f"{name}_iamc.csv")
+        page = None
+        if report:
+            from .report import write_report
+
+            page = write_report(a, out_dir / "report.html")
+        book_path = book.result()
+    except BaseException:
+        book.cancel()  # a failed run leaves no workbook written after its error
+        raise
+    typer.echo(f"\nWorkbook: {book_path}")
+    typer.echo(f"IAMC:     {iamc}")
+    if page is not None:
+        typer.echo(f"Report:   {page}")
 
 
 @app.command("compare")

@@ -9,11 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from .analysis import PCT_KINDS, Analysis
 from .export import Book
 from .inputs import CITY
-from .report import _ENV, _atomic_write, _img, summary_facts
+from .report import _ENV, _atomic_write, summary_facts
 from .results import REPORTED
 
 
@@ -81,44 +82,70 @@ def measures_table(analyses: list[Analysis]) -> pd.DataFrame:
     return wide
 
 
-def _co2_chart(analyses: list[Analysis]) -> bytes:
+def _co2_chart(analyses: list[Analysis]) -> dict:
+    """City CO2 of every case (Mt), the first case's baseline dashed."""
     from . import charts
 
-    fig, ax = charts._fig()
+    rows = []
     for j, a in enumerate(analyses):
         ind = a.result.indicators
         c = ind[(ind["region_id"] == CITY) & (ind["indicator_id"] == "co2")].sort_values("year")
         if j == 0:
-            ax.plot(c["year"], c["baseline"] / 1e6, color="#999999", ls="--", label="基准 Baseline (no measures)")
-        ax.plot(c["year"], c["level"] / 1e6, color=charts.PALETTE[j % len(charts.PALETTE)], marker="o",
-                label=a.result.summary["case"])
-    ax.set_ylabel("Mt CO2")
-    ax.set_title("全市二氧化碳排放 City CO2 by case")
-    charts._legend(ax, fontsize=8)
-    return charts._png(fig)
+            rows.append(pd.DataFrame({"year": c["year"], "series": "基准 Baseline (no measures)",
+                                      "value": c["baseline"] / 1e6}))
+        rows.append(pd.DataFrame({"year": c["year"], "series": str(a.result.summary["case"]),
+                                  "value": c["level"] / 1e6}))
+    data = pd.concat(rows, ignore_index=True)
+    domain = list(dict.fromkeys(data["series"]))
+    colours = ["#999999", *(charts.PALETTE[j % len(charts.PALETTE)] for j in range(len(domain) - 1))]
+    enc = {"x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"},
+                 "scale": {"zero": False, "nice": False}},
+           "y": {"field": "value", "type": "quantitative", "title": "Mt CO2", "scale": {"zero": False}},
+           "color": {"field": "series", "type": "nominal", "sort": domain, "legend": charts.LINE_LEGEND,
+                     "scale": {"domain": domain, "range": colours}},
+           "strokeDash": {"field": "series", "type": "nominal", "sort": domain,
+                          "scale": {"domain": domain, "range": [[5, 3]] + [[1, 0]] * (len(domain) - 1)}},
+           "tooltip": [{"field": "series", "type": "nominal", "title": "情景 case"},
+                       {"field": "year", "type": "ordinal", "title": "年份 year"},
+                       {"field": "value", "type": "quantitative", "title": "Mt CO2", "format": ",.2f"}]}
+    return charts._chart("全市二氧化碳排放 City CO2 by case", [{"mark": {"type": "line", "point": True},
+                                                             "encoding": enc}], data)
 
 
-def _cost_chart(summary: pd.DataFrame) -> bytes:
+def _cost_chart(summary: pd.DataFrame) -> dict:
+    """Discounted net cost by case: no-regret measures and the measures the targets need side by side, the total
+    as a dot (亿元, present value)."""
     from . import charts
 
-    fig, ax = charts._fig()
-    x = range(len(summary))
-    ax.bar([i - 0.2 for i in x], summary["net_no_regret_pv"] / 1e8, width=0.4, color="#59a14f",
-           label="无悔措施 no-regret (net)")
-    ax.bar([i + 0.2 for i in x], summary["net_targets_pv"] / 1e8, width=0.4, color="#4e79a7",
-           label="达标所需 measures the targets need")
-    ax.scatter(list(x), summary["objective"] / 1e8, color="black", zorder=3, label="合计 total")
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(list(x), summary["case"])
-    ax.set_ylabel("亿元 (present value)")
-    ax.set_title("成本比较 Discounted net cost by case")
-    charts._legend(ax, fontsize=8)
-    return charts._png(fig)
+    parts = {"net_no_regret_pv": "无悔措施 no-regret (net)", "net_targets_pv": "达标所需 measures the targets need",
+             "objective": "合计 total"}
+    data = summary[["case", *parts]].melt("case", var_name="key", value_name="value")
+    data["value"] = data["value"] / 1e8
+    data["series"] = data["key"].map(parts)
+    data["case"] = data["case"].astype(str)
+    domain = list(parts.values())
+    colour = {"field": "series", "type": "nominal", "sort": domain,
+              "scale": {"domain": domain, "range": ["#59a14f", "#4e79a7", "#000000"]}}
+    x = {"field": "case", "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": 0}}
+    y = {"field": "value", "type": "quantitative", "title": "亿元 (present value)"}
+    tips = [{"field": "case", "type": "nominal", "title": "情景 case"},
+            {"field": "series", "type": "nominal", "title": ""},
+            {"field": "value", "type": "quantitative", "title": "亿元", "format": ",.2f"}]
+    return charts._chart("成本比较 Discounted net cost by case", [
+        {"transform": [{"filter": "datum.key != 'objective'"}], "mark": "bar",
+         "encoding": {"x": x, "xOffset": {"field": "series", "sort": domain}, "y": y, "color": colour,
+                      "tooltip": tips}},
+        {"transform": [{"filter": "datum.key == 'objective'"}], "mark": {"type": "point", "filled": True, "size": 90},
+         "encoding": {"x": x, "y": y, "color": colour, "tooltip": tips}},
+        {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
+    ], data[["case", "key", "series", "value"]])
 
 
 def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path]:
     import os
     import tempfile
+
+    from .charts import bundle, spec_json
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -168,7 +195,8 @@ def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path
     html = _ENV.get_template("compare.html.j2").render(
         summary=summary.to_dict("records"), targets=targets.to_dict("records"),
         cases=[a.result.summary["case"] for a in analyses], measures=measures.head(20).to_dict("records"),
-        charts={"co2": _img(_co2_chart(analyses)), "cost": _img(_cost_chart(summary))},
+        charts=(specs := {"cost": _cost_chart(summary), "co2": _co2_chart(analyses)}),
+        chart_specs=Markup(spec_json(specs)), vega=Markup(bundle()),
         generated=dt.datetime.now().isoformat(timespec="seconds"))
     page = _atomic_write(out / "compare.html", html)
     return path, page

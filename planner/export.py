@@ -577,8 +577,13 @@ def write_excel(result: Result, path: str | Path, analysis: Analysis | None = No
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic(path) as tmp:  # planner.safe: an interrupt removes the temporary file
-        book = Book(str(tmp))
-        for sheet in SHEETS:
-            sheet(book, a)
-        book.wb.close()
+        fill_workbook(a, tmp)
     return path
+
+
+def fill_workbook(a: Analysis, target: str | Path) -> None:
+    """Write every sheet of the workbook into the new file ``target`` (`write_excel` gives it a temporary)."""
+    book = Book(str(target))
+    for sheet in SHEETS:
+        sheet(book, a)
+    book.wb.close()

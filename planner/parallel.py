@@ -1,117 +1,150 @@
-"""Run a few independent CPU-bound jobs (the report's charts) in forked worker processes, beside the main process.
+"""Write an output in a forked child process, beside the main process (`planner run` writes the workbook so while it
+writes the IAMC table and the report: two cores, two writers). `write_file` makes the temporary file in the parent,
+has the child fill it and renames it when the parent collects the result: the file appears only when the command says
+so ("Workbook: ..."), and an interrupt at any moment leaves the earlier file untouched.
 
-`planner run` forks the workers first thing (`workers`): while the main process builds and solves the model (one core),
-they import matplotlib and load the CJK font (`planner.report.warm_up`). As soon as the analysis is done it hands
-them the charts (`Workers.submit`: each job a picklable function with its data, dearest first) and writes the
-console summary, the workbook and the IAMC table meanwhile; the report then takes the charts (`Pending.result`).
+`fork(fn)` forks now: the child already holds every table the parent holds (copy-on-write; nothing is pickled on the
+way in), runs ``fn`` and sends back its return value, or its exception, through a pipe; `Forked.result` waits for it
+and returns it, or raises that exception in the parent, as if ``fn`` had run in line.
 
-- Workers: ``PLANNER_WORKERS`` if set (0 or 1: no worker process; the jobs run in the main process when their result
-  is asked for), else the CPUs this process may use, at most 4. Without ``fork`` (Windows, macOS defaults) the jobs
-  always run in the main process.
-- A worker ignores SIGINT (Ctrl-C reaches the whole process group: the main process alone answers it) and dies
-  quietly on SIGTERM; `planner.safe` ends the workers when the main process is interrupted, and a worker never removes
-  the main process's temporary files.
-- A job that fails raises its exception in the main process when the results are asked for, as it would in line.
+- ``PLANNER_WORKERS=0`` or ``1``, or no ``fork`` (Windows): ``fn`` runs in line, when its result is asked for.
+- The child ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone answers it) and on SIGTERM
+  removes the temporary files it made and exits (`planner.safe`). The parent ends its children when it is
+  interrupted (`planner.safe` tracks them) and waits for them, so no temporary outlives the command.
+- A child that dies without an answer (killed, out of memory) is an error in the parent naming its exit status.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
 import signal
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
 from . import safe
 
-MAX_WORKERS = 4
-# the relative cost of a job by key (the small multiples of every target are the dearest chart); unknown keys: 1
-COST = {"targets": 5.0, "mac_co2e": 1.5, "mac_air": 1.5, "cocontrol": 1.2}
 
-
-def workers_for(n_jobs: int = MAX_WORKERS) -> int:
+def can_fork() -> bool:
+    """Whether outputs may be written in forked children: ``fork`` exists and ``PLANNER_WORKERS`` is not 0 or 1."""
     env = os.environ.get("PLANNER_WORKERS", "").strip()
     if env:
         try:
-            n = int(env)
+            if int(env) <= 1:
+                return False
         except ValueError:
-            n = 1
-    else:
+            return False
+    return hasattr(os, "fork")
+
+
+def _child(fn: Callable, w: int) -> None:
+    """In the child: run ``fn``, write the pickled ("ok", value) or ("error", exception), exit without clean-up (the
+    parent's exit handlers, open files and buffers are the parent's)."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        safe.become_child()
         try:
-            n = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - not Linux
-            n = os.cpu_count() or 1
-        n = min(n, MAX_WORKERS)
-    return max(0, min(n, n_jobs))
-
-
-def _init_worker(warm_up: Callable | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    safe.forget_pending()  # the main process's temporaries are its own to remove
-    if warm_up is not None:
-        warm_up()
-
-
-def _call(job: tuple[str, Callable]) -> tuple[str, object]:
-    key, fn = job
-    return key, fn()
-
-
-class Workers:
-    """Forked worker processes, waiting for jobs."""
-
-    def __init__(self, n: int, warm_up: Callable | None = None):
-        self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_init_worker, initargs=(warm_up,))
-        self.pids = [p.pid for p in self.pool._pool]
-        for pid in self.pids:
-            safe.track_child(pid)
-
-    def submit(self, jobs: dict[str, Callable], post: Callable = lambda x: x) -> Pending:
-        """Hand the workers ``jobs`` (key -> picklable function), dearest first; return at once."""
-        order = sorted(jobs.items(), key=lambda kv: -COST.get(kv[0], 1.0))
-        return Pending(jobs, post, self, self.pool.map_async(_call, order, chunksize=1))
-
-    def close(self) -> None:
-        """Stop the workers (at once, whatever they are doing)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            for pid in self.pids:
-                safe.untrack_child(pid)
-            self.pool = None
-
-
-def workers(warm_up: Callable | None = None, n: int | None = None) -> Workers | None:
-    """Fork the worker processes now (``warm_up`` runs in each as it starts); None where the jobs run in line."""
-    n = workers_for() if n is None else n
-    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return Workers(n, warm_up)
-
-
-class Pending:
-    """Jobs under way; `result` waits for them and returns key -> post(value) in the jobs' order, then stops the
-    workers."""
-
-    def __init__(self, jobs: dict[str, Callable], post: Callable, workers: Workers | None = None, handle=None):
-        self.jobs, self.post, self.workers, self.handle = jobs, post, workers, handle
-
-    def result(self) -> dict:
-        if self.workers is None:
-            return {k: self.post(fn()) for k, fn in self.jobs.items()}
+            answer = ("ok", fn())
+        except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
+            answer = ("error", e)
         try:
-            done = dict(self.handle.get())
-        finally:
-            self.close()
-        return {k: self.post(done[k]) for k in self.jobs}
+            payload = pickle.dumps(answer)
+        except Exception:  # noqa: BLE001 - an exception or value that cannot be pickled: its text
+            payload = pickle.dumps(("error", RuntimeError(f"{answer[0]}: {answer[1]!r}")))
+        with os.fdopen(w, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # noqa: BLE001 - the parent reports a child that gave no answer
+        code = 1
+    finally:
+        os._exit(code)
 
-    def close(self) -> None:
-        if self.workers is not None:
-            self.workers.close()
+
+class Forked:
+    """``fn`` under way in a forked child (or waiting to run in line)."""
+
+    def __init__(self, fn: Callable):
+        self.fn, self.pid, self.fd = fn, None, None
+        if not can_fork():
+            return
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (covered by the tests through the parent)
+            os.close(r)
+            _child(fn, w)
+        os.close(w)
+        self.pid, self.fd = pid, r
+        safe.track_child(pid)
+
+    def result(self):
+        """Wait for the child and return what ``fn`` returned (or raise what it raised)."""
+        if self.pid is None:
+            return self.fn()
+        with os.fdopen(self.fd, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        safe.untrack_child(self.pid)
+        self.pid = -1
+        if not payload:
+            name = getattr(getattr(self.fn, "func", self.fn), "__name__", "an output")
+            raise RuntimeError(f"the process running {name} ended without an answer (exit status "
+                               f"{os.waitstatus_to_exitcode(status)})")
+        kind, value = pickle.loads(payload)
+        if kind == "error":
+            raise value
+        return value
 
 
-def start(jobs: dict[str, Callable], n: int | None = None, post: Callable = lambda x: x,
-          warm_up: Callable | None = None) -> Pending:
-    """Fork workers for ``jobs`` (key -> picklable function) and start them; in line where there are no workers."""
-    w = workers(warm_up, min(workers_for() if n is None else n, len(jobs)))
-    return w.submit(jobs, post) if w is not None else Pending(jobs, post)
+    def cancel(self) -> None:
+        """End the child (it removes its temporaries) and wait for it; nothing if it is done or ran in line."""
+        if self.pid is None or self.pid < 0:
+            return
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (OSError, ChildProcessError):
+            pass
+        os.close(self.fd)
+        safe.untrack_child(self.pid)
+        self.pid = -1
+
+
+class ForkedFile(Forked):
+    """A file written by a forked child: the parent makes the temporary (`planner.safe.atomic`: its own to remove if
+    interrupted), the child writes into it, and `result` renames it into place, so the file appears only when the
+    parent says so, and never half-written."""
+
+    def __init__(self, path: str | Path, write: Callable[[Path], object]):
+        self.path, self._stack = Path(path), contextlib.ExitStack()
+        self.tmp = self._stack.enter_context(safe.atomic(self.path))
+        super().__init__(partial(write, self.tmp))
+
+    def result(self) -> Path:
+        """Wait for the child, rename its file into place and return the path (the child's exception, if any, is
+        raised here and the temporary removed)."""
+        try:
+            super().result()
+        except BaseException as e:
+            self._stack.__exit__(type(e), e, e.__traceback__)
+            raise
+        self._stack.close()
+        return self.path
+
+    def cancel(self) -> None:
+        super().cancel()
+        err = RuntimeError("cancelled")
+        self._stack.__exit__(RuntimeError, err, None)  # removes the temporary, renames nothing
+
+
+def fork(fn: Callable) -> Forked:
+    """Start ``fn`` (no arguments: bind them with `functools.partial`) in a forked child; `Forked.result` waits."""
+    return Forked(fn)
+
+
+def write_file(path: str | Path, write: Callable[[Path], object]) -> ForkedFile:
+    """Start ``write(tmp)`` in a forked child; `ForkedFile.result` renames ``tmp`` onto ``path`` and returns it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ForkedFile(path, write)

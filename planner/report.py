@@ -1,6 +1,8 @@
-"""The HTML report of a solved case: one self-contained file (charts inlined as base64 PNG, no link to fetch) that
-opens offline, bilingual, written from the analysis tables through a Jinja2 template with autoescape on, so names and
-descriptions from the data are always shown as text, never run as markup.
+"""The HTML report of a solved case: one self-contained file that opens offline (nothing to fetch), bilingual, written
+from the analysis tables through a Jinja2 template with autoescape on, so names and descriptions from the data are
+always shown as text, never run as markup. The charts are Vega-Lite specs (`planner.charts`) drawn by the browser
+with the Vega bundle inlined in the page: interactive (tooltips with every figure), vector in print, and free for
+`planner run` (milliseconds, where drawing them with matplotlib took 4-5 s of CPU).
 
 Key numbers carry ``data-key`` / ``data-value`` attributes with the unrounded figure, so tests can prove that the
 report shows what the result tables hold.
@@ -8,14 +10,12 @@ report shows what the result tables hold.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from .analysis import PCT_KINDS, YI, Analysis
 from .analysis.common import SECTOR_ZH
@@ -51,10 +51,6 @@ _ENV.filters["yi"] = lambda x: _num(None if x is None else x / YI, 2)
 _ENV.filters["mt"] = lambda x: _num(None if x is None else x / 1e6, 2)
 _ENV.filters["pct"] = lambda x, d=1: "–" if x is None or x != x else f"{x * 100:,.{d}f}%"
 _ENV.filters["raw"] = lambda x: "" if x is None or (isinstance(x, float) and x != x) else repr(float(x))
-
-
-def _img(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _atomic_write(path: Path, text: str) -> Path:
@@ -153,33 +149,33 @@ def sentences(f: dict) -> list[str]:
     return out
 
 
-def chart_jobs(a: Analysis) -> dict[str, Callable[[], bytes]]:
-    """The report's charts, key -> a function drawing its PNG, in page order: drawn one after the other by `_charts`,
-    or side by side in worker processes by `start_charts`."""
+def chart_specs(a: Analysis) -> dict[str, dict]:
+    """The report's charts, key -> Vega-Lite spec (`planner.charts`), in page order; the browser draws them."""
+    from . import charts as ch
+
     res, ctx = a.result, a.ctx
     alloc = res.allocation
-    out = {"costs": partial(_draw, "cost_chart", a.costs)}
+    out = {"costs": ch.cost_chart(a.costs)}
     sector_zh = {s: f"{SECTOR_ZH[s]} {s}" for s in SECTOR_ZH}
     if not alloc.empty:
         by = alloc.assign(sector=alloc["measure_id"].map(ctx.sector))
         inv = by.pivot_table(index="year", columns="sector", values="investment", aggfunc="sum", fill_value=0.0)
         inv = inv.reindex(ctx.p.years, fill_value=0.0).reset_index()
-        out["invest_sector"] = partial(_draw, "stacked_chart", inv, "year",
-                                       "各领域年度投资 Investment by sector and year", "亿元 (100 million yuan)", YI,
-                                       sector_zh)
+        out["invest_sector"] = ch.stacked_chart(inv, "year", "各领域年度投资 Investment by sector and year",
+                                                "亿元 (100 million yuan)", YI, sector_zh)
         reg = by.pivot_table(index="year", columns="region_id", values="investment", aggfunc="sum", fill_value=0.0)
         reg = reg.reindex(ctx.p.years, fill_value=0.0).reset_index()
-        out["invest_region"] = partial(
-            _draw, "stacked_chart", reg, "year", "各区域年度投资 Investment by region and year",
-            "亿元 (100 million yuan)", YI, {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
-    if len(a.sectors.columns) > 1:
-        out["sector_cuts"] = partial(_draw, "stacked_chart", a.sectors, "year",
-                                     "各领域二氧化碳减排量 CO2 cut by sector", "Mt CO2/年", 1e6, sector_zh)
+        out["invest_region"] = ch.stacked_chart(reg, "year", "各区域年度投资 Investment by region and year",
+                                                "亿元 (100 million yuan)", YI,
+                                                {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
     if a.peak:
-        out["co2"] = partial(_draw, "pathway_chart", res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions",
-                             "Mt CO2", 1e6, a.peak.get("plan_year"))
+        out["co2"] = ch.pathway_chart(res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions", "Mt CO2", 1e6,
+                                      a.peak.get("plan_year"))
+    if len(a.sectors.columns) > 1:
+        out["sector_cuts"] = ch.stacked_chart(a.sectors, "year", "各领域二氧化碳减排量 CO2 cut by sector", "Mt CO2/年",
+                                              1e6, sector_zh)
     if len(a.pathways):
-        out["targets"] = partial(_draw, "targets_chart", a.pathways, ctx.target_zh, PCT_KINDS)
+        out["targets"] = ch.targets_chart(a.pathways, ctx.target_zh, PCT_KINDS)
     y = ctx.report_year
     labels = {"co2e": ("二氧化碳当量边际减排成本曲线 MAC curve, CO2e", "潜在减排量 abatement at potential, Mt CO2e/年",
                        "元/吨CO2e yuan per t CO2e", 1e6),
@@ -189,51 +185,12 @@ def chart_jobs(a: Analysis) -> dict[str, Callable[[], bytes]]:
                         "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4)}
     for k, (title, xl, yl, sc) in labels.items():
         if len(a.mac[k]):
-            out[f"mac_{k}"] = partial(_draw, "mac_chart", a.mac[k], f"{title} ({y})", xl, yl, sc)
+            out[f"mac_{k}"] = ch.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc)
     if len(a.cocontrol):
         names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
                  "plan": "全市"}
-        out["cocontrol"] = partial(_draw, "cocontrol_chart", a.cocontrol, names)
+        out["cocontrol"] = ch.cocontrol_chart(a.cocontrol, names)
     return out
-
-
-def _charts(a: Analysis) -> dict[str, str]:
-    """Every chart drawn here, one after the other, as a data URI."""
-    return {k: _img(draw()) for k, draw in chart_jobs(a).items()}
-
-
-def _draw(name: str, *args) -> bytes:
-    """Draw one chart of `planner.charts` (imported here: matplotlib only where charts are drawn)."""
-    from . import charts
-
-    return getattr(charts, name)(*args)
-
-
-def warm_up() -> None:
-    """Import matplotlib and load the CJK font (in a chart worker, while the main process solves the case)."""
-    from . import charts
-
-    charts.warm_up()
-
-
-def chart_workers():
-    """Fork the chart workers now (`planner.parallel`); they warm up while the case is built and solved. None where
-    the charts are drawn in line."""
-    from .parallel import workers
-
-    return workers(warm_up)
-
-
-def start_charts(a: Analysis, workers=None):
-    """Start drawing the charts in worker processes (``workers`` from `chart_workers`, else forked now) and return
-    at once; ``.result()`` gives what `render` takes as ``charts``. The command line starts them before it writes the
-    workbook."""
-    from . import parallel
-
-    jobs = chart_jobs(a)
-    if workers is not None:
-        return workers.submit(jobs, _img)
-    return parallel.start(jobs, post=_img, warm_up=warm_up)
 
 
 def _el_years(p) -> list[int]:
@@ -263,8 +220,10 @@ def _groups(mc) -> list[dict]:
     return out
 
 
-def render(a: Analysis, charts: dict[str, str] | None = None) -> str:
-    """The report's HTML; ``charts`` (key -> data URI) when drawn already (`start_charts`), else drawn here."""
+def render(a: Analysis) -> str:
+    """The report's HTML: the tables as text, the charts as Vega-Lite specs with the Vega bundle inlined."""
+    from .charts import bundle, spec_json
+
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
     mc = a.marginal.merge(res.targets[["target_id", "year", "achieved", "value", "level", "limit"]],
@@ -278,7 +237,8 @@ def render(a: Analysis, charts: dict[str, str] | None = None) -> str:
     co = a.cocontrol
     sources = res.data.tables["sources"]
     return _ENV.get_template("report.html.j2").render(
-        f=facts, s=res.summary, charts=_charts(a) if charts is None else charts, targets=mc.to_dict("records"),
+        f=facts, s=res.summary, charts=(specs := chart_specs(a)), chart_specs=Markup(spec_json(specs)),
+        vega=Markup(bundle()), targets=mc.to_dict("records"),
         target_groups=_groups(mc),
         electricity=[] if res.electricity is None or res.electricity.empty else
         res.electricity[res.electricity["year"].isin(_el_years(ctx.p))].to_dict("records"),
@@ -294,9 +254,9 @@ def render(a: Analysis, charts: dict[str, str] | None = None) -> str:
     )
 
 
-def write_report(a: Analysis, path: str | Path, charts: dict[str, str] | None = None) -> Path:
-    """Write the self-contained HTML report atomically and return its path (``charts`` as for `render`)."""
-    return _atomic_write(Path(path), render(a, charts))
+def write_report(a: Analysis, path: str | Path) -> Path:
+    """Write the self-contained HTML report atomically and return its path."""
+    return _atomic_write(Path(path), render(a))
 
 
 def table_html(df: pd.DataFrame) -> str:  # pragma: no cover - convenience for notebooks

@@ -18,6 +18,7 @@ import re
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 
-_pending: set[str] = set()  # temporaries to remove if the process is interrupted
+_pending: dict[str, int] = {}  # temporaries to remove if the process is interrupted -> the process that made them
 _children: set[int] = set()  # worker processes (planner.parallel) to end if the process is interrupted
 _owner = [os.getpid()]  # the process that installed the handlers (a forked worker inherits them for a moment)
 
@@ -90,22 +91,22 @@ def atomic(path: str | Path) -> Iterator[Path]:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
-    _pending.add(tmp)
+    _pending[tmp] = os.getpid()
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
-        _pending.discard(tmp)
+        _pending.pop(tmp, None)
 
 
 def track(tmp: str | Path) -> None:
     """Register a temporary file to be removed if the process is interrupted before it is renamed."""
-    _pending.add(str(tmp))
+    _pending[str(tmp)] = os.getpid()
 
 
 def untrack(tmp: str | Path) -> None:
-    _pending.discard(str(tmp))
+    _pending.pop(str(tmp), None)
 
 
 def track_child(pid: int) -> None:
@@ -117,23 +118,49 @@ def untrack_child(pid: int) -> None:
     _children.discard(pid)
 
 
-def forget_pending() -> None:
-    """In a forked worker: the temporaries and workers registered are the parent's, never this process's to remove."""
-    _pending.clear()
+def become_child() -> None:
+    """In a forked child (`planner.parallel`): its parent's other children are not its own to end, and SIGTERM
+    removes the temporaries this process made, then ends it quietly."""
     _children.clear()
+    signal.signal(signal.SIGTERM, _on_signal)
 
 
-def _on_signal(signum, frame) -> None:  # noqa: ARG001
-    """Remove temporaries, end the worker processes, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once,
-    whatever was running. In a forked worker that has not set its own handlers yet: exit quietly, touch nothing."""
-    if os.getpid() != _owner[0]:
-        os._exit(128 + signum)
+def _remove_own_temporaries() -> None:
+    me = os.getpid()
+    for tmp, pid in list(_pending.items()):
+        if pid == me:  # a forked child never removes its parent's temporaries, nor the parent the child's
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _signal_children() -> None:
     for pid in list(_children):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
-    for tmp in list(_pending):
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+
+
+def _wait_children(wait: float = 2.0) -> None:
+    """Wait (at most ``wait`` seconds) until the children have removed their temporaries and ended."""
+    deadline = time.monotonic() + wait
+    for pid in list(_children):
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] != 0:
+                    break
+            except ChildProcessError:  # not ours to wait for (a pool's worker) or gone already
+                break
+            time.sleep(0.005)
+
+
+def _on_signal(signum, frame) -> None:  # noqa: ARG001
+    """Remove temporaries, end the child processes, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once,
+    whatever was running. In a forked child: remove the temporaries it made and exit quietly."""
+    if os.getpid() != _owner[0]:
+        _remove_own_temporaries()
+        os._exit(128 + signum)
+    _signal_children()
+    _remove_own_temporaries()
+    _wait_children()
     name = "SIGINT" if signum == signal.SIGINT else "SIGTERM"
     with contextlib.suppress(Exception):
         sys.stdout.flush()

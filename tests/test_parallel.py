@@ -1,5 +1,5 @@
-"""planner.parallel: the report's charts drawn in worker processes give what drawing them in line gives, errors come
-back to the main process, and an interrupted `planner run` leaves no worker behind."""
+"""planner.parallel: an output written in a forked child gives what writing it in line gives, its errors come back to
+the main process, and an interrupted `planner run` leaves no child and no temporary behind."""
 
 from __future__ import annotations
 
@@ -16,39 +16,47 @@ import pytest
 from planner import parallel
 
 ROOT = Path(__file__).resolve().parents[1]
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/task").exists(),
+                                reason="needs fork and Linux /proc")
 
 
-def _job(k: int) -> tuple[int, int]:
+def _where(k: int) -> tuple[int, int]:
     return k, os.getpid()
 
 
-def _boom(message: str):
+def _boom(message: str, *_):
     raise ValueError(message)
 
 
-def _jobs():
-    return {f"job{k}": partial(_job, k) for k in range(5)}
+@needs_fork
+def test_the_child_runs_the_job_in_another_process_with_the_parents_data(monkeypatch):
+    monkeypatch.delenv("PLANNER_WORKERS", raising=False)
+    big = list(range(100_000))  # in the child without pickling: it was there before the fork
+    job = parallel.fork(lambda: (sum(big), os.getpid()))
+    total, pid = job.result()
+    assert total == sum(big) and pid != os.getpid()
 
 
-def test_workers_run_the_jobs_in_other_processes_and_keep_their_order():
-    got = parallel.start(_jobs(), n=2, post=lambda v: v).result()
-    assert list(got) == [f"job{k}" for k in range(5)]
-    assert [v[0] for v in got.values()] == list(range(5))
-    assert os.getpid() not in {v[1] for v in got.values()}
+@pytest.mark.parametrize("env", ["0", "1"])
+def test_one_worker_or_none_runs_the_job_in_line(monkeypatch, env):
+    monkeypatch.setenv("PLANNER_WORKERS", env)
+    job = parallel.fork(partial(_where, 3))
+    assert job.pid is None
+    assert job.result() == (3, os.getpid())
 
 
-def test_one_worker_or_none_runs_the_jobs_in_line(monkeypatch):
-    monkeypatch.setenv("PLANNER_WORKERS", "1")
-    pending = parallel.start(_jobs(), post=lambda v: v[0])
-    assert pending.workers is None
-    assert pending.result() == {f"job{k}": k for k in range(5)}
+@needs_fork
+def test_a_failing_job_raises_its_exception_in_the_main_process(monkeypatch):
+    monkeypatch.delenv("PLANNER_WORKERS", raising=False)
+    with pytest.raises(ValueError, match="workbook failed"):
+        parallel.fork(partial(_boom, "workbook failed")).result()
 
 
-def test_a_failing_job_raises_in_the_main_process():
-    pending = parallel.start({"a": partial(int, 1), "b": partial(_boom, "chart failed")}, n=2)
-    with pytest.raises(ValueError, match="chart failed"):
-        pending.result()
-    assert pending.workers.pool is None  # the workers are stopped
+@needs_fork
+def test_a_child_that_dies_is_an_error_naming_its_exit_status(monkeypatch):
+    monkeypatch.delenv("PLANNER_WORKERS", raising=False)
+    with pytest.raises(RuntimeError, match=r"the process running _exit ended without an answer \(exit status 3\)"):
+        parallel.fork(partial(os._exit, 3)).result()
 
 
 def _children(pid: int) -> list[int]:
@@ -64,51 +72,90 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie is dead (nobody reaped it yet)
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists() or "fork" not in __import__("multiprocessing")
-                    .get_all_start_methods(), reason="needs Linux /proc and fork")
-def test_sigterm_while_the_charts_are_drawn_ends_the_workers(tmp_path):
-    """The workers start before the case is solved; SIGTERM once the summary is printed (the charts under way) ends
-    the run (143) and every worker."""
+@needs_fork
+def test_sigterm_while_the_child_writes_removes_its_temporary_and_ends_it(tmp_path):
+    """The child has made its temporary file and is writing; SIGTERM to the main process ends both (143), the
+    child's temporary is gone and the earlier file is untouched."""
+    script = (
+        "import os, sys, time\n"
+        "from planner import parallel\n"
+        "from planner.safe import atomic, install_signal_handlers\n"
+        "install_signal_handlers()\n"
+        "def write():\n"
+        "    with atomic('out/book.xlsx') as tmp:\n"
+        "        tmp.write_bytes(b'half')\n"
+        "        time.sleep(30)\n"
+        "job = parallel.fork(write)\n"
+        "print(job.pid, flush=True)\n"
+        "job.result()\n"
+    )
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "book.xlsx").write_bytes(b"earlier")
+    p = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                                 "PLANNER_WORKERS": "2"})
+    child = int(p.stdout.readline())
+    deadline = time.monotonic() + 10
+    while not list((tmp_path / "out").glob(".book.*")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(list((tmp_path / "out").glob(".book.*"))) == 1  # the child's temporary, being written
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=15)
+    assert p.returncode == 143 and err.startswith("Interrupted (SIGTERM)"), err
+    assert not _alive(child)
+    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == ["book.xlsx"]
+    assert (tmp_path / "out" / "book.xlsx").read_bytes() == b"earlier"
+
+
+@needs_fork
+def test_sigterm_during_planner_run_ends_the_workbook_writer(tmp_path):
+    """SIGTERM once the summary is printed (the workbook is being written by the child) ends the run (143) and the
+    child; no temporary and no report are left."""
     p = subprocess.Popen([sys.executable, "-m", "planner", "run", str(ROOT / "cases" / "baseline.toml"), "--out",
                           "out"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "PYTHONUNBUFFERED": "1", "PLANNER_WORKERS": "2"})
-    workers: list[int] = []
+    children: list[int] = []
     for line in p.stdout:
-        if line.startswith("Case "):  # the first line of the summary: the charts are under way
-            workers = _children(p.pid)
+        if line.startswith("Case "):  # the first line of the summary: the workbook is under way in the child
+            children = _children(p.pid)
             p.send_signal(signal.SIGTERM)
             break
-    rest, err = p.communicate(timeout=60)
-    assert len(workers) == 2
+    _, err = p.communicate(timeout=60)
+    assert len(children) == 1
     assert p.returncode == 143 and err.startswith("Interrupted (SIGTERM)"), err
     deadline = time.monotonic() + 1.0
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not any(_alive(w) for w in workers)
-    assert not (tmp_path / "out" / "report.html").exists()
+    assert not any(_alive(c) for c in children)
+    left = sorted(x.name for x in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
+    assert not [n for n in left if n.startswith(".")], left
+    assert "baseline.xlsx" not in left and "report.html" not in left
 
 
-def test_the_signal_handler_ends_workers_busy_with_a_long_job(tmp_path):
-    """Workers in the middle of a long job die with the main process (planner.safe ends them), not when it is done."""
-    script = (
-        "import os, signal, sys, time\n"
-        "from planner import parallel\n"
-        "from planner.safe import install_signal_handlers\n"
-        "install_signal_handlers()\n"
-        "from functools import partial\n"
-        "pending = parallel.start({'a': partial(time.sleep, 30), 'b': partial(time.sleep, 30)}, n=2)\n"
-        "print(' '.join(map(str, pending.workers.pids)), flush=True)\n"
-        "time.sleep(0.3)\n"
-        "os.kill(os.getpid(), signal.SIGTERM)\n"
-        "time.sleep(30)\n"
-    )
-    # a worker left alive would hold the pipes open for 30 s: the run would time out
-    p = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=15,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert p.returncode == 143 and p.stderr.startswith("Interrupted (SIGTERM)"), p.stderr
-    workers = [int(x) for x in p.stdout.split()]
-    assert len(workers) == 2
-    deadline = time.monotonic() + 2.0
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not any(_alive(w) for w in workers)
+def _fill(text: str, tmp: Path) -> int:
+    tmp.write_text(text, encoding="utf-8")
+    return os.getpid()
+
+
+@needs_fork
+def test_write_file_renames_the_childs_file_into_place_only_when_collected(tmp_path, monkeypatch):
+    """The parent makes the temporary, the child fills it, the rename waits for `result`; a failing writer leaves
+    the earlier file and no temporary."""
+    monkeypatch.delenv("PLANNER_WORKERS", raising=False)
+    path = tmp_path / "out" / "book.txt"
+    path.parent.mkdir()
+    path.write_text("earlier", encoding="utf-8")
+    job = parallel.write_file(path, partial(_fill, "new"))
+    time.sleep(0.3)  # the child is done well before the parent asks
+    assert path.read_text(encoding="utf-8") == "earlier"  # not renamed yet
+    assert job.result() == path and path.read_text(encoding="utf-8") == "new"
+    assert sorted(x.name for x in path.parent.iterdir()) == ["book.txt"]
+
+    failing = parallel.write_file(path, partial(_boom, "disk full"))
+    with pytest.raises(ValueError, match="disk full"):
+        failing.result()
+    assert path.read_text(encoding="utf-8") == "new" and sorted(x.name for x in path.parent.iterdir()) == ["book.txt"]
+
+    cancelled = parallel.write_file(path, lambda tmp: time.sleep(30))
+    cancelled.cancel()
+    assert sorted(x.name for x in path.parent.iterdir()) == ["book.txt"]

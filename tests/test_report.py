@@ -141,11 +141,50 @@ def test_report_numbers_equal_the_tables(outputs):
             assert v == pytest.approx(inv[(r, m)])
 
 
+def _outside_scripts(html: str) -> str:
+    return re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S)
+
+
+def _specs(html: str) -> dict:
+    import json
+
+    m = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>', html, flags=re.S)
+    return json.loads(m.group(1))
+
+
 def test_report_is_self_contained(outputs):
+    """Nothing to fetch: no src or href outside the inlined scripts, no script loaded from a file; the Vega bundle is
+    in the page and every chart's figure has its spec, with its data inline."""
     html = outputs["html"].read_text(encoding="utf-8")
-    assert not re.search(r'(src|href)="(?!data:)', html)  # nothing to fetch: every image is inline
-    assert html.count('src="data:image/png;base64,') >= 6
+    assert not re.search(r'(src|href)="(?!data:)', _outside_scripts(html))
+    assert not re.search(r"<script\b[^>]*\bsrc=", html)
+    assert "window.vegaEmbed=" in html  # the bundle, inlined
+    figures = re.findall(r'<figure class="chart" id="chart-(\w+)"', html)
+    specs = _specs(html)
+    assert figures == list(specs) and len(figures) >= 8
+    for key, spec in specs.items():
+        values = spec["data"]["values"] if "data" in spec else [v for p in spec["concat"] for v in p["data"]["values"]]
+        assert values, key
+        assert "url" not in spec.get("data", {}), key
     assert "减污降碳" in html and "Marginal abatement cost" in html
+
+
+def test_report_charts_show_the_result_tables(outputs):
+    """The charts' data are the analysis tables: the cost chart's net line is the yearly net cost in 亿元, the CO2
+    pathway is the city's CO2 in Mt, each target's panel holds its path, and the MAC curve's bars are the measures'
+    costs per tonne, side by side from zero."""
+    a, res = outputs["a"], outputs["res"]
+    specs = _specs(outputs["html"].read_text(encoding="utf-8"))
+    net = {v["year"]: v["value"] for v in specs["costs"]["data"]["values"] if v["series"] == "净成本 Net"}
+    assert net == pytest.approx(dict(zip(a.costs["year"], a.costs["net"] / 1e8, strict=True)), rel=1e-5)
+    co2 = {v["year"]: v["value"] for v in specs["co2"]["data"]["values"] if v["series"] == "方案 With the plan"}
+    ind = res.indicators[(res.indicators["region_id"] == "city") & (res.indicators["indicator_id"] == "co2")]
+    assert co2 == pytest.approx(dict(zip(ind["year"], ind["level"] / 1e6, strict=True)), rel=1e-5)
+    assert len(specs["targets"]["concat"]) == a.pathways["target_id"].nunique()
+    mac = specs["mac_co2e"]["data"]["values"]
+    assert [v["cost"] for v in mac] == pytest.approx(list(a.mac["co2e"]["cost_per_unit_cut"]), rel=1e-5)
+    assert mac[0]["x0"] == 0
+    assert all(b["x0"] == pytest.approx(p["x1"], rel=1e-5) for p, b in zip(mac, mac[1:], strict=False))
 
 
 def test_iamc_long_format(outputs):
@@ -229,6 +268,15 @@ def test_report_renders_in_a_headless_browser_with_chinese_glyphs(outputs, tmp_p
     img = np.asarray(Image.open(png).convert("L"))
     assert img.shape == (3000, 1280)
     assert (img < 128).mean() > 0.01  # text and charts, not a blank page
+    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={outputs['out'] / 'profile-dom'}", "--virtual-time-budget=20000",
+                          "--dump-dom", outputs["html"].resolve().as_uri()], capture_output=True, text=True,
+                         timeout=180).stdout
+    drawn = re.findall(r'<figure class="chart[^"]*" id="chart-(\w+)"[^>]*data-drawn="1"', dom)
+    assert drawn == list(_specs(outputs["html"].read_text(encoding="utf-8"))), "a chart was not drawn"
+    assert "data-error=" not in dom
+    assert dom.count("<svg") >= len(drawn) and 'class="mark-rect' in dom  # Vega's SVG, with bars
     glyphs = []
     for ch in ("减", "碳"):
         page = tmp_path / f"g{ord(ch)}.html"
@@ -238,28 +286,6 @@ def test_report_renders_in_a_headless_browser_with_chinese_glyphs(outputs, tmp_p
         glyphs.append(np.asarray(Image.open(tmp_path / f"g{ord(ch)}.png").convert("L")))
     assert all((g < 128).sum() > 200 for g in glyphs)  # ink on the page
     assert (glyphs[0] != glyphs[1]).mean() > 0.02  # different characters, not the same missing-glyph box
-
-
-def test_chart_font_has_chinese_glyphs():
-    """matplotlib draws Chinese with the CJK font from mplfonts, not empty boxes: two different characters give
-    different images."""
-    import io
-
-    import matplotlib.pyplot as plt
-    from PIL import Image
-
-    from planner import charts
-
-    assert charts.cjk_font() is not None
-    images = []
-    for ch in ("减", "碳"):
-        fig = plt.figure(figsize=(1, 1))
-        fig.text(0.1, 0.1, ch, fontsize=50)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        plt.close(fig)
-        images.append(np.asarray(Image.open(buf).convert("L")))
-    assert (images[0] != images[1]).mean() > 0.02
 
 
 def test_an_electricity_table_gets_its_own_sheet(tmp_path):
@@ -286,12 +312,19 @@ def test_workbook_indicators_equal_the_table(outputs):
 
 
 def test_chart_labels_from_the_data_are_literal_text():
-    """A name with dollar signs is drawn as it is, not parsed as mathematics (a lone $ would fail)."""
+    """A name with dollar signs, markup or a closing script tag is data to the chart: it reaches Vega as the same
+    text, and the page's JSON cannot end its script element."""
+    import json
+
     from planner import charts
 
-    wide = pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]})
-    png = charts.stacked_chart(wide, "year", "t", "y", names={"r$1": "区域 $x^$"})
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    name = '区域 $x^$ </script><script>alert(1)</script> & "q"'
+    spec = charts.stacked_chart(pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]}), "year", "t", "y",
+                                names={"r$1": name})
+    assert {v["series"] for v in spec["data"]["values"]} == {name}
+    text = charts.spec_json({"s": spec})
+    assert "</script" not in text and "<" not in text and "&" not in text
+    assert json.loads(text)["s"]["data"]["values"][0]["series"] == name
 
 
 def test_report_says_which_pollutant_still_rises_and_why(tmp_path):
