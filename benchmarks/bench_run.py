@@ -6,11 +6,12 @@
    min) and peak RSS of the child (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``; each run in its own
    ``python -c`` parent so the maximum is that run's, not the largest so far).
 2. Stages: the same steps as `planner.cli.run_cmd`, timed one by one in a fresh subprocess (imports counted as the
-   first stage): imports, the fork of the chart workers (they import matplotlib meanwhile), read + validate, derive,
-   build, the compile to HiGHS, the peak's first stage, the solve, result tables, analysis, handing the charts to the
-   workers, console summary, workbook, IAMC, the wait for the charts, report HTML. Before issue 8's change the charts
-   were drawn in line (the script times that too, for the code of that time). The stages add up to about the whole
-   process minus the interpreter's start; the CPU the workers used is printed beside them.
+   first stage): imports, read + validate, derive, build, the compile to HiGHS, the peak's first stage, the solve,
+   result tables, analysis, the fork of the child that writes the workbook, console summary, IAMC, the report (chart
+   specs and HTML; the browser draws the charts), the wait for the workbook. The stages add up to about the whole
+   process minus the interpreter's start; the workbook child's CPU and the workbook written in line are printed
+   beside them. (The state before issue 8 is in `results_run_before.json`, measured by this script's version of
+   that time.)
 
 Also ``planner --help`` and ``planner validate CASE`` as processes, and which heavy modules each imports.
 No timing is asserted anywhere: this prints a table (and writes JSON with ``--json``).
@@ -46,6 +47,7 @@ print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.r
 # Runs in a fresh interpreter: `planner run` step by step, each step timed; JSON on the last line.
 _STAGES = r"""
 import contextlib, io, json, sys, time
+from functools import partial
 from pathlib import Path
 T = {}
 def tm(name, fn):
@@ -57,13 +59,9 @@ tm("imports: planner.cli", imports)
 def imports_run():
     import planner.inputs, planner.model, planner.results, planner.solve  # pandas, Pyomo, HiGHS
 tm("imports: pandas, Pyomo, HiGHS", imports_run)
+import gc
 import planner.cli as cli
-from planner import report as rep
-parallel = hasattr(rep, "chart_workers")  # charts drawn in worker processes beside the workbook (since issue 8)
-workers = tm("report: fork chart workers (they warm up meanwhile)", rep.chart_workers) if parallel else None
-if hasattr(cli, "GC_THRESHOLDS"):  # as the command sets them (since issue 8)
-    import gc
-    gc.set_threshold(*cli.GC_THRESHOLDS)
+gc.set_threshold(*cli.GC_THRESHOLDS)  # as the command sets them
 from planner.inputs import load
 from planner.model import build_model, derive
 from planner.results import collect
@@ -73,49 +71,37 @@ data = tm("read + validate", lambda: load(case))
 p = tm("derive", lambda: derive(data))
 m = tm("build (Pyomo)", lambda: build_model(p))
 counts = {"variables": m.nvariables(), "constraints": m.nconstraints()}
-if hasattr(S, "_compile"):  # one LP for both stages, compiled by Pyomo's standard-form compiler (since issue 8)
-    lp = tm("compile to HiGHS (Pyomo standard form)", lambda: S._compile(m))
-    ref = tm("peak first stage (same LP, peak rows freed)", lambda: S._prepare_peak(m, lp, None))
-    sol = tm("solve (HiGHS, warm from the first stage), read", lambda: S._solve_lp(m, lp, None))
-    if ref is not None:
-        sol.peak_limits, sol.reference_objective = peak.limits(m), ref.objective
-else:
-    if peak.peak_targets(p):
-        tm("peak first stage: build", lambda: peak._first_stage(m))
-        tm("peak first stage: solve", lambda: S.prepare_peak(m))
-    sol = tm("solve (HiGHS via Pyomo)", lambda: S.solve(m))
+lp = tm("compile to HiGHS (Pyomo standard form)", lambda: S._compile(m))
+ref = tm("peak first stage (same LP, peak rows freed)", lambda: S._prepare_peak(m, lp, None))
+sol = tm("solve (HiGHS, warm from the first stage), read", lambda: S._solve_lp(m, lp, None))
+if ref is not None:
+    sol.peak_limits, sol.reference_objective = peak.limits(m), ref.objective
 res = tm("result tables", lambda: collect(data, p, sol, counts, 0.0))
 def analysis():
     from planner.analysis import analyse
     return analyse(res)
 a = tm("analysis", analysis)
-def report_imports():
-    from planner import charts
-    charts.cjk_font()
-if parallel:
-    pending = tm("report: hand the charts to the workers", lambda: rep.start_charts(a, workers))
-else:
-    tm("report: imports (matplotlib), CJK font", report_imports)
+def fork_book():
+    from planner.export import fill_workbook
+    from planner.parallel import write_file
+    return write_file(out / "case.xlsx", partial(fill_workbook, a))
+book = tm("workbook: fork the child that writes it", fork_book)
 with contextlib.redirect_stdout(io.StringIO()):
     tm("console summary", lambda: cli.print_summary(res, a))
-name = "case"
-def excel():
-    from planner.export import write_excel
-    return write_excel(res, out / f"{name}.xlsx", a)
-tm("workbook (Excel)", excel)
 def iamc():
     from planner.iamc import write_iamc
-    return write_iamc(a, out / f"{name}_iamc.csv")
+    return write_iamc(a, out / "case_iamc.csv")
 tm("IAMC CSV", iamc)
-if parallel:
-    charts = tm("report: charts (wait for the workers)", pending.result)
-else:
-    charts = tm("report: charts", lambda: rep._charts(a))
-rep._charts = lambda a: charts  # the charts already drawn: the next step is the HTML alone
-tm("report: HTML", lambda: rep.write_report(a, out / "report.html"))
+from planner import report as rep
+tm("report: chart specs (alone; the HTML step makes them again)", lambda: rep.chart_specs(a))
+tm("report: HTML (chart specs, Vega bundle, tables)", lambda: rep.write_report(a, out / "report.html"))
+tm("workbook: wait for the child", book.result)
 import resource
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)  # the chart workers, once they are ended
-T["(CPU of the chart workers, beside the stages)"] = ru.ru_utime + ru.ru_stime
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+T["(CPU of the workbook child, beside the stages)"] = ru.ru_utime + ru.ru_stime
+from planner.export import write_excel
+tm("(the workbook written in line, for comparison)", lambda: write_excel(res, out / "case2.xlsx", a))
+T["(the workbook written in line, for comparison)"] = T.pop("(the workbook written in line, for comparison)")
 print(json.dumps(T))
 """
 

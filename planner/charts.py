@@ -47,21 +47,21 @@ LINE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 2, "symbolSize": 300
 YEAR = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
 
 
+def _column(s: pd.Series) -> list:
+    a = s.to_numpy()
+    if a.dtype.kind == "f":
+        return [v if math.isfinite(v) else None for v in a.tolist()]  # NaN and infinities as null
+    if a.dtype.kind in "iub":
+        return a.tolist()
+    return [None if v is None or (isinstance(v, float) and not math.isfinite(v)) else
+            v if isinstance(v, (int, float, str)) else str(v) for v in a.tolist()]
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: numbers to 6 significant digits (the tooltips show no more), NaN as null."""
-    out = []
-    for row in df.to_dict("records"):
-        rec = {}
-        for k, v in row.items():
-            if isinstance(v, (float, np.floating)):
-                v = None if not math.isfinite(v) else float(f"{float(v):.6g}")
-            elif isinstance(v, np.integer):
-                v = int(v)
-            elif isinstance(v, np.bool_):
-                v = bool(v)
-            rec[str(k)] = v
-        out.append(rec)
-    return out
+    """Rows as JSON-ready dicts (numbers as Python numbers, NaN as null), built column by column."""
+    keys = [str(c) for c in df.columns]
+    cols = [_column(df[c]) for c in df.columns]
+    return [dict(zip(keys, vals, strict=True)) for vals in zip(*cols, strict=True)]
 
 
 def _chart(title: str, layers: list[dict], data: pd.DataFrame, height: int = 300, subtitle: str | None = None,
@@ -155,12 +155,14 @@ def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scal
     return _chart(label, layers, long[["year", "series", "value"]])
 
 
-def _panel(g: pd.DataFrame, title: str, pct: bool) -> dict:
+def _panel(g: dict[str, np.ndarray], title: str, pct: bool) -> dict:
+    """One target's panel; ``g``: its rows' year, baseline, level and required as arrays."""
     f = 100.0 if pct else 1.0
-    rows = pd.DataFrame({"year": g["year"], "baseline": g["baseline"] * f, "level": g["level"] * f,
-                         "required": pd.to_numeric(g["required"], errors="coerce") * f})
+    required = pd.to_numeric(pd.Series(g["required"]), errors="coerce").to_numpy(dtype=float)
+    rows = pd.DataFrame({"year": g["year"], "baseline": g["baseline"].astype(float) * f,
+                         "level": g["level"].astype(float) * f, "required": required * f})
     if pct:
-        vals = rows[["baseline", "level"]].to_numpy(dtype=float)
+        vals = np.concatenate([rows["baseline"].to_numpy(), rows["level"].to_numpy()])
         span = float(np.nanmax(vals) - np.nanmin(vals)) if np.isfinite(vals).any() else 0.0
         digits = 0 if span >= 5 else 1 if span >= 0.5 else 2
         axis = {"labelExpr": f"format(datum.value, '.{digits}f') + '%'"}
@@ -188,8 +190,12 @@ def _panel(g: pd.DataFrame, title: str, pct: bool) -> dict:
 def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> dict:
     """Small multiples: each target in its own terms over time, baseline against plan, the requirement marked."""
     panels = []
-    for k, g in paths.groupby("target_id", sort=False):
-        panels.append(_panel(g, str(names.get(k, k)), g["kind"].iloc[0] in pct_kinds))
+    ids = paths["target_id"].to_numpy()
+    cols = {c: paths[c].to_numpy() for c in ("year", "baseline", "level", "required", "kind")}
+    for k in dict.fromkeys(ids.tolist()):
+        rows = ids == k
+        g = {c: v[rows] for c, v in cols.items()}
+        panels.append(_panel(g, str(names.get(k, k)), g["kind"][0] in pct_kinds))
     return {"$schema": SCHEMA, "description": "各目标进程 Targets over time", "config": CONFIG, "columns": 4,
             "spacing": {"row": 18, "column": 22},
             "title": {"text": "各目标进程 Targets over time in their own terms",

@@ -11,6 +11,7 @@ report shows what the result tables hold.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import jinja2
@@ -198,26 +199,35 @@ def _el_years(p) -> list[int]:
     return sorted({p.base_year, *p.years[:3], *(y for y in p.years if y % 5 == 0), p.years[-1]})
 
 
-def _groups(mc) -> list[dict]:
-    """One entry per target: its tightest row (the highest marginal cost, else the least slack) and the other rows."""
+def _groups(rows: list[dict]) -> list[dict]:
+    """One entry per target: its tightest row (the highest marginal cost, else the least slack) and the other rows
+    (``rows``: the marginal-cost table as records, in its order)."""
+    by: dict[str, list[dict]] = {}
+    for r in rows:
+        by.setdefault(r["target_id"], []).append(r)
     out = []
-    for _, g in mc.groupby("target_id", sort=False):
-        cost = g["marginal_cost"].abs().fillna(0.0)
-        if (cost > 0).any():
-            head = cost.idxmax()
+    for g in by.values():
+        cost = [abs(r["marginal_cost"]) if _finite(r["marginal_cost"]) else 0.0 for r in g]
+        if max(cost) > 0:
+            head = max(range(len(g)), key=cost.__getitem__)  # the first of the highest
         else:
-            slack = (g["level"] - g["limit"]).abs() / g["limit"].abs().clip(lower=1.0)
-            head = slack.fillna(float("inf")).idxmin()
-        years = sorted(int(y) for y in g.loc[g["status"] == "binding", "year"])
-        spans, binding = [], ""
+            slack = [abs(r["level"] - r["limit"]) / max(abs(r["limit"]), 1.0)
+                     if _finite(r["level"]) and _finite(r["limit"]) else math.inf for r in g]
+            head = min(range(len(g)), key=slack.__getitem__)  # the first of the least
+        years = sorted(int(r["year"]) for r in g if r["status"] == "binding")
+        spans: list[list[int]] = []
         for y in years:
             if spans and y == spans[-1][1] + 1:
                 spans[-1][1] = y
             else:
                 spans.append([y, y])
         binding = ", ".join(str(x) if x == z else f"{x}-{z}" for x, z in spans)
-        out.append({"head": g.loc[head].to_dict(), "rest": g.drop(index=head).to_dict("records"), "binding": binding})
+        out.append({"head": g[head], "rest": g[:head] + g[head + 1:], "binding": binding})
     return out
+
+
+def _finite(x) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
 def render(a: Analysis) -> str:
@@ -238,8 +248,8 @@ def render(a: Analysis) -> str:
     sources = res.data.tables["sources"]
     return _ENV.get_template("report.html.j2").render(
         f=facts, s=res.summary, charts=(specs := chart_specs(a)), chart_specs=Markup(spec_json(specs)),
-        vega=Markup(bundle()), targets=mc.to_dict("records"),
-        target_groups=_groups(mc),
+        vega=Markup(bundle()), targets=(rows := mc.to_dict("records")),
+        target_groups=_groups(rows),
         electricity=[] if res.electricity is None or res.electricity.empty else
         res.electricity[res.electricity["year"].isin(_el_years(ctx.p))].to_dict("records"),
         reasons=why.to_dict("records"), not_built=not_built.to_dict("records"),
