@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
@@ -353,6 +353,8 @@ class Diagnosis:
 def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
     """HiGHS's irreducible infeasible subsystem as readable rows (``target cap90 (2022)``,
     ``potential of a in r1 (2022)``), or [] where HiGHS finds none."""
+    import pyomo.environ  # noqa: F401  registers Pyomo's MPS writer (the rest of planner needs only pyomo.core)
+
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.mps")
         _, smap_id = m.write(path, io_options={"symbolic_solver_labels": True})

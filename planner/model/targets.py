@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 
 from .indicators import level
 from .params import Params

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 import scipy.sparse as sp
 
 from ..case import Case, load_case
