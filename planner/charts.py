@@ -43,6 +43,8 @@ CONFIG = {
 # Tick labels as Chinese planners write large numbers: 2.8亿, 3万 (a Vega expression on the tick's value)
 ZH_NUMBER = ("abs(datum.value) >= 1e8 ? format(datum.value / 1e8, '.4~g') + '亿' : abs(datum.value) >= 1e4 ? "
              "format(datum.value / 1e4, '.4~g') + '万' : format(datum.value, ',.4~g')")
+MAC_NOTE = ("实色: 已部署; 浅色: 未部署潜力; 纵轴为对称对数刻度 — solid: deployed; pale: potential not deployed; "
+            "the cost axis is symmetric-logarithmic (every bar shown)")
 LINE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 2, "symbolSize": 300}
 YEAR = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
 
@@ -218,27 +220,28 @@ def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: f
         "region": mac["region_id"].astype(str).to_numpy(), "potential": mac["potential"].to_numpy(dtype=float),
         "deployed": mac["deployed"].to_numpy(dtype=float),
         "co_benefit": [f"{CO_ZH.get(k, k)} {k}" for k in mac["co_benefit"]]})
-    y = {"field": "cost", "type": "quantitative", "title": ylabel}
-    lo, hi = mac["cost_per_unit_cut"].quantile(0.03), mac["cost_per_unit_cut"].quantile(0.97)
-    clipped = len(mac) > 10 and hi > lo
-    if clipped:  # a few extreme bars would flatten the rest: the axis shows the 3-97% range, the tooltips every value
-        pad = (hi - lo) * 0.15
-        y["scale"] = {"domain": [float(lo - pad), float(hi + pad)]}
-    colour = {"field": "co_benefit", "type": "nominal", "sort": domain,
+    # Costs per unit cut run from thousands of yuan saved to tens of thousands spent, most of them within a few
+    # hundred: a symmetric log axis shows every bar, the cheap ones and the dear ones, none cut off.
+    cost = mac["cost_per_unit_cut"].to_numpy(dtype=float)
+    lo, hi = (float(np.nanmin(cost)), float(np.nanmax(cost))) if np.isfinite(cost).any() else (0.0, 0.0)
+    powers = [10.0 ** k for k in range(1, 10)]
+    ticks = sorted([-p for p in powers if -p >= 1.5 * lo] + [0.0] + [p for p in powers if p <= 1.5 * hi])
+    y = {"field": "cost", "type": "quantitative", "title": ylabel + " (symlog)",
+         "scale": {"type": "symlog", "constant": 10}, "axis": {"values": ticks, "format": ",~f"}}
+    colour = {"field": "co_benefit", "type": "nominal", "sort": domain, "legend": {"symbolOpacity": 1},
               "scale": _colour(domain, [COLOURS.get(k, "#bababa") for k in kinds])}
     tips = [_tip("measure", "措施 measure", "nominal"), _tip("region", "区域 region", "nominal"),
             _tip("cost", ylabel), _tip("potential", "潜力 potential (units)"), _tip("deployed", "已部署 deployed"),
             _tip("co_benefit", "协同效益 co-benefit", "nominal")]
     x = {"field": "x0", "type": "quantitative", "title": xlabel}
-    bar = {"type": "bar", "clip": True}
+    bar = {"type": "bar"}
     return _chart(title, [
         {"mark": {**bar, "opacity": 0.3}, "encoding": {"x": x, "x2": {"field": "x1"}, "y": y, "y2": {"datum": 0},
                                                        "color": colour, "tooltip": tips}},
         {"transform": [{"filter": "datum.xd > datum.x0"}], "mark": bar,
          "encoding": {"x": x, "x2": {"field": "xd"}, "y": y, "y2": {"datum": 0}, "color": colour, "tooltip": tips}},
         {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
-    ], data, height=330, subtitle="实色: 已部署; 浅色: 未部署潜力 — solid: deployed; pale: potential not deployed"
-       + ("; 纵轴显示3%-97%区间 the axis shows the 3-97% range" if clipped else ""))
+    ], data, height=330, subtitle=MAC_NOTE)
 
 
 def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
