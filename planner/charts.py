@@ -263,7 +263,7 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
                      "scale": _colour(domain, ["#4e79a7", "#e15759", "black"])},
            "shape": {"field": "level", "type": "nominal", "sort": domain,
                      "scale": {"domain": domain, "range": ["circle", "square", "diamond"]}},
-           "size": {"field": "level", "type": "nominal", "sort": domain, "legend": None,
+           "size": {"field": "level", "type": "nominal", "sort": domain,  # one legend with colour and shape
                     "scale": {"domain": domain, "range": [70, 80, 220]}}}
     return _chart("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)", [
         {"mark": {"type": "rule", "color": "black"}, "encoding": {"x": {"datum": 0}}},
