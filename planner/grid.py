@@ -107,7 +107,7 @@ def check(table: pd.DataFrame, baseline: pd.DataFrame, indicators: list[str], re
                     + " in indicators.csv"))
         return out
     bl = baseline[baseline["indicator_id"].isin(BALANCE)]
-    city_sum = bl.groupby(["indicator_id", "year"])["value"].sum()
+    city_sum = bl.groupby(["indicator_id", "year"])["value"].sum().to_dict()  # (indicator, year) -> city total
     for y in sorted(set(bl["year"])):
         try:
             d, g, x, th = (float(city_sum[i, y]) for i in BALANCE)
