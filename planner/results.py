@@ -142,17 +142,46 @@ def target_slacks(p: Params, level_sets, keys, peak_limits: dict | None = None) 
     """The ``slack`` column of `evaluate_targets` for the rows ``keys`` (target_id, year) only, for each level set
     of ``level_sets``, as plain floats (NaN where a row has no limit), without building a table: for analyses that
     evaluate many level sets (the same arithmetic as `evaluate_targets`)."""
-    keys, peak_limits = set(keys), peak_limits or {}
+    wanted, peak_limits = slack_rows(p, keys), peak_limits or {}
+    return [row_slacks(p, wanted, lv, peak_limits) for lv in level_sets]
+
+
+def slack_rows(p: Params, keys) -> list[tuple]:
+    """(row, target) of the target rows ``keys`` (target_id, year), in row order: for `row_slacks`."""
+    keys = set(keys)
     by_id = {t["target_id"]: t for t in p.targets}
-    wanted = [(row, by_id[row.target_id]) for row in rows(p) if (row.target_id, row.year) in keys]
-    out = []
-    for lv in level_sets:
-        slacks = {}
-        for row, t in wanted:
-            L, limit, _ = _limit(p, t, row, lv, peak_limits)
-            slacks[row.target_id, row.year] = float("nan") if limit is None else float(
-                (L - limit) if row.sense == GE else (limit - L))
-        out.append(slacks)
+    return [(row, by_id[row.target_id]) for row in rows(p) if (row.target_id, row.year) in keys]
+
+
+def row_slacks(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tuple[str, int], float]:
+    """The slack of each row of ``wanted`` (`slack_rows`) under the levels ``lv`` (`target_slacks` for one set)."""
+    slacks = {}
+    for row, t in wanted:
+        L, limit, _ = _limit(p, t, row, lv, peak_limits)
+        slacks[row.target_id, row.year] = float("nan") if limit is None else float(
+            (L - limit) if row.sense == GE else (limit - L))
+    return slacks
+
+
+class _Reads:
+    """Levels that note every key read from them."""
+
+    def __init__(self, lv):
+        self.lv, self.keys = lv, set()
+
+    def __getitem__(self, key):
+        self.keys.add(key)
+        return self.lv[key]
+
+
+def slack_reads(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tuple[str, int], set]:
+    """(target_id, year) -> the (region, indicator) pairs whose levels the slack of the row reads under ``lv``: where
+    none of them moves, `row_slacks` gives the same slack (it reads the same numbers)."""
+    out = {}
+    for row, t in wanted:
+        reads = _Reads(lv)
+        _limit(p, t, row, reads, peak_limits)
+        out[row.target_id, row.year] = {k[:2] for k in reads.keys}
     return out
 
 
@@ -308,4 +337,4 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
 
 
 __all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets",
-           "target_slacks", "LE", "GE"]
+           "target_slacks", "slack_rows", "row_slacks", "slack_reads", "LE", "GE"]
