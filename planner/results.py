@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .inputs import CITY, Data
@@ -187,18 +188,18 @@ def slack_reads(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[t
 
 def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
     st = stocks(p, build)
-    ms = data.measures.set_index("measure_id")
+    capex = dict(zip(data.measures["measure_id"].tolist(), data.measures["capex"].tolist(), strict=True))
+    effects: dict[tuple[str, str], list[float]] = {}  # (region, measure) -> effect per unit on each REPORTED
     records = []
     for (r, m, t), s in st.items():
         b = build.get((r, m, t), 0.0)
         if abs(s) < 1e-9 and abs(b) < 1e-9:
             continue
-        rec = {"region_id": r, "measure_id": m, "year": t, "build": b, "stock": s,
-               "investment": b * float(ms.at[m, "capex"]), "annual_cost": s * p.unit_cost[m]}
-        eff = p.total_effect(r, m)
-        for i in REPORTED:
-            rec[f"delta_{i}"] = eff.get(i, 0.0) * s
-        records.append(rec)
+        eff = effects.get((r, m))
+        if eff is None:
+            total = p.total_effect(r, m)
+            eff = effects[r, m] = [total.get(i, 0.0) for i in REPORTED]
+        records.append((r, m, t, b, s, b * float(capex[m]), s * p.unit_cost[m], *(e * s for e in eff)))
     cols = ["region_id", "measure_id", "year", "build", "stock", "investment", "annual_cost",
             *(f"delta_{i}" for i in REPORTED)]
     return pd.DataFrame.from_records(records, columns=cols)
@@ -218,40 +219,52 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     idx = pd.MultiIndex.from_frame(out)
     built = alloc[alloc["build"] > 1e-9].groupby(keys, sort=False)["year"].min().reindex(idx)
     out["first_year"] = built.to_numpy(dtype="int64") if built.notna().all() else built.to_numpy(dtype=float)
-    by_year = alloc.set_index([*keys, "year"])
+    pairs = list(zip(out["region_id"].tolist(), out["measure_id"].tolist(), strict=True))
+    row = {k: j for j, k in enumerate(zip(*(alloc[c].tolist() for c in (*keys, "year")), strict=True))}
+    stock = alloc["stock"].tolist()
     for y in years:
-        out[f"stock_{y}"] = _at_year(by_year["stock"], idx, y)
+        out[f"stock_{y}"] = _at_year(stock, row, pairs, y)
     out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
     pv = alloc["annual_cost"] * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
     out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
     for i in REPORTED:
-        out[f"cut_{i}"] = -_at_year(by_year[f"delta_{i}"], idx, mid)
+        out[f"cut_{i}"] = -_at_year(alloc[f"delta_{i}"].tolist(), row, pairs, mid)
     return out.sort_values("investment", ascending=False, ignore_index=True)
 
 
-def _at_year(col: pd.Series, idx: pd.MultiIndex, year: int):
-    """The values of a (region, measure, year) column in one year for the pairs ``idx``, 0 where absent."""
-    one = col.xs(year, level="year") if year in col.index.get_level_values("year") else col.iloc[:0].droplevel("year")
-    return one.reindex(idx, fill_value=0.0).to_numpy(dtype=float)
+def _at_year(values: list, row: dict, pairs: list[tuple[str, str]], year: int) -> np.ndarray:
+    """The values of an allocation column (``row``: (region, measure, year) -> row) in one year for the ``pairs``,
+    0 where absent."""
+    return np.array([values[row[r, m, year]] if (r, m, year) in row else 0.0 for r, m in pairs], dtype=float)
 
 
 def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     years = [p.base_year, *[y for y in range(p.base_year + 1, p.years[-1] + 1)]]
-    records = []
+    cols: dict[str, list] = {"region_id": [], "indicator_id": [], "year": [], "baseline": [], "level": []}
+    region, indicator, year, baseline, level = cols.values()
     for i in p.indicators:
         for y in years:
             for r in p.regions:
-                records.append({"region_id": r, "indicator_id": i, "year": y,
-                                "baseline": p.baseline[r, i, y], "level": lv[r, i, y]})
-            records.append({"region_id": CITY, "indicator_id": i, "year": y,
-                            "baseline": p.baseline_sum(i, CITY, y), "level": scope_level(p, lv, i, CITY, y)})
-    df = pd.DataFrame.from_records(records)
+                region.append(r)
+                indicator.append(i)
+                year.append(y)
+                baseline.append(p.baseline[r, i, y])
+                level.append(lv[r, i, y])
+            region.append(CITY)
+            indicator.append(i)
+            year.append(y)
+            baseline.append(p.baseline_sum(i, CITY, y))
+            level.append(scope_level(p, lv, i, CITY, y))
     if "co2" in p.indicators and SINK in p.indicators:  # net CO2 beside the gross figure the peak applies to
-        gross = df[df["indicator_id"] == "co2"].set_index(["region_id", "year"])
-        sink = df[df["indicator_id"] == SINK].set_index(["region_id", "year"])
-        net = (gross[["baseline", "level"]] + sink[["baseline", "level"]]).reset_index()
-        net.insert(1, "indicator_id", NET)
-        df = pd.concat([df, net[df.columns]], ignore_index=True)
+        n = len(years) * (len(p.regions) + 1)  # rows per indicator, in the same order for each
+        g0, s0 = p.indicators.index("co2") * n, p.indicators.index(SINK) * n
+        for k in range(n):
+            region.append(region[g0 + k])
+            indicator.append(NET)
+            year.append(year[g0 + k])
+            baseline.append(baseline[g0 + k] + baseline[s0 + k])
+            level.append(level[g0 + k] + level[s0 + k])
+    df = pd.DataFrame(cols)
     df["change"] = df["level"] - df["baseline"]
     return df
 

@@ -64,3 +64,29 @@ def test_cocontrol_sums_each_group_as_pandas_does(shipped):
                           for k, g in now.groupby(keys, sort=False)})
         assert len(got) == len(want) > 0
         pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False, check_exact=True)
+
+
+def _tightest_by_pandas(g: pd.DataFrame) -> int:
+    """The console's choice of a target's row to show, as pandas computes it: the position of the first row with the
+    highest marginal cost, else of the first with the least slack relative to its limit (at least 1)."""
+    mc = g["marginal_cost"].abs().fillna(0.0)
+    if (mc > 0).any():
+        return g.index.get_loc(mc.idxmax())
+    rel = g["slack"].astype(float) / g["limit"].astype(float).abs().clip(lower=1.0)
+    return g.index.get_loc(rel.fillna(float("inf")).idxmin())
+
+
+@pytest.mark.parametrize("rows", [
+    [(0.0, 5.0, 100.0), (3.0, 1.0, 100.0), (-3.0, 0.0, 100.0), (2.0, 0.0, 100.0)],  # ties: the first largest |mc|
+    [(None, 5.0, 100.0), (0.0, 1.0, 100.0), (None, 0.5, 0.2), (0.0, 2.0, 10.0)],  # no cost: least relative slack
+    [(None, None, None), (0.0, None, 5.0), (None, 3.0, None), (0.0, -1.0, 0.5)],  # missing slack or limit
+    [(None, None, None), (None, None, None)],  # nothing to choose by: the first
+])
+def test_console_shows_the_row_pandas_would(rows):
+    from planner.cli import _target_rows, _tightest
+
+    g = pd.DataFrame([{"target_id": "t", "year": 2021 + n, "marginal_cost": mc, "slack": s, "limit": lim}
+                      for n, (mc, s, lim) in enumerate(rows)])
+    g[["marginal_cost", "slack", "limit"]] = g[["marginal_cost", "slack", "limit"]].astype(float)
+    (plain,) = _target_rows(g)
+    assert _tightest(plain).year == 2021 + _tightest_by_pandas(g)
