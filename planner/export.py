@@ -19,13 +19,14 @@ import math
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from .analysis import PCT_KINDS, Analysis, analyse
 from .record import record_rows
 from .results import REPORTED, Result
 from .safe import atomic, text_cell
+from .xlsxfast import Workbook
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
@@ -56,8 +57,8 @@ class Book:
     """A thin layer over an XlsxWriter workbook: bilingual tables with formats, print set-up and safe text."""
 
     def __init__(self, path: str):
-        self.wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                             "strings_to_numbers": False, "nan_inf_to_errors": True})
+        self.wb = Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                  "strings_to_numbers": False, "nan_inf_to_errors": True})
         self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
                                         "border": 1, "border_color": "#BBBBBB"})
         self.fmt = {k: self.wb.add_format({"num_format": f}) for k, f in FORMATS.items()}
@@ -92,14 +93,30 @@ class Book:
         for j, (_, en, zh, *_rest) in enumerate(cols):
             self.text(ws, r, j, f"{en}\n{zh}", self.head)
         widths = [max(_width(en), _width(zh)) for _, en, zh, *_ in cols]
-        data = {c: (df[c].tolist() if c in df else [None] * len(df)) for c, *_ in cols}
         cleaned: dict[str, str] = {}  # text_cell of each distinct text once (names repeat down a column)
+        wide: dict[str, int] = {}  # _width of each distinct text once
         write_string, write_number, write_blank, isfinite = ws.write_string, ws.write_number, ws.write_blank, \
             math.isfinite
         for j, (c, _en, _zh, kind, *scale) in enumerate(cols):
             fmt = self.fmt.get(kind)
             div = scale[0] if scale else 1.0
-            for i, v in enumerate(data[c], start=r + 1):  # as `text` and `value` would write them, in line
+            column = df[c] if c in df else None
+            if kind != "text" and column is not None and isinstance(column.dtype, np.dtype) \
+                    and column.dtype.kind in "fiu":
+                # numbers only (no text, no None): each cell a number, or blank where it is not finite
+                values = column.to_numpy(dtype=float) / div
+                for i, x in enumerate(values.tolist(), start=r + 1):
+                    if isfinite(x):
+                        write_number(i, j, x, fmt)
+                    else:
+                        write_blank(i, j, None, fmt)
+                head = values[:300].tolist() if column.dtype.kind == "f" else column.iloc[:300].tolist()
+                sample = [min(len(f"{x:,.2f}" if isinstance(x, float) else str(x)), 60) for x in head if x == x]
+                if sample:
+                    widths[j] = max(widths[j], max(sample))
+                continue
+            data = column.tolist() if column is not None else [None] * len(df)
+            for i, v in enumerate(data, start=r + 1):  # as `text` and `value` would write them, in line
                 if kind == "text" or isinstance(v, str):
                     if _is_missing(v):
                         continue
@@ -116,9 +133,18 @@ class Book:
                         write_number(i, j, x, fmt)
                     else:
                         write_blank(i, j, None, fmt)
-            sample = [x for x in data[c][:300] if not _is_missing(x)]
+            sample = [x for x in data[:300] if not _is_missing(x)]
             if sample:
-                widths[j] = max(widths[j], max(_width(x / div if isinstance(x, float) else x) for x in sample))
+                most = 0
+                for x in sample:
+                    if isinstance(x, str):
+                        w = wide.get(x)
+                        if w is None:
+                            w = wide[x] = _width(x)
+                    else:
+                        w = _width(x / div if isinstance(x, float) else x)
+                    most = max(most, w)
+                widths[j] = max(widths[j], most)
         for j, w in enumerate(widths):
             ws.set_column(j, j, min(max(w + 2, 8), 50))
         ws.set_row(r, 32)

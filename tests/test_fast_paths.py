@@ -90,3 +90,81 @@ def test_console_shows_the_row_pandas_would(rows):
     g[["marginal_cost", "slack", "limit"]] = g[["marginal_cost", "slack", "limit"]].astype(float)
     (plain,) = _target_rows(g)
     assert _tightest(plain).year == 2021 + _tightest_by_pandas(g)
+
+
+def _every_kind_of_cell(wb) -> None:
+    import datetime as dt
+
+    bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "#,##0.00"})
+    ws = wb.add_worksheet("cells")
+    ws.set_row(3, 20, bold)  # a row with a format
+    ws.set_column(5, 5, 12, money)  # a column with a format
+    ws.set_column(6, 6, 30)  # a column without one
+    for r, x in enumerate([0.0, -1.5, 1e-300, 123456789.123456789, 2**53 + 1, float("nan"), float("inf")]):
+        ws.write_number(r, 0, x)
+        ws.write_number(r, 1, x, money)
+    for c in (2, 5, 6, 100, 16383):
+        ws.write_number(3, c, 7.25)  # in the formatted row: the row's format, in column 5 still the row's
+        ws.write_number(4, c, 7.25)  # the column's format in column 5 only
+        ws.write_string(5, c, "名称 & <tag> \"q\"")
+        ws.write_blank(6, c, None, money)
+        ws.write_blank(7, c, None)  # no format: no cell
+    ws.write_string(8, 0, "  leading space", bold)
+    ws.write_formula(9, 0, "=A1+1", None, 1)
+    ws.write_boolean(10, 0, True)
+    ws.write_datetime(11, 0, dt.datetime(2030, 1, 1), money)
+    ws.write_rich_string(12, 0, "plain ", bold, "bold", " end")
+    ws.write_url(13, 0, "https://example.org", string="link")
+    ws.merge_range(14, 0, 14, 3, "merged", bold)
+    ws.write_comment(15, 1, "a note")
+    ws.write_number(1_048_575, 0, 1.0)  # the last row Excel has
+    second = wb.add_worksheet("empty")
+    second.write_string(0, 0, "=not a formula")
+
+
+def test_fast_sheets_write_the_same_xml_as_xlsxwriter(tmp_path):
+    """planner.xlsxfast writes numbers, shared strings and blanks itself when a workbook is saved: every sheet's XML
+    must be XlsxWriter's own, byte for byte, for every kind of cell (an XlsxWriter upgrade that changes it fails
+    here)."""
+    import zipfile
+
+    import xlsxwriter
+
+    from planner.xlsxfast import Workbook
+
+    options = {"strings_to_formulas": False, "nan_inf_to_errors": True}
+    parts = []
+    for cls, name in ((xlsxwriter.Workbook, "plain.xlsx"), (Workbook, "fast.xlsx")):
+        wb = cls(str(tmp_path / name), options)
+        _every_kind_of_cell(wb)
+        wb.close()
+        with zipfile.ZipFile(tmp_path / name) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    plain, fast = parts
+    assert plain.keys() == fast.keys()
+    assert b'<c r="XFD4" s="' in plain["xl/worksheets/sheet1.xml"]  # the sheet holds what it should
+    for n in plain:
+        assert fast[n] == plain[n], n
+
+
+def test_the_workbook_of_the_shipped_case_is_xlsxwriters(shipped, tmp_path):
+    """The shipped case's workbook written through planner.xlsxfast holds the same parts as XlsxWriter's own."""
+    import zipfile
+
+    import xlsxwriter
+
+    from planner import export
+
+    res, a = shipped
+    parts = []
+    for fast in (False, True):
+        if not fast:
+            export.Workbook, saved = xlsxwriter.Workbook, export.Workbook
+        try:
+            path = export.write_excel(res, tmp_path / f"case_{fast}.xlsx", a)
+        finally:
+            if not fast:
+                export.Workbook = saved
+        with zipfile.ZipFile(path) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert len(parts[0]) > 20 and parts[0] == parts[1]
