@@ -53,6 +53,33 @@ def _width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _numbers(ws, row: int, col: int, values: list[float], fmt) -> None:
+    """Numbers down a column from ``row``: each finite one a number with the format, the others blank cells with it."""
+    if hasattr(ws, "write_numbers"):  # planner.xlsxfast: the whole column at once
+        ws.write_numbers(row, col, values, fmt)
+        return
+    for i, x in enumerate(values, start=row):
+        ws.write_number(i, col, x, fmt) if math.isfinite(x) else ws.write_blank(i, col, None, fmt)
+
+
+def _mixed(ws, row: int, col: int, cells: list, text: bool, fmt, div: float) -> None:
+    """Cells down a column from ``row``: a str as text (no format), None as nothing; in a column that is not text,
+    anything else as a number with the format (divided by ``div``), blank where missing or not finite."""
+    if text and hasattr(ws, "write_strings"):  # planner.xlsxfast: the whole column at once
+        ws.write_strings(row, col, cells)
+        return
+    for i, v in enumerate(cells, start=row):
+        if isinstance(v, str):
+            ws.write_string(i, col, v)
+        elif v is None and text:
+            continue
+        elif _is_missing(v):
+            ws.write_blank(i, col, None, fmt)
+        else:
+            x = float(v) / div
+            ws.write_number(i, col, x, fmt) if math.isfinite(x) else ws.write_blank(i, col, None, fmt)
+
+
 class Book:
     """A thin layer over an XlsxWriter workbook: bilingual tables with formats, print set-up and safe text."""
 
@@ -95,8 +122,6 @@ class Book:
         widths = [max(_width(en), _width(zh)) for _, en, zh, *_ in cols]
         cleaned: dict[str, str] = {}  # text_cell of each distinct text once (names repeat down a column)
         wide: dict[str, int] = {}  # _width of each distinct text once
-        write_string, write_number, write_blank, isfinite = ws.write_string, ws.write_number, ws.write_blank, \
-            math.isfinite
         for j, (c, _en, _zh, kind, *scale) in enumerate(cols):
             fmt = self.fmt.get(kind)
             div = scale[0] if scale else 1.0
@@ -105,34 +130,33 @@ class Book:
                     and column.dtype.kind in "fiu":
                 # numbers only (no text, no None): each cell a number, or blank where it is not finite
                 values = column.to_numpy(dtype=float) / div
-                for i, x in enumerate(values.tolist(), start=r + 1):
-                    if isfinite(x):
-                        write_number(i, j, x, fmt)
-                    else:
-                        write_blank(i, j, None, fmt)
+                _numbers(ws, r + 1, j, values.tolist(), fmt)
                 head = values[:300].tolist() if column.dtype.kind == "f" else column.iloc[:300].tolist()
                 sample = [min(len(f"{x:,.2f}" if isinstance(x, float) else str(x)), 60) for x in head if x == x]
                 if sample:
                     widths[j] = max(widths[j], max(sample))
                 continue
             data = column.tolist() if column is not None else [None] * len(df)
-            for i, v in enumerate(data, start=r + 1):  # as `text` and `value` would write them, in line
-                if kind == "text" or isinstance(v, str):
-                    if _is_missing(v):
-                        continue
-                    t = v if isinstance(v, str) else str(v)
-                    x = cleaned.get(t)
-                    if x is None:
-                        x = cleaned[t] = clean_text(t)
-                    write_string(i, j, x)
-                elif _is_missing(v):
-                    write_blank(i, j, None, fmt)
-                else:
-                    x = float(v) / div
-                    if isfinite(x):
-                        write_number(i, j, x, fmt)
+            # as `text` and `value` would write them: text (no format) where the column is text or the cell holds
+            # text, nothing where that is missing; else a number, or a blank where missing or not finite
+            if kind == "text" or any(isinstance(v, str) for v in data):
+                texts = []
+                for v in data:
+                    if kind == "text" or isinstance(v, str):
+                        if _is_missing(v):
+                            texts.append(None)
+                            continue
+                        t = v if isinstance(v, str) else str(v)
+                        x = cleaned.get(t)
+                        if x is None:
+                            x = cleaned[t] = clean_text(t)
+                        texts.append(x)
                     else:
-                        write_blank(i, j, None, fmt)
+                        texts.append(v)
+                _mixed(ws, r + 1, j, texts, kind == "text", fmt, div)
+            else:
+                nan = float("nan")
+                _numbers(ws, r + 1, j, [nan if _is_missing(v) else float(v) / div for v in data], fmt)
             sample = [x for x in data[:300] if not _is_missing(x)]
             if sample:
                 most = 0

@@ -14,15 +14,64 @@ than in temporary files.
 
 from __future__ import annotations
 
+from math import isfinite
+
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 _COLUMNS: dict[int, str] = {}  # column index -> letters
 
 
 class FastSheet(Worksheet):
-    """A worksheet that writes its number, shared-string and blank cells' XML directly when the workbook is saved."""
+    """A worksheet that writes its number, shared-string and blank cells' XML directly when the workbook is saved,
+    and takes a column of numbers or texts at once (`write_numbers`, `write_strings`)."""
+
+    def _stored(self, first: int, last: int, col: int) -> bool:
+        """Widen the used range to rows first..last of ``col`` as XlsxWriter does for each cell written there; False
+        (nothing done) where a cell would fall outside the sheet or the sheet streams its rows."""
+        if self.constant_memory or first < 0 or col < 0 or last >= self.xls_rowmax or col >= self.xls_colmax:
+            return False
+        self._check_dimensions(first, col)
+        self._check_dimensions(last, col)
+        return True
+
+    def write_numbers(self, row: int, col: int, values: list[float], cell_format=None) -> None:
+        """``write_number`` of each finite value down ``col`` from ``row``, ``write_blank`` (with the format) where a
+        value is not finite."""
+        rows = [i for i, x in enumerate(values, start=row) if isfinite(x) or cell_format is not None]
+        if not rows:
+            return
+        if not self._stored(rows[0], rows[-1], col):
+            for i, x in enumerate(values, start=row):
+                self.write_number(i, col, x, cell_format) if isfinite(x) else self.write_blank(i, col, None,
+                                                                                              cell_format)
+            return
+        table = self.table
+        for i, x in enumerate(values, start=row):
+            if isfinite(x):
+                table[i][col] = CellNumberTuple(x, cell_format)
+            elif cell_format is not None:
+                table[i][col] = CellBlankTuple(cell_format)
+
+    def write_strings(self, row: int, col: int, values: list[str | None]) -> None:
+        """``write_string`` (no format) of each text down ``col`` from ``row``; None leaves its cell empty."""
+        rows = [i for i, x in enumerate(values, start=row) if x is not None]
+        if not rows:
+            return
+        if not self._stored(rows[0], rows[-1], col):
+            for i, x in enumerate(values, start=row):
+                if x is not None:
+                    self.write_string(i, col, x)
+            return
+        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        for i, x in enumerate(values, start=row):
+            if x is None:
+                continue
+            if len(x) > half:  # may need cutting to Excel's limit: as XlsxWriter does it
+                self._write_string(i, col, x)
+            else:
+                table[i][col] = CellStringTuple(index(x), None)
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = cell.__class__.__name__

@@ -168,3 +168,47 @@ def test_the_workbook_of_the_shipped_case_is_xlsxwriters(shipped, tmp_path):
         with zipfile.ZipFile(path) as z:
             parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
     assert len(parts[0]) > 20 and parts[0] == parts[1]
+
+
+def test_columns_written_at_once_are_the_cells_written_one_by_one(tmp_path):
+    """FastSheet.write_numbers / write_strings store what write_number, write_blank and write_string would, cell by
+    cell: blanks only with a format, texts cut at Excel's limit, the used range, rows beyond the sheet."""
+    import math
+    import zipfile
+
+    import xlsxwriter
+
+    from planner.xlsxfast import Workbook
+
+    nums = [1.5, float("nan"), -0.0, float("inf"), 3e300, 7.0]
+    texts = ["a", None, "名称", "x" * 20_000, "y" * 40_000, "a", None]
+
+    def one_by_one(ws, fmt):
+        for col, f in ((0, fmt), (1, None)):
+            for i, x in enumerate(nums, start=2):
+                ws.write_number(i, col, x, f) if math.isfinite(x) else ws.write_blank(i, col, None, f)
+        for i in range(1, 4):  # no format and nothing finite: no cell at all
+            ws.write_blank(i, 2, None, None)
+        for i, t in enumerate(texts, start=1):
+            if t is not None:
+                ws.write_string(i, 3, t)
+        for i, x in enumerate([1.0, 2.0], start=1_048_575):  # the second row is beyond the sheet
+            ws.write_number(i, 4, x, fmt)
+
+    def at_once(ws, fmt):
+        ws.write_numbers(2, 0, nums, fmt)
+        ws.write_numbers(2, 1, nums, None)
+        ws.write_numbers(1, 2, [float("nan")] * 3, None)
+        ws.write_strings(1, 3, texts)
+        ws.write_numbers(1_048_575, 4, [1.0, 2.0], fmt)
+
+    parts = []
+    for cls, write, name in ((xlsxwriter.Workbook, one_by_one, "plain.xlsx"), (Workbook, at_once, "fast.xlsx")):
+        wb = cls(str(tmp_path / name))
+        write(wb.add_worksheet("s"), wb.add_format({"num_format": "0.00"}))
+        wb.close()
+        with zipfile.ZipFile(tmp_path / name) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert parts[0].keys() == parts[1].keys()
+    for n in parts[0]:
+        assert parts[1][n] == parts[0][n], n
