@@ -1,15 +1,16 @@
-"""XlsxWriter's workbook and worksheet, saved faster: the same file, byte for byte in every sheet (issue 8).
+"""XlsxWriter's workbook and worksheet, saved faster: the same parts of the file, byte for byte (issue 8).
 
 A workbook of the planner holds some 70,000 cells, nearly all numbers, shared strings and blanks. When the workbook is
 closed XlsxWriter writes each cell's XML element through a general routine (attribute escaping, a cell reference
-computed per cell, a method call per element); `FastSheet` writes these three kinds of cell directly as the same
-elements and leaves every other cell (formulas, booleans, rich strings, ...) and the constant-memory mode to
-XlsxWriter. It plugs in where XlsxWriter is meant to be extended, a `Workbook` subclass naming its worksheet class;
-tests/test_fast_paths.py writes every kind of cell both ways and compares the XML, so a change of XlsxWriter's output
-is caught there.
+computed per cell, a method call per element) and scans every column of every row for cells; `FastSheet` writes these
+three kinds of cell directly as the same elements, leaves every other cell (formulas, booleans, rich strings, ...)
+to XlsxWriter, and visits only the cells each row holds (a sheet with comments, or in constant-memory mode, is left to
+XlsxWriter). It also takes a whole column of numbers or texts at once (`write_numbers`, `write_strings`). It plugs in
+where XlsxWriter is meant to be extended, a `Workbook` subclass naming its worksheet class; tests/test_fast_paths.py
+writes every kind of cell both ways and compares the XML, so a change of XlsxWriter's output is caught there.
 
 `Workbook` also keeps the parts of the file in memory until they are zipped (XlsxWriter's ``in_memory`` option) rather
-than in temporary files.
+than in temporary files; the zip entries then carry XlsxWriter's other fixed date (1980-01-01, not 1980-01-31).
 """
 
 from __future__ import annotations
@@ -72,6 +73,40 @@ class FastSheet(Worksheet):
                 self._write_string(i, col, x)
             else:
                 table[i][col] = CellStringTuple(index(x), None)
+
+    def _calculate_spans(self) -> None:
+        """The ``spans`` of each block of 16 rows (the first and last column with a cell), as XlsxWriter's, from the
+        cells each row holds rather than a scan of every column."""
+        if self.comments:
+            super()._calculate_spans()
+            return
+        blocks: dict[int, list[int]] = {}
+        for row, cells in self.table.items():
+            if cells:
+                lo, hi = min(cells), max(cells)
+                span = blocks.get(row // 16)
+                if span is None:
+                    blocks[row // 16] = [lo, hi]
+                else:
+                    span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        self.row_spans = {k: f"{lo + 1}:{hi + 1}" for k, (lo, hi) in sorted(blocks.items())}
+
+    def _write_rows(self) -> None:
+        """The rows of cells, as XlsxWriter's, visiting the cells each row holds rather than every column."""
+        if self.comments or self.constant_memory:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, info, spans = self.table, self.row_info, self.row_spans
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row)
+            if cells:
+                self._write_row(row, spans.get(row // 16), info.get(row))
+                for col in sorted(cells):
+                    self._write_cell(row, col, cells[col])
+                self._xml_end_tag("row")
+            elif row in info:  # a row with attributes only
+                self._write_empty_row(row, spans.get(row // 16), info[row])
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = cell.__class__.__name__

@@ -116,10 +116,15 @@ def _every_kind_of_cell(wb) -> None:
     ws.write_rich_string(12, 0, "plain ", bold, "bold", " end")
     ws.write_url(13, 0, "https://example.org", string="link")
     ws.merge_range(14, 0, 14, 3, "merged", bold)
-    ws.write_comment(15, 1, "a note")
+    ws.set_row(40, 30)  # a row with attributes and no cell
+    ws.set_row(41, None, bold, {"hidden": True})
+    ws.write_number(33, 7, 1.0)  # a block of 16 rows with one cell, far right
     ws.write_number(1_048_575, 0, 1.0)  # the last row Excel has
     second = wb.add_worksheet("empty")
     second.write_string(0, 0, "=not a formula")
+    noted = wb.add_worksheet("noted")  # with a comment: left to XlsxWriter
+    noted.write_number(0, 0, 1.0, money)
+    noted.write_comment(15, 1, "a note")
 
 
 def test_fast_sheets_write_the_same_xml_as_xlsxwriter(tmp_path):
