@@ -53,6 +53,27 @@ def _width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _number_width(values: np.ndarray) -> int | None:
+    """The widest ``_width`` of the numbers (NaN left out), from the few that can be widest: ``f"{x:,.2f}"`` grows with
+    x from 0 up and with -x from -0 down (infinities are short: "inf")."""
+    x = values[~np.isnan(values)]
+    if not x.size:
+        return None
+    finite = x[np.isfinite(x)]
+    negative = np.signbit(finite)
+    widest = [v for v in (np.inf, -np.inf) if (x == v).any()]
+    if (~negative).any():
+        widest.append(finite[~negative].max())
+    if negative.any():
+        widest.append(finite[negative].min())
+    return max(_width(float(v)) for v in widest)
+
+
+def _int_width(values: pd.Series) -> int | None:
+    """The widest ``_width`` of whole numbers: of the largest or of the smallest."""
+    return max(_width(int(values.max())), _width(int(values.min()))) if len(values) else None
+
+
 def _numbers(ws, row: int, col: int, values: list[float], fmt) -> None:
     """Numbers down a column from ``row``: each finite one a number with the format, the others blank cells with it."""
     if hasattr(ws, "write_numbers"):  # planner.xlsxfast: the whole column at once
@@ -131,10 +152,9 @@ class Book:
                 # numbers only (no text, no None): each cell a number, or blank where it is not finite
                 values = column.to_numpy(dtype=float) / div
                 _numbers(ws, r + 1, j, values.tolist(), fmt)
-                head = values[:300].tolist() if column.dtype.kind == "f" else column.iloc[:300].tolist()
-                sample = [min(len(f"{x:,.2f}" if isinstance(x, float) else str(x)), 60) for x in head if x == x]
-                if sample:
-                    widths[j] = max(widths[j], max(sample))
+                w = _number_width(values[:300]) if column.dtype.kind == "f" else _int_width(column.iloc[:300])
+                if w is not None:
+                    widths[j] = max(widths[j], w)
                 continue
             data = column.tolist() if column is not None else [None] * len(df)
             # as `text` and `value` would write them: text (no format) where the column is text or the cell holds

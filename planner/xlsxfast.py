@@ -40,7 +40,10 @@ class FastSheet(Worksheet):
     def write_numbers(self, row: int, col: int, values: list[float], cell_format=None) -> None:
         """``write_number`` of each finite value down ``col`` from ``row``, ``write_blank`` (with the format) where a
         value is not finite."""
-        rows = [i for i, x in enumerate(values, start=row) if isfinite(x) or cell_format is not None]
+        if cell_format is not None:  # every cell stored: a number or a blank with the format
+            rows = [row, row + len(values) - 1] if values else []
+        else:
+            rows = [i for i, x in enumerate(values, start=row) if isfinite(x)]
         if not rows:
             return
         if not self._stored(rows[0], rows[-1], col):

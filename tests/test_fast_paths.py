@@ -217,3 +217,37 @@ def test_columns_written_at_once_are_the_cells_written_one_by_one(tmp_path):
     assert parts[0].keys() == parts[1].keys()
     for n in parts[0]:
         assert parts[1][n] == parts[0][n], n
+
+
+@pytest.mark.parametrize("values", [
+    [0.0, -0.0], [-0.0], [0.004, -0.004], [9.995, 99.995, 999.995, 999.994999], [-999.995, 5.0],
+    [float("inf"), 1.0], [float("-inf"), 12345.678], [float("nan")], [float("nan"), -1e300, 1e300],
+    [123456789012.345, -5e-7], [1e16, 2.5e59, 3e60],
+])
+def test_width_of_a_number_column_is_its_widest_cell(values):
+    """The workbook's column widths read the widest of a numeric column's first cells from its extremes only."""
+    import numpy as np
+
+    from planner.export import _int_width, _is_missing, _number_width, _width
+
+    cells = [x for x in values if not _is_missing(x)]
+    assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
+    ints = [int(x) for x in values if np.isfinite(x) and abs(x) < 1e18]
+    if ints:
+        assert _int_width(pd.Series(ints)) == max(_width(x) for x in ints)
+
+
+def test_width_of_random_number_columns():
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from planner.export import _number_width, _width
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=40))
+    def check(values):
+        cells = [x for x in values if x == x]
+        assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
+
+    check()
