@@ -15,6 +15,7 @@ temporary file behind.
 
 from __future__ import annotations
 
+import gc
 import math
 import unicodedata
 from pathlib import Path
@@ -646,9 +647,15 @@ def write_excel(result: Result, path: str | Path, analysis: Analysis | None = No
     a = analysis if analysis is not None else analyse(result)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic(path) as tmp:  # planner.safe: an interrupt removes the temporary file
-        book = Book(str(tmp))
-        for sheet in SHEETS:
-            sheet(book, a)
-        book.wb.close()
+    collecting = gc.isenabled()
+    gc.disable()  # some 70,000 cells, none of them garbage: no cyclic collection while they are made
+    try:
+        with atomic(path) as tmp:  # planner.safe: an interrupt removes the temporary file
+            book = Book(str(tmp))
+            for sheet in SHEETS:
+                sheet(book, a)
+            book.wb.close()
+    finally:
+        if collecting:
+            gc.enable()
     return path
