@@ -156,9 +156,13 @@ def print_summary(res: Result, a=None) -> None:
 
 def _target_rows(targets) -> list[list]:
     """The rows of the targets table (named tuples with plain Python values), grouped by target in table order."""
+    from collections import namedtuple
+
+    row = namedtuple("Row", list(targets.columns), rename=True)
     out: dict[str, list] = {}
-    for row in targets.itertuples(index=False):
-        out.setdefault(row.target_id, []).append(row)
+    for values in zip(*(targets[c].tolist() for c in targets.columns), strict=True):
+        r = row(*values)
+        out.setdefault(r.target_id, []).append(r)
     return list(out.values())
 
 

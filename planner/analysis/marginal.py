@@ -26,6 +26,8 @@ reported marginal cost.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -57,6 +59,9 @@ def _scale(ind: dict, t: dict, year: int) -> float | None:
     return None
 
 
+_Row = namedtuple("_Row", "target_id indicator_id marginal_cost year kind scope status")  # a target row, read as lists
+
+
 def marginal_costs(res: Result, ctx: Context | None = None) -> pd.DataFrame:
     """One row per target row: status, marginal cost per unit (yuan of the row's year and present value) and in the
     target's own terms."""
@@ -64,7 +69,9 @@ def marginal_costs(res: Result, ctx: Context | None = None) -> pd.DataFrame:
     tdata = ctx.target_rows
     ind = ctx.indicator_values
     records = []
-    for r in res.targets.itertuples():
+    tg = res.targets
+    fields = ("target_id", "indicator_id", "marginal_cost", "year", "kind", "scope", "status")
+    for r in (_Row(*v) for v in zip(*(tg[c].tolist() for c in fields), strict=True)):
         t = tdata[r.target_id]
         unit = ctx.unit.get(r.indicator_id, "")
         mc = r.marginal_cost if r.marginal_cost is not None and r.marginal_cost == r.marginal_cost else None

@@ -105,7 +105,8 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
     sol = res.solution
     lv = levels(p, sol.build)
     tg = res.targets
-    base_slack = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
+    base_slack = dict(zip(zip(tg["target_id"].tolist(), tg["year"].tolist(), strict=True), tg["slack"].tolist(),
+                          strict=True))
     mpv = marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
     active = mpv[mpv.abs() > 1e-9]
     out = []
@@ -130,7 +131,8 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
             return slack0
         return {**slack0, **row_slacks(p, hit, _Without(lv, d.tolist(), lm.ri, col), peak_limits)}
 
-    pairs = list(zip(deployed["region_id"], deployed["measure_id"], strict=True)) if len(deployed) else []
+    pairs = list(zip(deployed["region_id"].tolist(), deployed["measure_id"].tolist(), strict=True)) \
+        if len(deployed) else []
     slacks = [slack_without(r, m) for r, m in pairs] if len(active) else []
     for n, row in enumerate(getattr(deployed, "itertuples", lambda: [])()):
         r, m = row.region_id, row.measure_id
