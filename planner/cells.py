@@ -98,18 +98,30 @@ def did_you_mean(word: str, options) -> str:
 
 
 def typed(table: Table, raw: pd.DataFrame, problems: list[Problem], warnings: list[Problem]) -> pd.DataFrame:
-    out = raw.copy()
+    """The raw text cells (``frame``) as typed values, one object column per schema column (absent optional columns
+    get their default); every bad cell is a problem and every number likely in the wrong unit a warning, in column
+    order then row order. Each distinct text of a column is converted once (ids and sources repeat down a column)."""
+    origins = raw["origin_"].tolist()
+    columns: dict[str, pd.Series] = {}
     for col in table.columns:
-        if col.name not in out.columns:
-            out[col.name] = pd.Series([col.default] * len(out), index=out.index, dtype=object)
+        if col.name not in raw.columns:
+            columns[col.name] = pd.Series([col.default] * len(raw), index=raw.index, dtype=object)
             continue
+        seen: dict = {}  # text -> (value, error, warning)
         values = []
-        for origin, cell in zip(out["origin_"], out[col.name], strict=True):
-            value, err = convert(col, cell)
+        for origin, cell in zip(origins, raw[col.name].tolist(), strict=True):
+            hit = seen.get(cell)
+            if hit is None:
+                value, err = convert(col, cell)
+                hit = seen[cell] = (value, err, None if err else magnitude_warning(col, value))
+            value, err, warn = hit
             if err:
                 problems.append(Problem(origin, col.name, err))
-            elif (w := magnitude_warning(col, value)):
-                warnings.append(Problem(origin, col.name, w))
+            elif warn:
+                warnings.append(Problem(origin, col.name, warn))
             values.append(value)
-        out[col.name] = pd.Series(values, index=out.index, dtype=object)
+        columns[col.name] = pd.Series(values, index=raw.index, dtype=object)
+    out = raw.copy()
+    for name, series in columns.items():  # present columns keep their place; absent ones go last, in schema order
+        out[name] = series
     return out

@@ -109,17 +109,16 @@ def print_summary(res: Result, a=None) -> None:
     for m in f["main_measures"]:
         typer.echo(f"  {m['name_zh']} ({m['measure_id']}){' *' if m['assumed'] else ''}: {yi(m['investment'])}")
     typer.echo(f"  {f['investment_assumed_share']:.0%} of the investment is in measures resting on assumed data")
-    ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
+    ind = ctx.indicator_values  # (region or city, indicator, year) -> (baseline, level)
     years = list(dict.fromkeys(y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]))
     assumed = _assumed_indicators(res)
     typer.echo("\nCity emissions, baseline -> with measures (* baseline rests mostly on assumed data):")
     typer.echo(f"  {'indicator':<30}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
     for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
-        if (i, p.base_year) not in ind.index:
+        if (CITY, i, p.base_year) not in ind:
             continue
         div, unit = SCALE.get(i, (1e3, "kt"))
-        cells = "".join(f"{ind.at[(i, y), 'baseline'] / div:>10,.1f} -> {ind.at[(i, y), 'level'] / div:>8,.1f}"
-                        for y in years)
+        cells = "".join(f"{ind[CITY, i, y][0] / div:>10,.1f} -> {ind[CITY, i, y][1] / div:>8,.1f}" for y in years)
         label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
         typer.echo(f"  {label:<{30 - sum(1 for ch in label if ord(ch) > 0x2e80)}}{unit:<9}{cells}")
     if a.peak:
@@ -127,8 +126,9 @@ def print_summary(res: Result, a=None) -> None:
                    f"(baseline still rising in {a.peak['baseline_year']})")
     typer.echo("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year; "
                "a lasting target shows its tightest year and the years it binds):")
-    mc = a.marginal.set_index(["target_id", "year"])
-    for _, g in res.targets.groupby("target_id", sort=False):
+    per_pp = dict(zip(zip(a.marginal["target_id"].tolist(), a.marginal["year"].tolist(), strict=True),
+                      a.marginal["per_pp"].tolist(), strict=True))
+    for g in _target_rows(res.targets):
         t = _tightest(g)
         unit = ctx.unit.get(t.indicator_id, "")
         sense = ">=" if t.kind in ("reduction", "intensity_reduction", "abatement") else t.sense
@@ -140,27 +140,47 @@ def print_summary(res: Result, a=None) -> None:
             level = t.level if t.kind in ("peak", "cap", "floor") else t.achieved
             achieved, required = (f"{level / div:,.2f} {shown}", f"{limit / div:,.2f}") if div != 1.0 else \
                 (_fmt(level), _fmt(limit))
-        row = mc.loc[(t.target_id, t.year)]
+        pp = per_pp[t.target_id, t.year]
         if t.kind in PCT_KINDS:
-            cost = "-" if row["per_pp"] is None or row["per_pp"] != row["per_pp"] else \
-                f"{row['per_pp'] / 1e4:,.1f} 万元/pp"
+            cost = "-" if pp is None or pp != pp else f"{pp / 1e4:,.1f} 万元/pp"
         else:
             cost = f"{_fmt(t.marginal_cost)} yuan/{unit}"
-        years = f"{g['year'].min()}-{g['year'].max()}" if len(g) > 1 else str(t.year)
-        status = "violated" if (g["status"] == "violated").any() else t.status
-        binding = _years(g.loc[g["status"] == "binding", "year"].tolist())
+        ys = [r.year for r in g]
+        years = f"{min(ys)}-{max(ys)}" if len(g) > 1 else str(t.year)
+        status = "violated" if any(r.status == "violated" for r in g) else t.status
+        binding = _years([r.year for r in g if r.status == "binding"])
         name = ctx.target_zh.get(t.target_id, "")
         typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>14} {sense:>2} {required:>14}  "
                    f"{status:<8}{cost:>22}  {binding:<12} {name}")
 
 
-def _tightest(g):
-    """The row of a target to show: the one with the highest marginal cost, else the least slack."""
-    mc = g["marginal_cost"].abs().fillna(0.0)
-    if (mc > 0).any():
-        return g.loc[mc.idxmax()]
-    rel = g["slack"].astype(float) / g["limit"].astype(float).abs().clip(lower=1.0)
-    return g.loc[rel.fillna(float("inf")).idxmin()]
+def _target_rows(targets) -> list[list]:
+    """The rows of the targets table (named tuples with plain Python values), grouped by target in table order."""
+    from collections import namedtuple
+
+    row = namedtuple("Row", list(targets.columns), rename=True)
+    out: dict[str, list] = {}
+    for values in zip(*(targets[c].tolist() for c in targets.columns), strict=True):
+        r = row(*values)
+        out.setdefault(r.target_id, []).append(r)
+    return list(out.values())
+
+
+def _tightest(g: list):
+    """The row of a target to show: the first with the highest marginal cost, else the first with the least slack
+    relative to its limit (at least 1)."""
+    nan = float("nan")
+    num = lambda x: nan if x is None else float(x)  # noqa: E731
+    mc = [0.0 if x != x else abs(x) for x in (num(r.marginal_cost) for r in g)]
+    if any(x > 0 for x in mc):
+        return g[max(range(len(g)), key=mc.__getitem__)]
+    rel = []
+    for r in g:
+        den = abs(num(r.limit))
+        den = 1.0 if den < 1.0 else den  # NaN stays NaN
+        x = num(r.slack) / den
+        rel.append(float("inf") if x != x else x)
+    return g[min(range(len(g)), key=rel.__getitem__)]
 
 
 def _years(ys: list[int]) -> str:

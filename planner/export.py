@@ -15,17 +15,19 @@ temporary file behind.
 
 from __future__ import annotations
 
+import gc
 import math
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from .analysis import PCT_KINDS, Analysis, analyse
 from .record import record_rows
 from .results import REPORTED, Result
 from .safe import atomic, text_cell
+from .xlsxfast import Workbook
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
@@ -52,12 +54,60 @@ def _width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _number_width(values: np.ndarray) -> int | None:
+    """The widest ``_width`` of the numbers (NaN left out), from the few that can be widest: ``f"{x:,.2f}"`` grows with
+    x from 0 up and with -x from -0 down (infinities are short: "inf")."""
+    x = values[~np.isnan(values)]
+    if not x.size:
+        return None
+    finite = x[np.isfinite(x)]
+    negative = np.signbit(finite)
+    widest = [v for v in (np.inf, -np.inf) if (x == v).any()]
+    if (~negative).any():
+        widest.append(finite[~negative].max())
+    if negative.any():
+        widest.append(finite[negative].min())
+    return max(_width(float(v)) for v in widest)
+
+
+def _int_width(values: pd.Series) -> int | None:
+    """The widest ``_width`` of whole numbers: of the largest or of the smallest."""
+    return max(_width(int(values.max())), _width(int(values.min()))) if len(values) else None
+
+
+def _numbers(ws, row: int, col: int, values: list[float], fmt) -> None:
+    """Numbers down a column from ``row``: each finite one a number with the format, the others blank cells with it."""
+    if hasattr(ws, "write_numbers"):  # planner.xlsxfast: the whole column at once
+        ws.write_numbers(row, col, values, fmt)
+        return
+    for i, x in enumerate(values, start=row):
+        ws.write_number(i, col, x, fmt) if math.isfinite(x) else ws.write_blank(i, col, None, fmt)
+
+
+def _mixed(ws, row: int, col: int, cells: list, text: bool, fmt, div: float) -> None:
+    """Cells down a column from ``row``: a str as text (no format), None as nothing; in a column that is not text,
+    anything else as a number with the format (divided by ``div``), blank where missing or not finite."""
+    if text and hasattr(ws, "write_strings"):  # planner.xlsxfast: the whole column at once
+        ws.write_strings(row, col, cells)
+        return
+    for i, v in enumerate(cells, start=row):
+        if isinstance(v, str):
+            ws.write_string(i, col, v)
+        elif v is None and text:
+            continue
+        elif _is_missing(v):
+            ws.write_blank(i, col, None, fmt)
+        else:
+            x = float(v) / div
+            ws.write_number(i, col, x, fmt) if math.isfinite(x) else ws.write_blank(i, col, None, fmt)
+
+
 class Book:
     """A thin layer over an XlsxWriter workbook: bilingual tables with formats, print set-up and safe text."""
 
     def __init__(self, path: str):
-        self.wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                             "strings_to_numbers": False, "nan_inf_to_errors": True})
+        self.wb = Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                  "strings_to_numbers": False, "nan_inf_to_errors": True})
         self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
                                         "border": 1, "border_color": "#BBBBBB"})
         self.fmt = {k: self.wb.add_format({"num_format": f}) for k, f in FORMATS.items()}
@@ -92,33 +142,54 @@ class Book:
         for j, (_, en, zh, *_rest) in enumerate(cols):
             self.text(ws, r, j, f"{en}\n{zh}", self.head)
         widths = [max(_width(en), _width(zh)) for _, en, zh, *_ in cols]
-        data = {c: (df[c].tolist() if c in df else [None] * len(df)) for c, *_ in cols}
         cleaned: dict[str, str] = {}  # text_cell of each distinct text once (names repeat down a column)
-        write_string, write_number, write_blank, isfinite = ws.write_string, ws.write_number, ws.write_blank, \
-            math.isfinite
+        wide: dict[str, int] = {}  # _width of each distinct text once
         for j, (c, _en, _zh, kind, *scale) in enumerate(cols):
             fmt = self.fmt.get(kind)
             div = scale[0] if scale else 1.0
-            for i, v in enumerate(data[c], start=r + 1):  # as `text` and `value` would write them, in line
-                if kind == "text" or isinstance(v, str):
-                    if _is_missing(v):
-                        continue
-                    t = v if isinstance(v, str) else str(v)
-                    x = cleaned.get(t)
-                    if x is None:
-                        x = cleaned[t] = clean_text(t)
-                    write_string(i, j, x)
-                elif _is_missing(v):
-                    write_blank(i, j, None, fmt)
-                else:
-                    x = float(v) / div
-                    if isfinite(x):
-                        write_number(i, j, x, fmt)
+            column = df[c] if c in df else None
+            if kind != "text" and column is not None and isinstance(column.dtype, np.dtype) \
+                    and column.dtype.kind in "fiu":
+                # numbers only (no text, no None): each cell a number, or blank where it is not finite
+                values = column.to_numpy(dtype=float) / div
+                _numbers(ws, r + 1, j, values.tolist(), fmt)
+                w = _number_width(values[:300]) if column.dtype.kind == "f" else _int_width(column.iloc[:300])
+                if w is not None:
+                    widths[j] = max(widths[j], w)
+                continue
+            data = column.tolist() if column is not None else [None] * len(df)
+            # as `text` and `value` would write them: text (no format) where the column is text or the cell holds
+            # text, nothing where that is missing; else a number, or a blank where missing or not finite
+            if kind == "text" or any(isinstance(v, str) for v in data):
+                texts = []
+                for v in data:
+                    if kind == "text" or isinstance(v, str):
+                        if _is_missing(v):
+                            texts.append(None)
+                            continue
+                        t = v if isinstance(v, str) else str(v)
+                        x = cleaned.get(t)
+                        if x is None:
+                            x = cleaned[t] = clean_text(t)
+                        texts.append(x)
                     else:
-                        write_blank(i, j, None, fmt)
-            sample = [x for x in data[c][:300] if not _is_missing(x)]
+                        texts.append(v)
+                _mixed(ws, r + 1, j, texts, kind == "text", fmt, div)
+            else:
+                nan = float("nan")
+                _numbers(ws, r + 1, j, [nan if _is_missing(v) else float(v) / div for v in data], fmt)
+            sample = [x for x in data[:300] if not _is_missing(x)]
             if sample:
-                widths[j] = max(widths[j], max(_width(x / div if isinstance(x, float) else x) for x in sample))
+                most = 0
+                for x in sample:
+                    if isinstance(x, str):
+                        w = wide.get(x)
+                        if w is None:
+                            w = wide[x] = _width(x)
+                    else:
+                        w = _width(x / div if isinstance(x, float) else x)
+                    most = max(most, w)
+                widths[j] = max(widths[j], most)
         for j, w in enumerate(widths):
             ws.set_column(j, j, min(max(w + 2, 8), 50))
         ws.set_row(r, 32)
@@ -583,7 +654,13 @@ def write_excel(result: Result, path: str | Path, analysis: Analysis | None = No
 
 def fill_workbook(a: Analysis, target: str | Path) -> None:
     """Write every sheet of the workbook into the new file ``target`` (`write_excel` gives it a temporary)."""
-    book = Book(str(target))
-    for sheet in SHEETS:
-        sheet(book, a)
-    book.wb.close()
+    collecting = gc.isenabled()
+    gc.disable()  # some 70,000 cells, none of them garbage: no cyclic collection while they are made
+    try:
+        book = Book(str(target))
+        for sheet in SHEETS:
+            sheet(book, a)
+        book.wb.close()
+    finally:
+        if collecting:
+            gc.enable()

@@ -65,8 +65,10 @@ def read_grid(table: pd.DataFrame, regions: list[str], years: list[int]) -> Grid
     if table.empty:
         return None
     city = table[table["region_id"].isin(["", None])]
-    factors = {p: float(city.loc[city["parameter"] == p, "value"].iloc[0])
-               for p in (*FACTORS, "nonfossil_coal_equivalent") if (city["parameter"] == p).any()}
+    first: dict[str, object] = {}  # parameter -> the value of its first city row
+    for p, v in zip(city["parameter"].tolist(), city["value"].tolist(), strict=True):
+        first.setdefault(p, v)
+    factors = {p: float(first[p]) for p in (*FACTORS, "nonfossil_coal_equivalent") if p in first}
     share_rows = table[table["parameter"] == "thermal_share"]
     shares = {r: float(share_rows.loc[share_rows["region_id"] == r, "value"].sum()) for r in regions}
     official = table[table["parameter"] == "grid_factor_official"]
@@ -107,7 +109,7 @@ def check(table: pd.DataFrame, baseline: pd.DataFrame, indicators: list[str], re
                     + " in indicators.csv"))
         return out
     bl = baseline[baseline["indicator_id"].isin(BALANCE)]
-    city_sum = bl.groupby(["indicator_id", "year"])["value"].sum()
+    city_sum = bl.groupby(["indicator_id", "year"])["value"].sum().to_dict()  # (indicator, year) -> city total
     for y in sorted(set(bl["year"])):
         try:
             d, g, x, th = (float(city_sum[i, y]) for i in BALANCE)

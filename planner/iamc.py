@@ -52,13 +52,16 @@ def iamc_table(a: Analysis) -> pd.DataFrame:
     ind = res.indicators
     units = ctx.unit
     frames = []
+    ids = ind["indicator_id"]
+    known = ids.unique().tolist()  # each indicator and region named once, then mapped
+    var = ids.map({i: NAMED[i][0] if i in NAMED else f"Indicator|{i}" for i in known})
+    unit = ids.map({i: NAMED[i][1] if i in NAMED else units.get(i, "") for i in known})
+    div = ids.map({i: NAMED[i][2] if i in NAMED else 1.0 for i in known})
+    region = ind["region_id"].map({r: region_name(r) for r in ind["region_id"].unique().tolist()})
+    year = ind["year"].astype(int)
     for col, scenario in (("level", case), ("baseline", f"{case}|No measures")):
-        var = ind["indicator_id"].map(lambda i: NAMED[i][0] if i in NAMED else f"Indicator|{i}")
-        unit = ind["indicator_id"].map(lambda i: NAMED[i][1] if i in NAMED else units.get(i, ""))
-        div = ind["indicator_id"].map(lambda i: NAMED[i][2] if i in NAMED else 1.0)
-        frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": ind["region_id"].map(region_name),
-                                    "variable": var, "unit": unit, "year": ind["year"].astype(int),
-                                    "value": ind[col] / div}))
+        frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": region,
+                                    "variable": var, "unit": unit, "year": year, "value": ind[col] / div}))
     c = a.costs
     money = [("investment", "Investment", "million CNY/yr"),
              ("capital_charge", "Cost|Capital Charge", "million CNY/yr"),

@@ -82,8 +82,9 @@ class Data:
 
 def _check_keys(table: Table, df: pd.DataFrame, problems: list[Problem]) -> None:
     seen: dict[tuple, str] = {}
-    for origin, key in zip(df["origin_"], df[list(table.key)].itertuples(index=False), strict=True):
-        if any(v is None and table.column(c).required for c, v in zip(table.key, key, strict=True)):
+    required = [table.column(c).required for c in table.key]
+    for origin, *key in zip(df["origin_"].tolist(), *(df[c].tolist() for c in table.key), strict=True):
+        if None in key and any(v is None and req for v, req in zip(key, required, strict=True)):
             continue  # a bad key cell, reported already
         key = tuple("" if v is None else v for v in key)
         if key in seen:
@@ -114,7 +115,7 @@ def _check_references(tables: dict[str, pd.DataFrame], data_dir: Path, problems:
             if ref_table not in tables or ref_table in unreadable:
                 continue
             known = set(tables[ref_table][ref_col].dropna())
-            for origin, value in zip(df["origin_"], df[col.name], strict=True):
+            for origin, value in zip(df["origin_"].tolist(), df[col.name].tolist(), strict=True):
                 if value in (None, "") or value in known:
                     continue
                 problems.append(Problem(origin, col.name, f"unknown {ref_col} {value!r}; expected one defined in "
@@ -131,15 +132,23 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
 
     # baseline: every indicator in every region covers the base year and the last model year
     bl = data["baseline"].dropna(subset=["region_id", "indicator_id", "year"])
-    for (r, i), grp in bl.groupby(["region_id", "indicator_id"]):
-        ys = set(grp["year"])
-        lacking = [y for y in (case.base_year, case.last_year) if not any(x <= y for x in ys)
-                   or not any(x >= y for x in ys)]
+    span: dict[tuple[str, str], list] = {}  # (region, indicator) -> [first year, last year, origin of its first row]
+    for r, i, y, origin in zip(*(bl[c].tolist() for c in ("region_id", "indicator_id", "year", "origin_")),
+                               strict=True):
+        s = span.get((r, i))
+        if s is None:
+            span[r, i] = [y, y, origin]
+        elif y < s[0]:
+            s[0] = y
+        elif y > s[1]:
+            s[1] = y
+    for (r, i), (lo, hi, origin) in sorted(span.items(), key=lambda kv: kv[0]):
+        lacking = [y for y in (case.base_year, case.last_year) if not lo <= y <= hi]
         if lacking:
-            problems.append(Problem(grp["origin_"].iloc[0], "year",
+            problems.append(Problem(origin, "year",
                                     f"baseline of {i} in {r} does not reach {', '.join(map(str, lacking))}; expected "
                                     f"values from {case.base_year} (base year) to {case.last_year} (last model year)"))
-    have = set(zip(bl["region_id"], bl["indicator_id"], strict=True))
+    have = set(span)
     for r in sorted(regions):
         for i in indicators.index:
             if (r, i) not in have:

@@ -91,13 +91,18 @@ class LevelMap:
         plain, accum = self.effects
         return plain @ stock + accum @ stock_years
 
-    def pair_delta(self, b: np.ndarray, r: str, m: str) -> dict[tuple[str, str, int], float]:
-        """The change of every level that the deployment of the pair (r, m) alone makes: {(region, indicator, year)}."""
+    def pair_delta_array(self, b: np.ndarray, r: str, m: str) -> np.ndarray:
+        """The change of every level that the deployment of the pair (r, m) alone makes, (n_ri, T): rows as ``ri``,
+        columns the model years."""
         k = self.index[r, m]
         stand, years = self.weights
         stock, stock_years = b[k] @ stand[k], b[k] @ years[k]
         plain, accum = self.effects
-        d = np.outer(plain[:, k], stock) + np.outer(accum[:, k], stock_years)
+        return np.outer(plain[:, k], stock) + np.outer(accum[:, k], stock_years)
+
+    def pair_delta(self, b: np.ndarray, r: str, m: str) -> dict[tuple[str, str, int], float]:
+        """The change of every level that the deployment of the pair (r, m) alone makes: {(region, indicator, year)}."""
+        d = self.pair_delta_array(b, r, m)
         rows, cols = np.nonzero(d)
         keys = list(self.ri)
         return {(*keys[j], int(self.years[c])): float(d[j, c]) for j, c in zip(rows, cols, strict=True)}

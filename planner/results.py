@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .inputs import CITY, Data
@@ -142,34 +143,63 @@ def target_slacks(p: Params, level_sets, keys, peak_limits: dict | None = None) 
     """The ``slack`` column of `evaluate_targets` for the rows ``keys`` (target_id, year) only, for each level set
     of ``level_sets``, as plain floats (NaN where a row has no limit), without building a table: for analyses that
     evaluate many level sets (the same arithmetic as `evaluate_targets`)."""
-    keys, peak_limits = set(keys), peak_limits or {}
+    wanted, peak_limits = slack_rows(p, keys), peak_limits or {}
+    return [row_slacks(p, wanted, lv, peak_limits) for lv in level_sets]
+
+
+def slack_rows(p: Params, keys) -> list[tuple]:
+    """(row, target) of the target rows ``keys`` (target_id, year), in row order: for `row_slacks`."""
+    keys = set(keys)
     by_id = {t["target_id"]: t for t in p.targets}
-    wanted = [(row, by_id[row.target_id]) for row in rows(p) if (row.target_id, row.year) in keys]
-    out = []
-    for lv in level_sets:
-        slacks = {}
-        for row, t in wanted:
-            L, limit, _ = _limit(p, t, row, lv, peak_limits)
-            slacks[row.target_id, row.year] = float("nan") if limit is None else float(
-                (L - limit) if row.sense == GE else (limit - L))
-        out.append(slacks)
+    return [(row, by_id[row.target_id]) for row in rows(p) if (row.target_id, row.year) in keys]
+
+
+def row_slacks(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tuple[str, int], float]:
+    """The slack of each row of ``wanted`` (`slack_rows`) under the levels ``lv`` (`target_slacks` for one set)."""
+    slacks = {}
+    for row, t in wanted:
+        L, limit, _ = _limit(p, t, row, lv, peak_limits)
+        slacks[row.target_id, row.year] = float("nan") if limit is None else float(
+            (L - limit) if row.sense == GE else (limit - L))
+    return slacks
+
+
+class _Reads:
+    """Levels that note every key read from them."""
+
+    def __init__(self, lv):
+        self.lv, self.keys = lv, set()
+
+    def __getitem__(self, key):
+        self.keys.add(key)
+        return self.lv[key]
+
+
+def slack_reads(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tuple[str, int], set]:
+    """(target_id, year) -> the (region, indicator) pairs whose levels the slack of the row reads under ``lv``: where
+    none of them moves, `row_slacks` gives the same slack (it reads the same numbers)."""
+    out = {}
+    for row, t in wanted:
+        reads = _Reads(lv)
+        _limit(p, t, row, reads, peak_limits)
+        out[row.target_id, row.year] = {k[:2] for k in reads.keys}
     return out
 
 
 def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
     st = stocks(p, build)
-    ms = data.measures.set_index("measure_id")
+    capex = dict(zip(data.measures["measure_id"].tolist(), data.measures["capex"].tolist(), strict=True))
+    effects: dict[tuple[str, str], list[float]] = {}  # (region, measure) -> effect per unit on each REPORTED
     records = []
     for (r, m, t), s in st.items():
         b = build.get((r, m, t), 0.0)
         if abs(s) < 1e-9 and abs(b) < 1e-9:
             continue
-        rec = {"region_id": r, "measure_id": m, "year": t, "build": b, "stock": s,
-               "investment": b * float(ms.at[m, "capex"]), "annual_cost": s * p.unit_cost[m]}
-        eff = p.total_effect(r, m)
-        for i in REPORTED:
-            rec[f"delta_{i}"] = eff.get(i, 0.0) * s
-        records.append(rec)
+        eff = effects.get((r, m))
+        if eff is None:
+            total = p.total_effect(r, m)
+            eff = effects[r, m] = [total.get(i, 0.0) for i in REPORTED]
+        records.append((r, m, t, b, s, b * float(capex[m]), s * p.unit_cost[m], *(e * s for e in eff)))
     cols = ["region_id", "measure_id", "year", "build", "stock", "investment", "annual_cost",
             *(f"delta_{i}" for i in REPORTED)]
     return pd.DataFrame.from_records(records, columns=cols)
@@ -189,40 +219,52 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     idx = pd.MultiIndex.from_frame(out)
     built = alloc[alloc["build"] > 1e-9].groupby(keys, sort=False)["year"].min().reindex(idx)
     out["first_year"] = built.to_numpy(dtype="int64") if built.notna().all() else built.to_numpy(dtype=float)
-    by_year = alloc.set_index([*keys, "year"])
+    pairs = list(zip(out["region_id"].tolist(), out["measure_id"].tolist(), strict=True))
+    row = {k: j for j, k in enumerate(zip(*(alloc[c].tolist() for c in (*keys, "year")), strict=True))}
+    stock = alloc["stock"].tolist()
     for y in years:
-        out[f"stock_{y}"] = _at_year(by_year["stock"], idx, y)
+        out[f"stock_{y}"] = _at_year(stock, row, pairs, y)
     out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
     pv = alloc["annual_cost"] * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
     out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
     for i in REPORTED:
-        out[f"cut_{i}"] = -_at_year(by_year[f"delta_{i}"], idx, mid)
+        out[f"cut_{i}"] = -_at_year(alloc[f"delta_{i}"].tolist(), row, pairs, mid)
     return out.sort_values("investment", ascending=False, ignore_index=True)
 
 
-def _at_year(col: pd.Series, idx: pd.MultiIndex, year: int):
-    """The values of a (region, measure, year) column in one year for the pairs ``idx``, 0 where absent."""
-    one = col.xs(year, level="year") if year in col.index.get_level_values("year") else col.iloc[:0].droplevel("year")
-    return one.reindex(idx, fill_value=0.0).to_numpy(dtype=float)
+def _at_year(values: list, row: dict, pairs: list[tuple[str, str]], year: int) -> np.ndarray:
+    """The values of an allocation column (``row``: (region, measure, year) -> row) in one year for the ``pairs``,
+    0 where absent."""
+    return np.array([values[row[r, m, year]] if (r, m, year) in row else 0.0 for r, m in pairs], dtype=float)
 
 
 def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     years = [p.base_year, *[y for y in range(p.base_year + 1, p.years[-1] + 1)]]
-    records = []
+    cols: dict[str, list] = {"region_id": [], "indicator_id": [], "year": [], "baseline": [], "level": []}
+    region, indicator, year, baseline, level = cols.values()
     for i in p.indicators:
         for y in years:
             for r in p.regions:
-                records.append({"region_id": r, "indicator_id": i, "year": y,
-                                "baseline": p.baseline[r, i, y], "level": lv[r, i, y]})
-            records.append({"region_id": CITY, "indicator_id": i, "year": y,
-                            "baseline": p.baseline_sum(i, CITY, y), "level": scope_level(p, lv, i, CITY, y)})
-    df = pd.DataFrame.from_records(records)
+                region.append(r)
+                indicator.append(i)
+                year.append(y)
+                baseline.append(p.baseline[r, i, y])
+                level.append(lv[r, i, y])
+            region.append(CITY)
+            indicator.append(i)
+            year.append(y)
+            baseline.append(p.baseline_sum(i, CITY, y))
+            level.append(scope_level(p, lv, i, CITY, y))
     if "co2" in p.indicators and SINK in p.indicators:  # net CO2 beside the gross figure the peak applies to
-        gross = df[df["indicator_id"] == "co2"].set_index(["region_id", "year"])
-        sink = df[df["indicator_id"] == SINK].set_index(["region_id", "year"])
-        net = (gross[["baseline", "level"]] + sink[["baseline", "level"]]).reset_index()
-        net.insert(1, "indicator_id", NET)
-        df = pd.concat([df, net[df.columns]], ignore_index=True)
+        n = len(years) * (len(p.regions) + 1)  # rows per indicator, in the same order for each
+        g0, s0 = p.indicators.index("co2") * n, p.indicators.index(SINK) * n
+        for k in range(n):
+            region.append(region[g0 + k])
+            indicator.append(NET)
+            year.append(year[g0 + k])
+            baseline.append(baseline[g0 + k] + baseline[s0 + k])
+            level.append(level[g0 + k] + level[s0 + k])
+    df = pd.DataFrame(cols)
     df["change"] = df["level"] - df["baseline"]
     return df
 
@@ -308,4 +350,4 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
 
 
 __all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets",
-           "target_slacks", "LE", "GE"]
+           "target_slacks", "slack_rows", "row_slacks", "slack_reads", "LE", "GE"]

@@ -162,16 +162,18 @@ def frame(table: Table, raw: RawTable, problems: list[Problem]) -> pd.DataFrame 
     if missing:
         return None
     index = {h: header.index(h) for h in names if h in header}
-    records, origins = [], []
+    kept, origins = [], []
+    width = len(header)
     for origin, cells in raw.rows:
         if not any(c.strip() for c in cells):
             continue  # a blank row: skipped, and still counted in the row numbers
-        extra = [c for j, c in enumerate(cells) if j >= len(header) and c.strip()]
-        if extra:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
             problems.append(Problem(origin, "", f"has {len(cells)} cells but the header names {len(header)} "
                                     "columns; expected one value per column (a stray comma?)"))
-        records.append({h: (cells[j] if j < len(cells) else "") for h, j in index.items()})
+        kept.append(cells)
         origins.append(origin)
-    df = pd.DataFrame.from_records(records, columns=list(index))
+    # text cells kept as Python objects (no string dtype to build and iterate: `cells.typed` converts every column)
+    df = pd.DataFrame({h: pd.Series([c[j] if j < len(c) else "" for c in kept], dtype=object)
+                       for h, j in index.items()}, columns=list(index))
     df["origin_"] = origins
     return df

@@ -119,6 +119,23 @@ def test_all_problems_are_listed_at_once(case):
     assert len(problems(case)) == 2
 
 
+def test_a_repeated_bad_cell_is_reported_on_every_row(tmp_path, monkeypatch):
+    """Each distinct text of a column is converted once (planner.cells.typed): a bad value or a number likely in the
+    wrong unit that repeats down a column is still reported on every row, in row order."""
+    monkeypatch.chdir(tmp_path)
+    case = make_case(tmp_path, measures=[measure("a", fixed_om=5), measure("b", fixed_om=5), measure("c")],
+                     effects=[effect("a", "co2", -1)], potentials=[potential("r1", "a", 20)])
+    edit(case.parent / "data" / "measures.csv", ",5,", ",abc,")
+    edit(case.parent / "data" / "measures.csv", ",5,", ",abc,")
+    assert problems(case) == [f"data/measures.csv, row {n}, column fixed_om: expected a number >= 0, got 'abc'"
+                              for n in (2, 3)]
+    edit(case.parent / "data" / "measures.csv", ",abc,", ",5e13,")
+    edit(case.parent / "data" / "measures.csv", ",abc,", ",5e13,")
+    assert [str(w) for w in planner.load(case).warnings] == [
+        f"data/measures.csv, row {n}, column fixed_om: 5e+13 is beyond 1e+13; check the unit (the LP may be badly "
+        "scaled)" for n in (2, 3)]
+
+
 def test_exogenous_indicator_cannot_be_moved(tmp_path, monkeypatch):
     from tests.tiny import flat, indicator
     monkeypatch.chdir(tmp_path)

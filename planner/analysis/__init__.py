@@ -59,7 +59,7 @@ class Analysis:
 
 def analyse(result: Result) -> Analysis:
     ctx = Context(result)
-    marginal = marginal_costs(result)
+    marginal = marginal_costs(result, ctx)
     by_year = cost_by_year(ctx)
     why = reasons(ctx, marginal)
     return Analysis(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..inputs import CITY
@@ -44,11 +45,15 @@ def _quadrant(rc: float, rp: float, tol: float = 1e-12) -> str:
 
 
 def _baselines(ctx: Context, scope: str) -> tuple[float, float, float]:
-    ind = ctx.result.indicators
-    b = ind[(ind["region_id"] == scope) & (ind["year"] == ctx.report_year)].set_index("indicator_id")["baseline"]
-    co2 = float(b.get("co2", 0.0))
-    ap = sum(float(b.get(i, 0.0)) * w for i, w in ctx.air.items())
-    wp = sum(float(b.get(i, 0.0)) * w for i, w in ctx.water.items())
+    values, y = ctx.indicator_values, ctx.report_year
+
+    def b(i: str) -> float:
+        v = values.get((scope, i, y))
+        return 0.0 if v is None else float(v[0])
+
+    co2 = b("co2")
+    ap = sum(b(i) * w for i, w in ctx.air.items())
+    wp = sum(b(i) * w for i, w in ctx.water.items())
     return co2, ap, wp
 
 
@@ -66,6 +71,18 @@ def _metrics(rec: dict, co2: float, ap: float, wp: float) -> dict:
             "synergy_degree": degree, "synergy_score": degree * e if degree is not None else None}
 
 
+def _groups(labels: dict[str, list], keys: list[str] | None, n: int) -> list[tuple[tuple, np.ndarray]]:
+    """(key, row positions) of each group of ``keys`` in the order the groups first appear (``groupby(keys,
+    sort=False)``; rows with a missing key are left out, as groupby does); one group of every row for None."""
+    if keys is None:
+        return [((), np.arange(n))]
+    rows: dict[tuple, list[int]] = {}
+    for j, key in enumerate(zip(*(labels[k] for k in keys), strict=True)):
+        if not any(v is None or v != v for v in key):
+            rows.setdefault(key, []).append(j)
+    return [(key, np.asarray(r)) for key, r in rows.items()]
+
+
 def cocontrol(ctx: Context) -> pd.DataFrame:
     """Rows with ``level`` in (measure_region, measure, region, sector, plan), sorted by synergy score within each."""
     alloc = ctx.result.allocation
@@ -81,13 +98,15 @@ def cocontrol(ctx: Context) -> pd.DataFrame:
     a["water_pe_cut"] = -sum(a[f"delta_{i}"] * w for i, w in ctx.water.items() if f"delta_{i}" in cols) \
         if ctx.water else 0.0
     base = {s: _baselines(ctx, s) for s in [CITY, *ctx.p.regions]}
+    sums = ("co2_cut", "air_pe_cut", "water_pe_cut", "annual_cost")
+    values = {c: a[c].to_numpy(dtype=float) for c in sums}
+    labels = {c: a[c].tolist() for c in ("region_id", "measure_id", "sector")}
     out = []
     groups = [("measure_region", ["region_id", "measure_id"]), ("measure", ["measure_id"]),
               ("region", ["region_id"]), ("sector", ["sector"]), ("plan", None)]
     for level, keys in groups:
-        parts = [((), a)] if keys is None else a.groupby(keys, sort=False)
-        for key, g in parts:
-            key = key if isinstance(key, tuple) else (key,)
+        for key, rows in _groups(labels, keys, len(a)):
+            g = {c: v[rows] for c, v in values.items()}  # the group's rows in table order, as groupby gives them
             label = dict(zip(keys or [], key, strict=True))
             scope = label.get("region_id", CITY)
             rec = {"level": level, "key": " / ".join(map(str, key)) or "plan", "scope": scope,
@@ -95,8 +114,7 @@ def cocontrol(ctx: Context) -> pd.DataFrame:
                    "sector": label.get("sector", ""),
                    "name_zh": ctx.measure_zh.get(label.get("measure_id", ""), "")
                    or (ctx.region_zh.get(scope, "") if level == "region" else ("全市方案" if level == "plan" else "")),
-                   "co2_cut": float(g["co2_cut"].sum()), "air_pe_cut": float(g["air_pe_cut"].sum()),
-                   "water_pe_cut": float(g["water_pe_cut"].sum()), "annual_cost": float(g["annual_cost"].sum())}
+                   **{c: float(np.nansum(g[c])) for c in sums}}  # as pandas sums: NaN as 0
             out.append(_metrics(rec, *base[scope]))
     df = pd.DataFrame.from_records(out)
     df["rank"] = df.groupby("level")["synergy_score"].rank(ascending=False, method="min")

@@ -120,6 +120,22 @@ class Context:
         return self.data.targets.set_index("target_id")
 
     @cached_property
+    def target_rows(self) -> dict[str, dict]:
+        """target_id -> its row of the targets table (column -> value)."""
+        tg = self.data.targets
+        cols = [c for c in tg.columns if c != "target_id"]
+        return {k: dict(zip(cols, vals, strict=True))
+                for k, *vals in zip(tg["target_id"].tolist(), *(tg[c].tolist() for c in cols), strict=True)}
+
+    @cached_property
+    def indicator_values(self) -> dict[tuple[str, str, int], tuple[float, float]]:
+        """(region or city, indicator, year) -> (baseline, level), from the result's indicator table."""
+        tab = self.result.indicators
+        return dict(zip(zip(tab["region_id"].tolist(), tab["indicator_id"].tolist(), tab["year"].astype(int).tolist(),
+                            strict=True), zip(tab["baseline"].tolist(), tab["level"].tolist(), strict=True),
+                        strict=True))
+
+    @cached_property
     def gwp(self) -> dict[str, float]:
         return {"co2": 1.0, "ch4": float(getattr(self.data.case, "gwp_ch4", 28.0)), "fgas": 1.0}
 
@@ -162,6 +178,16 @@ class Context:
         eff = self.data.tables["effects"]
         out = set(ms.loc[ms["source_id"].isin(a), "measure_id"])
         out |= set(eff.loc[eff["source_id"].isin(a), "measure_id"])
+        return out
+
+    @cached_property
+    def pair_cuts(self) -> list[tuple[str, str, float, float, float]]:
+        """(region, measure, CO2e cut, air PE cut, water PE cut per unit standing) of every pair with a potential, in
+        their order (the three MAC curves share it)."""
+        out = []
+        for r, m in self.p.pairs:
+            eff = pair_effects(self.p, r, m)
+            out.append((r, m, self.ghg_cut(eff), self.pe_cut(eff, self.air), self.pe_cut(eff, self.water)))
         return out
 
     def label_measure(self, m: str) -> str:

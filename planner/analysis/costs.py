@@ -27,21 +27,25 @@ def cost_by_year(ctx: Context) -> pd.DataFrame:
     ms = ctx.measures
     capex_of, om_of, sav_of = (ms[c].astype(float).to_dict() for c in ("capex", "fixed_om", "savings"))
     rows = []
-    by_year = {y: g for y, g in alloc.groupby("year")} if not alloc.empty else {}
-    empty = alloc.iloc[0:0]
+    by_year: dict[int, list[tuple]] = {}  # year -> (measure, build, stock) of its rows, in table order
+    if not alloc.empty:
+        for y, m, b, st in zip(*(alloc[c].tolist() for c in ("year", "measure_id", "build", "stock")), strict=True):
+            by_year.setdefault(y, []).append((m, b, st))
+    recovery: dict[str, float] = {}  # measure -> crf(rate, lifetime), once each
     for t in p.years:
-        g = by_year.get(t, empty)
         rec = {"year": t, "investment": 0.0, "capital_charge": 0.0, "om": 0.0, "savings": 0.0,
                "net_no_regret": 0.0, "net_targets": 0.0}
-        for r in g.itertuples():
-            capex, om, sav = capex_of[r.measure_id], om_of[r.measure_id], sav_of[r.measure_id]
-            charge = r.stock * capex * crf(p.rate, p.lifetime[r.measure_id])
-            rec["investment"] += r.build * capex
+        for m, build, stock in by_year.get(t, ()):
+            capex, om, sav = capex_of[m], om_of[m], sav_of[m]
+            if m not in recovery:
+                recovery[m] = crf(p.rate, p.lifetime[m])
+            charge = stock * capex * recovery[m]
+            rec["investment"] += build * capex
             rec["capital_charge"] += charge
-            rec["om"] += r.stock * om
-            rec["savings"] += r.stock * sav
-            net = charge + r.stock * (om - sav)
-            rec["net_no_regret" if p.unit_cost[r.measure_id] < 0 else "net_targets"] += net
+            rec["om"] += stock * om
+            rec["savings"] += stock * sav
+            net = charge + stock * (om - sav)
+            rec["net_no_regret" if p.unit_cost[m] < 0 else "net_targets"] += net
         rec["net"] = rec["capital_charge"] + rec["om"] - rec["savings"]
         rec["df"] = ctx.df(t)
         rows.append(rec)

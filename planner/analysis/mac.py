@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import Context, pair_effects
+from .common import Context
 
 METRICS = {
     "co2e": ("t CO2e", "yuan/t CO2e"),
@@ -48,15 +48,17 @@ def mac_table(ctx: Context, metric: str = "co2e") -> pd.DataFrame:
     """One row per (region, measure) that cuts the metric, sorted by cost per unit cut, with cumulative sums."""
     p, alloc = ctx.p, ctx.result.allocation
     y = ctx.report_year
-    stock = alloc[alloc["year"] == y].set_index(["region_id", "measure_id"])["stock"] if not alloc.empty else {}
+    stock = {}  # (region, measure) -> units standing in the report year
+    if not alloc.empty:
+        now = alloc[alloc["year"] == y]
+        stock = dict(zip(zip(now["region_id"].tolist(), now["measure_id"].tolist(), strict=True),
+                         now["stock"].tolist(), strict=True))
     rows = []
-    for r, m in p.pairs:
-        eff = pair_effects(p, r, m)
-        ghg, air, water = ctx.ghg_cut(eff), ctx.pe_cut(eff, ctx.air), ctx.pe_cut(eff, ctx.water)
+    for r, m, ghg, air, water in ctx.pair_cuts:
         cut = {"co2e": ghg, "air": air, "water": water}[metric]
         if cut <= 0:
             continue
-        s = float(stock.get((r, m), 0.0)) if len(stock) else 0.0
+        s = float(stock.get((r, m), 0.0))
         rows.append({
             "region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
             "measure_en": ctx.measure_en.get(m, ""), "sector": ctx.sector.get(m, ""),

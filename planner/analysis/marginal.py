@@ -26,6 +26,8 @@ reported marginal cost.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import pandas as pd
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 
@@ -57,23 +59,26 @@ def _scale(ind: dict, t: dict, year: int) -> float | None:
     return None
 
 
-def marginal_costs(res: Result) -> pd.DataFrame:
+_Row = namedtuple("_Row", "target_id indicator_id marginal_cost year kind scope status")  # a target row, read as lists
+
+
+def marginal_costs(res: Result, ctx: Context | None = None) -> pd.DataFrame:
     """One row per target row: status, marginal cost per unit (yuan of the row's year and present value) and in the
     target's own terms."""
-    ctx = Context(res)
-    tdata = ctx.targets
-    tab = res.indicators
-    ind = dict(zip(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True),
-                   zip(tab["baseline"], tab["level"], strict=True), strict=True))
+    ctx = ctx if ctx is not None else Context(res)
+    tdata = ctx.target_rows
+    ind = ctx.indicator_values
     records = []
-    for r in res.targets.itertuples():
-        t = tdata.loc[r.target_id]
+    tg = res.targets
+    fields = ("target_id", "indicator_id", "marginal_cost", "year", "kind", "scope", "status")
+    for r in (_Row(*v) for v in zip(*(tg[c].tolist() for c in fields), strict=True)):
+        t = tdata[r.target_id]
         unit = ctx.unit.get(r.indicator_id, "")
         mc = r.marginal_cost if r.marginal_cost is not None and r.marginal_cost == r.marginal_cost else None
         pv = mc * ctx.df(r.year) if mc is not None else None
         per_pp = None
         if r.kind in PCT_KINDS and mc is not None:
-            s = _scale(ind, {**t.to_dict(), "kind": r.kind, "scope": r.scope}, r.year)
+            s = _scale(ind, {**t, "kind": r.kind, "scope": r.scope}, r.year)
             per_pp = mc * 0.01 * s if s is not None else None
         own, own_unit = (per_pp, "yuan/pp") if r.kind in PCT_KINDS else (mc, f"yuan/{unit}" if unit else "yuan")
         records.append({

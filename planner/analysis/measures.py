@@ -18,10 +18,11 @@ row's marginal cost in present value.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..levels import level_map
-from ..results import levels, target_slacks
+from ..results import levels, row_slacks, slack_reads, slack_rows
 from .common import Context
 
 TOL = 1e-6
@@ -34,16 +35,26 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
     alloc = ctx.result.allocation
     built = alloc.groupby(["region_id", "measure_id"])["build"].sum() if not alloc.empty else pd.Series(dtype=float)
     peak = alloc.groupby(["region_id", "measure_id"])["stock"].max() if not alloc.empty else pd.Series(dtype=float)
+    built, peak = built.to_dict(), peak.to_dict()
+    # (lifetime, tau) -> the model years a build of tau stands in (a slice of the sorted years) and W[tau]
+    windows: dict[tuple[int, int], tuple[slice, float]] = {}
     rows = []
     for r, m in p.pairs:
         life = p.lifetime[m]
         best, best_year = None, None
+        mu = None  # the duals of the pair's potential rows, by model year
         for tau in p.years:
-            w = sum(p.df[t] for t in p.years if tau <= t < tau + life)
+            win = windows.get((life, tau))
+            if win is None:
+                at = [j for j, t in enumerate(p.years) if tau <= t < tau + life]
+                win = windows[life, tau] = (slice(at[0], at[-1] + 1) if at else slice(0, 0),
+                                            sum(p.df[p.years[j]] for j in at))
+            span, w = win
             if w <= 0 or (r, m, tau) not in rcs:
                 continue
-            d = rcs[r, m, tau] + sum(bound_duals.get(("stock_bounds", (r, m, t)), 0.0)
-                                     for t in p.years if tau <= t < tau + life)
+            if mu is None:
+                mu = [bound_duals.get(("stock_bounds", (r, m, t)), 0.0) for t in p.years]
+            d = rcs[r, m, tau] + sum(mu[span])
             d /= w
             if best is None or d < best:
                 best, best_year = d, tau
@@ -70,31 +81,59 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
         "reduced_cost_year", "state", "meaning"])
 
 
+class _Without:
+    """The levels ``lv`` without one pair's deployment, read on demand: ``lv[k] - delta[k]`` where the pair moves the
+    level (the same subtraction as a full copy of ``lv`` with the pair's delta taken off, without the copy)."""
+
+    __slots__ = ("col", "delta", "lv", "ri")
+
+    def __init__(self, lv: dict, delta: list[list[float]], ri: dict, col: dict):
+        self.lv, self.delta, self.ri, self.col = lv, delta, ri, col
+
+    def __getitem__(self, key: tuple[str, str, int]) -> float:
+        v = self.lv[key]
+        j, c = self.ri.get(key[:2]), self.col.get(key[2])
+        if j is None or c is None:
+            return v
+        d = self.delta[j][c]
+        return v - d if d else v
+
+
 def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
     """One row per deployed (region, measure): the reason in words and the value it brings each target."""
     res, p = ctx.result, ctx.p
     sol = res.solution
     lv = levels(p, sol.build)
     tg = res.targets
-    base_slack = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
+    base_slack = dict(zip(zip(tg["target_id"].tolist(), tg["year"].tolist(), strict=True), tg["slack"].tolist(),
+                          strict=True))
     mpv = marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
     active = mpv[mpv.abs() > 1e-9]
     out = []
     deployed = res.measures[["region_id", "measure_id", "discounted_cost"]] if not res.measures.empty else []
     lm = level_map(p)
     b = lm.builds(sol.build)
+    col = {int(t): c for c, t in enumerate(lm.years.tolist())}
 
-    def without(r: str, m: str) -> dict:
-        """The levels without the deployment of (r, m)."""
-        lv_rm = dict(lv)
-        for k, v in lm.pair_delta(b, r, m).items():
-            lv_rm[k] -= v
-        return lv_rm
+    peak_limits = getattr(sol, "peak_limits", None) or {}
+    wanted = slack_rows(p, active.index) if len(active) else []
+    slack0 = row_slacks(p, wanted, lv, peak_limits)  # no pair taken off
+    reads = slack_reads(p, wanted, lv, peak_limits)  # row -> the (region, indicator) levels its slack reads
+    ri_keys = list(lm.ri)
 
-    pairs = list(zip(deployed["region_id"], deployed["measure_id"], strict=True)) if len(deployed) else []
-    # the slack of every active row without each deployed pair (one pass; the same arithmetic as evaluate_targets)
-    slacks = target_slacks(p, (without(r, m) for r, m in pairs), active.index,
-                           getattr(sol, "peak_limits", None)) if len(active) else []
+    def slack_without(r: str, m: str) -> dict:
+        """The slack of every active row without the deployment of (r, m) (the same arithmetic as
+        evaluate_targets); a row that reads no level the pair moves keeps its slack."""
+        d = lm.pair_delta_array(b, r, m)
+        moved = {ri_keys[j] for j in np.flatnonzero(d.any(axis=1)).tolist()}
+        hit = [w for w in wanted if not reads[w[0].target_id, w[0].year].isdisjoint(moved)]
+        if not hit:
+            return slack0
+        return {**slack0, **row_slacks(p, hit, _Without(lv, d.tolist(), lm.ri, col), peak_limits)}
+
+    pairs = list(zip(deployed["region_id"].tolist(), deployed["measure_id"].tolist(), strict=True)) \
+        if len(deployed) else []
+    slacks = [slack_without(r, m) for r, m in pairs] if len(active) else []
     for n, row in enumerate(getattr(deployed, "itertuples", lambda: [])()):
         r, m = row.region_id, row.measure_id
         value: dict[str, float] = {}

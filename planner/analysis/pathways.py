@@ -19,22 +19,22 @@ from .common import PCT_KINDS, Context
 
 
 def target_pathways(ctx: Context) -> pd.DataFrame:
-    tab = ctx.result.indicators
-    keys = list(zip(tab["region_id"], tab["indicator_id"], tab["year"].astype(int), strict=True))
-    values = {"baseline": dict(zip(keys, tab["baseline"], strict=True)),
-              "level": dict(zip(keys, tab["level"], strict=True))}
-    rows_by = ctx.result.targets.groupby("target_id")
+    values = ctx.indicator_values  # (scope, indicator, year) -> (baseline, level)
+    column = {"baseline": 0, "level": 1}
+    tg = ctx.result.targets
+    rows_by: dict[str, list[tuple]] = {}  # target_id -> (year, value, limit) of its rows, in table order
+    for k, y, v, lim in zip(*(tg[c].tolist() for c in ("target_id", "year", "value", "limit")), strict=True):
+        rows_by.setdefault(k, []).append((y, v, lim))
     years = sorted(ctx.result.indicators["year"].unique())
     out = []
-    for k in dict.fromkeys(ctx.result.targets["target_id"]):
-        trows = rows_by.get_group(k)
-        t = ctx.targets.loc[k]
+    for k, trows in rows_by.items():
+        t = ctx.target_rows[k]
         kind, i, scope = t["kind"], t["indicator_id"], t["scope"]
-        required = dict(zip(trows["year"], trows["value"] if kind != "peak" else trows["limit"], strict=True))
+        required = {y: (v if kind != "peak" else lim) for y, v, lim in trows}
 
         def get(ind_id, y, col, scope=scope):
-            v = values[col].get((scope, ind_id, int(y)))
-            return None if v is None else float(v)
+            v = values.get((scope, ind_id, int(y)))
+            return None if v is None else float(v[column[col]])
 
         for y in years:
             rec = {"target_id": k, "target_zh": ctx.target_zh.get(k, ""), "kind": kind, "scope": scope,

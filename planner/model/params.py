@@ -134,11 +134,18 @@ class Params:
 def _interpolate(data: Data) -> dict[tuple[str, str, int], float]:
     case = data.case
     years = np.arange(case.base_year, case.last_year + 1)
+    bl = data.baseline
+    points: dict[tuple[str, str], list[tuple]] = {}  # (region, indicator) -> its (year, value) rows
+    for r, i, y, v in zip(*(bl[c].tolist() for c in ("region_id", "indicator_id", "year", "value")), strict=True):
+        if r is not None and i is not None and r == r and i == i:  # as groupby: rows without a key are left out
+            points.setdefault((r, i), []).append((y, v))
     out: dict[tuple[str, str, int], float] = {}
-    for (r, i), grp in data.baseline.groupby(["region_id", "indicator_id"]):
-        grp = grp.sort_values("year")
-        values = np.interp(years, grp["year"].astype(float), grp["value"].astype(float))
-        out.update({(r, i, int(y)): float(v) for y, v in zip(years, values, strict=True)})
+    ys = years.tolist()
+    for (r, i), rows in sorted(points.items(), key=lambda kv: kv[0]):  # in the order of groupby's sorted keys
+        rows.sort(key=lambda yv: yv[0])  # a series has one row per year (the baseline table's key)
+        values = np.interp(years, np.array([y for y, _ in rows], dtype=float), np.array([v for _, v in rows],
+                                                                                       dtype=float))
+        out.update(zip(((r, i, y) for y in ys), values.tolist(), strict=True))
     return out
 
 
@@ -147,11 +154,13 @@ def _effects(data: Data, regions: list[str]) -> dict[tuple[str, str], dict[str, 
     general = eff[eff["region_id"].isin(["", None])]
     regional = eff[~eff["region_id"].isin(["", None])]
     out: dict[tuple[str, str], dict[str, float]] = {}
+    every = list(zip(*(general[c].tolist() for c in ("measure_id", "indicator_id", "effect")), strict=True))
     for r in regions:
-        for row in general.itertuples():
-            out.setdefault((r, row.measure_id), {})[row.indicator_id] = float(row.effect)
-    for row in regional.itertuples():
-        out.setdefault((row.region_id, row.measure_id), {})[row.indicator_id] = float(row.effect)
+        for m, i, e in every:
+            out.setdefault((r, m), {})[i] = float(e)
+    for r, m, i, e in zip(*(regional[c].tolist() for c in ("region_id", "measure_id", "indicator_id", "effect")),
+                          strict=True):
+        out.setdefault((r, m), {})[i] = float(e)
     return {k: {i: e for i, e in v.items() if e != 0.0} for k, v in out.items()}
 
 
@@ -181,8 +190,9 @@ def _derive(data: Data) -> Params:
     pairs = [(r, m) for r, m in zip(pot["region_id"], pot["measure_id"], strict=True)]
     lifetime = {m: int(v) for m, v in ms["lifetime"].items()}
     unit_cost = {
-        m: float(row.capex) * crf(case.discount_rate, lifetime[m]) + float(row.fixed_om) - float(row.savings)
-        for m, row in ms.iterrows()
+        m: float(capex) * crf(case.discount_rate, lifetime[m]) + float(fixed_om) - float(savings)
+        for m, capex, fixed_om, savings in zip(ms.index.tolist(), *(ms[c].tolist() for c in ("capex", "fixed_om",
+                                                                                              "savings")), strict=True)
     }
     regions = data.regions
     grid = read_grid(data.electricity, regions, list(range(case.base_year, case.last_year + 1)))

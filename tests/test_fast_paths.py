@@ -1,0 +1,253 @@
+"""The faster paths of the result tables and the analysis give exactly the numbers of the plain computations they
+replace (issue 8: `planner run` within 2 s), on the shipped case: equal to the last bit, not approximately."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import planner
+from planner.analysis import analyse
+from planner.levels import level_map
+from planner.results import levels, target_slacks
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    res = planner.run(ROOT / "cases" / "baseline.toml")
+    return res, analyse(res)
+
+
+def test_reasons_value_each_target_as_levels_copied_without_each_pair(shipped):
+    """`reasons` reads the levels without a pair through an overlay and skips the rows the pair cannot move; the value
+    it credits each target is the one of a full copy of the levels with the pair's delta taken off."""
+    res, a = shipped
+    p, sol = res.params, res.solution
+    lv = levels(p, sol.build)
+    lm = level_map(p)
+    b = lm.builds(sol.build)
+    tg = res.targets
+    base = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
+    mpv = a.marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
+    active = mpv[mpv.abs() > 1e-9]
+    assert len(active) and len(a.reasons) > 50
+    for row in a.reasons.itertuples():
+        copy = dict(lv)
+        for k, v in lm.pair_delta(b, row.region_id, row.measure_id).items():
+            copy[k] -= v
+        slack = target_slacks(p, [copy], active.index, sol.peak_limits)[0]
+        want: dict[str, float] = {}
+        for key, lam in active.items():
+            c = float(base[key] - slack[key])
+            if abs(c) > 1e-12:
+                want[key[0]] = want.get(key[0], 0.0) + lam * c
+        assert row.values == want, (row.region_id, row.measure_id)
+    assert (a.reasons["reason_kind"] == "needed for targets").sum() > 10  # the check is not vacuous
+
+
+def test_cocontrol_sums_each_group_as_pandas_does(shipped):
+    """Co-control sums each group's rows in table order, as ``Series.sum`` of the group a pandas groupby gives (not
+    the groupby's own sum, which differs in the last bit)."""
+    res, a = shipped
+    ctx = a.ctx
+    alloc = res.allocation
+    now = alloc[alloc["year"] == ctx.report_year].assign(sector=lambda d: d["measure_id"].map(ctx.sector))
+    co = a.cocontrol
+    for level, keys in (("measure_region", ["region_id", "measure_id"]), ("measure", ["measure_id"]),
+                        ("region", ["region_id"]), ("sector", ["sector"])):
+        got = co[co["level"] == level].set_index("key")["annual_cost"]
+        want = pd.Series({" / ".join(map(str, k)): float(g["annual_cost"].sum())
+                          for k, g in now.groupby(keys, sort=False)})
+        assert len(got) == len(want) > 0
+        pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False, check_exact=True)
+
+
+def _tightest_by_pandas(g: pd.DataFrame) -> int:
+    """The console's choice of a target's row to show, as pandas computes it: the position of the first row with the
+    highest marginal cost, else of the first with the least slack relative to its limit (at least 1)."""
+    mc = g["marginal_cost"].abs().fillna(0.0)
+    if (mc > 0).any():
+        return g.index.get_loc(mc.idxmax())
+    rel = g["slack"].astype(float) / g["limit"].astype(float).abs().clip(lower=1.0)
+    return g.index.get_loc(rel.fillna(float("inf")).idxmin())
+
+
+@pytest.mark.parametrize("rows", [
+    [(0.0, 5.0, 100.0), (3.0, 1.0, 100.0), (-3.0, 0.0, 100.0), (2.0, 0.0, 100.0)],  # ties: the first largest |mc|
+    [(None, 5.0, 100.0), (0.0, 1.0, 100.0), (None, 0.5, 0.2), (0.0, 2.0, 10.0)],  # no cost: least relative slack
+    [(None, None, None), (0.0, None, 5.0), (None, 3.0, None), (0.0, -1.0, 0.5)],  # missing slack or limit
+    [(None, None, None), (None, None, None)],  # nothing to choose by: the first
+])
+def test_console_shows_the_row_pandas_would(rows):
+    from planner.cli import _target_rows, _tightest
+
+    g = pd.DataFrame([{"target_id": "t", "year": 2021 + n, "marginal_cost": mc, "slack": s, "limit": lim}
+                      for n, (mc, s, lim) in enumerate(rows)])
+    g[["marginal_cost", "slack", "limit"]] = g[["marginal_cost", "slack", "limit"]].astype(float)
+    (plain,) = _target_rows(g)
+    assert _tightest(plain).year == 2021 + _tightest_by_pandas(g)
+
+
+def _every_kind_of_cell(wb) -> None:
+    import datetime as dt
+
+    bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "#,##0.00"})
+    ws = wb.add_worksheet("cells")
+    ws.set_row(3, 20, bold)  # a row with a format
+    ws.set_column(5, 5, 12, money)  # a column with a format
+    ws.set_column(6, 6, 30)  # a column without one
+    for r, x in enumerate([0.0, -1.5, 1e-300, 123456789.123456789, 2**53 + 1, float("nan"), float("inf")]):
+        ws.write_number(r, 0, x)
+        ws.write_number(r, 1, x, money)
+    for c in (2, 5, 6, 100, 16383):
+        ws.write_number(3, c, 7.25)  # in the formatted row: the row's format, in column 5 still the row's
+        ws.write_number(4, c, 7.25)  # the column's format in column 5 only
+        ws.write_string(5, c, "名称 & <tag> \"q\"")
+        ws.write_blank(6, c, None, money)
+        ws.write_blank(7, c, None)  # no format: no cell
+    ws.write_string(8, 0, "  leading space", bold)
+    ws.write_formula(9, 0, "=A1+1", None, 1)
+    ws.write_boolean(10, 0, True)
+    ws.write_datetime(11, 0, dt.datetime(2030, 1, 1), money)
+    ws.write_rich_string(12, 0, "plain ", bold, "bold", " end")
+    ws.write_url(13, 0, "https://example.org", string="link")
+    ws.merge_range(14, 0, 14, 3, "merged", bold)
+    ws.set_row(40, 30)  # a row with attributes and no cell
+    ws.set_row(41, None, bold, {"hidden": True})
+    ws.write_number(33, 7, 1.0)  # a block of 16 rows with one cell, far right
+    ws.write_number(1_048_575, 0, 1.0)  # the last row Excel has
+    second = wb.add_worksheet("empty")
+    second.write_string(0, 0, "=not a formula")
+    noted = wb.add_worksheet("noted")  # with a comment: left to XlsxWriter
+    noted.write_number(0, 0, 1.0, money)
+    noted.write_comment(15, 1, "a note")
+
+
+def test_fast_sheets_write_the_same_xml_as_xlsxwriter(tmp_path):
+    """planner.xlsxfast writes numbers, shared strings and blanks itself when a workbook is saved: every sheet's XML
+    must be XlsxWriter's own, byte for byte, for every kind of cell (an XlsxWriter upgrade that changes it fails
+    here)."""
+    import zipfile
+
+    import xlsxwriter
+
+    from planner.xlsxfast import Workbook
+
+    options = {"strings_to_formulas": False, "nan_inf_to_errors": True}
+    parts = []
+    for cls, name in ((xlsxwriter.Workbook, "plain.xlsx"), (Workbook, "fast.xlsx")):
+        wb = cls(str(tmp_path / name), options)
+        _every_kind_of_cell(wb)
+        wb.close()
+        with zipfile.ZipFile(tmp_path / name) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    plain, fast = parts
+    assert plain.keys() == fast.keys()
+    assert b'<c r="XFD4" s="' in plain["xl/worksheets/sheet1.xml"]  # the sheet holds what it should
+    for n in plain:
+        assert fast[n] == plain[n], n
+
+
+def test_the_workbook_of_the_shipped_case_is_xlsxwriters(shipped, tmp_path):
+    """The shipped case's workbook written through planner.xlsxfast holds the same parts as XlsxWriter's own."""
+    import zipfile
+
+    import xlsxwriter
+
+    from planner import export
+
+    res, a = shipped
+    parts = []
+    for fast in (False, True):
+        if not fast:
+            export.Workbook, saved = xlsxwriter.Workbook, export.Workbook
+        try:
+            path = export.write_excel(res, tmp_path / f"case_{fast}.xlsx", a)
+        finally:
+            if not fast:
+                export.Workbook = saved
+        with zipfile.ZipFile(path) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert len(parts[0]) > 20 and parts[0] == parts[1]
+
+
+def test_columns_written_at_once_are_the_cells_written_one_by_one(tmp_path):
+    """FastSheet.write_numbers / write_strings store what write_number, write_blank and write_string would, cell by
+    cell: blanks only with a format, texts cut at Excel's limit, the used range, rows beyond the sheet."""
+    import math
+    import zipfile
+
+    import xlsxwriter
+
+    from planner.xlsxfast import Workbook
+
+    nums = [1.5, float("nan"), -0.0, float("inf"), 3e300, 7.0]
+    texts = ["a", None, "名称", "x" * 20_000, "y" * 40_000, "a", None]
+
+    def one_by_one(ws, fmt):
+        for col, f in ((0, fmt), (1, None)):
+            for i, x in enumerate(nums, start=2):
+                ws.write_number(i, col, x, f) if math.isfinite(x) else ws.write_blank(i, col, None, f)
+        for i in range(1, 4):  # no format and nothing finite: no cell at all
+            ws.write_blank(i, 2, None, None)
+        for i, t in enumerate(texts, start=1):
+            if t is not None:
+                ws.write_string(i, 3, t)
+        for i, x in enumerate([1.0, 2.0], start=1_048_575):  # the second row is beyond the sheet
+            ws.write_number(i, 4, x, fmt)
+
+    def at_once(ws, fmt):
+        ws.write_numbers(2, 0, nums, fmt)
+        ws.write_numbers(2, 1, nums, None)
+        ws.write_numbers(1, 2, [float("nan")] * 3, None)
+        ws.write_strings(1, 3, texts)
+        ws.write_numbers(1_048_575, 4, [1.0, 2.0], fmt)
+
+    parts = []
+    for cls, write, name in ((xlsxwriter.Workbook, one_by_one, "plain.xlsx"), (Workbook, at_once, "fast.xlsx")):
+        wb = cls(str(tmp_path / name))
+        write(wb.add_worksheet("s"), wb.add_format({"num_format": "0.00"}))
+        wb.close()
+        with zipfile.ZipFile(tmp_path / name) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert parts[0].keys() == parts[1].keys()
+    for n in parts[0]:
+        assert parts[1][n] == parts[0][n], n
+
+
+@pytest.mark.parametrize("values", [
+    [0.0, -0.0], [-0.0], [0.004, -0.004], [9.995, 99.995, 999.995, 999.994999], [-999.995, 5.0],
+    [float("inf"), 1.0], [float("-inf"), 12345.678], [float("nan")], [float("nan"), -1e300, 1e300],
+    [123456789012.345, -5e-7], [1e16, 2.5e59, 3e60],
+])
+def test_width_of_a_number_column_is_its_widest_cell(values):
+    """The workbook's column widths read the widest of a numeric column's first cells from its extremes only."""
+    import numpy as np
+
+    from planner.export import _int_width, _is_missing, _number_width, _width
+
+    cells = [x for x in values if not _is_missing(x)]
+    assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
+    ints = [int(x) for x in values if np.isfinite(x) and abs(x) < 1e18]
+    if ints:
+        assert _int_width(pd.Series(ints)) == max(_width(x) for x in ints)
+
+
+def test_width_of_random_number_columns():
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from planner.export import _number_width, _width
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=40))
+    def check(values):
+        cells = [x for x in values if x == x]
+        assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
+
+    check()
