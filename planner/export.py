@@ -22,12 +22,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from .analysis import PCT_KINDS, Analysis, analyse
 from .record import record_rows
 from .results import REPORTED, Result
 from .safe import atomic, text_cell
-from .xlsxfast import Workbook
+
+try:  # planner.xlsxfast writes the cells' XML itself, tested byte for byte against one XlsxWriter release line;
+    from .xlsxfast import TESTED, Workbook  # any other release gets XlsxWriter's own worksheets (same file, slower)
+
+    if not xlsxwriter.__version__.startswith(TESTED):
+        raise ImportError(f"planner.xlsxfast is tested with XlsxWriter {TESTED}x")
+except ImportError:
+    from xlsxwriter import Workbook
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",

@@ -21,6 +21,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
+TESTED = "3.3."  # the XlsxWriter release line tests/test_fast_paths.py compares with, byte for byte (planner.export
+# uses this module only with it: another release gets XlsxWriter's own worksheets)
 _COLUMNS: dict[int, str] = {}  # column index -> letters
 
 
