@@ -245,7 +245,6 @@ def run_cmd(
     from functools import partial
 
     from .analysis import analyse
-    from .export import fill_workbook
     from .iamc import write_iamc
     from .parallel import write_file
 
@@ -258,7 +257,7 @@ def run_cmd(
     else:
         out_dir = out if out is not None else Path("reports") / name
         workbook = out_dir / f"{name}.xlsx"
-    book = write_file(workbook, partial(fill_workbook, a))  # a forked child writes the workbook meanwhile
+    book = write_file(workbook, partial(_fill_workbook, a))  # a forked child writes the workbook meanwhile
     try:
         print_summary(res, a)
         iamc = write_iamc(a, out_dir / f"{name}_iamc.csv")
@@ -275,6 +274,13 @@ def run_cmd(
     typer.echo(f"IAMC:     {iamc}")
     if page is not None:
         typer.echo(f"Report:   {page}")
+
+
+def _fill_workbook(a, target: Path) -> None:
+    """`planner.export.fill_workbook`, imported where it runs: in the child, so the parent never loads XlsxWriter."""
+    from .export import fill_workbook
+
+    fill_workbook(a, target)
 
 
 @app.command("compare")

@@ -17,6 +17,7 @@ and returns it, or raises that exception in the parent, as if ``fn`` had run in 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -70,10 +71,12 @@ class Forked:
         if not can_fork():
             return
         r, w = os.pipe()
-        pid = os.fork()
+        gc.freeze()  # the objects so far out of the collector's reach: no collection in either process touches
+        pid = os.fork()  # (and so copies) the pages the two share
         if pid == 0:  # pragma: no cover - the child (covered by the tests through the parent)
             os.close(r)
             _child(fn, w)
+        gc.unfreeze()
         os.close(w)
         self.pid, self.fd = pid, r
         safe.track_child(pid)
