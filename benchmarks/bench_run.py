@@ -82,9 +82,8 @@ def analysis():
     return analyse(res)
 a = tm("analysis", analysis)
 def fork_book():
-    from planner.export import fill_workbook
     from planner.parallel import write_file
-    return write_file(out / "case.xlsx", partial(fill_workbook, a))
+    return write_file(out / "case.xlsx", partial(cli._fill_workbook, a))  # XlsxWriter imported in the child
 book = tm("workbook: fork the child that writes it", fork_book)
 with contextlib.redirect_stdout(io.StringIO()):
     tm("console summary", lambda: cli.print_summary(res, a))

@@ -103,12 +103,21 @@ def _limit(p: Params, t: dict, row, lv: dict, peak_limits: dict) -> tuple[float,
     return L, limit, achieved
 
 
+TARGET_COLUMNS = ["target_id", "kind", "indicator_id", "scope", "year", "first_year", "until", "role", "sense",
+                  "value", "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"]
+
+
 def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
                      peak_limits: dict | None = None) -> pd.DataFrame:
     """Level, limit, slack, status and marginal cost of every target row (one per target and year it holds), from
     levels alone. ``peak_limits`` are the right-hand sides of the peak rows as solved (`Solution.peak_limits`: the
     ceiling, or the no-peak path before the peak year); without them a peak row's limit is its explicit value.
     ``net_level``: for CO2 rows, the level net of the sinks added by measures (co2 + co2_sink)."""
+    return pd.DataFrame.from_records(target_records(p, lv, duals, peak_limits), columns=TARGET_COLUMNS)
+
+
+def target_records(p: Params, lv: dict, duals: dict | None = None, peak_limits: dict | None = None) -> list[dict]:
+    """The rows of `evaluate_targets` as dicts, without the table (a sweep's row reads them directly)."""
     duals, peak_limits = duals or {}, peak_limits or {}
     by_id = {t["target_id"]: t for t in p.targets}
     records = []
@@ -134,9 +143,7 @@ def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
             "achieved": achieved, "level": L, "limit": limit, "slack": slack, "status": status,
             "marginal_cost": marginal, "net_level": net,
         })
-    return pd.DataFrame.from_records(records, columns=[
-        "target_id", "kind", "indicator_id", "scope", "year", "first_year", "until", "role", "sense", "value",
-        "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"])
+    return records
 
 
 def target_slacks(p: Params, level_sets, keys, peak_limits: dict | None = None) -> list[dict[tuple[str, int], float]]:

@@ -34,7 +34,7 @@ from ..fast import Compiled, compile_model, cost_factors, unit_costs
 from ..inputs import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
-from ..results import REPORTED, SINK, evaluate_targets
+from ..results import REPORTED, SINK, target_records
 from ..solve import diagnose
 
 COST_COLS = ("capex", "fixed_om", "savings")
@@ -125,7 +125,7 @@ class Runner:
         p = self.params
         needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
         if "co2" in needed:
-            needed.add(SINK)  # a CO2 row also reports its level net of sinks (results.evaluate_targets)
+            needed.add(SINK)  # a CO2 row also reports its level net of sinks (results.target_records)
         needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
         self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
@@ -286,11 +286,10 @@ class Runner:
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
-        tt = evaluate_targets(p, lv, duals, fs.peak_limits)
-        for k, y, lev, mc in zip(tt["target_id"].tolist(), tt["year"].tolist(), tt["level"].tolist(),
-                                 tt["marginal_cost"].tolist(), strict=True):
-            out[f"level.{k}.{y}"] = lev
-            out[f"marginal_cost.{k}.{y}"] = mc
+        for r in target_records(p, lv, duals, fs.peak_limits):
+            k, y = r["target_id"], r["year"]
+            out[f"level.{k}.{y}"] = r["level"]
+            out[f"marginal_cost.{k}.{y}"] = r["marginal_cost"]
         years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
         for i in REPORTED:
             if i in p.indicators:
