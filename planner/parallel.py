@@ -7,7 +7,8 @@ so ("Workbook: ..."), and an interrupt at any moment leaves the earlier file unt
 way in), runs ``fn`` and sends back its return value, or its exception, through a pipe; `Forked.result` waits for it
 and returns it, or raises that exception in the parent, as if ``fn`` had run in line.
 
-- ``PLANNER_WORKERS=0`` or ``1``, or no ``fork`` (Windows): ``fn`` runs in line, when its result is asked for.
+- ``PLANNER_WORKERS=0`` or ``1``, or a system other than Linux (Windows has no ``fork``; on macOS forking a process
+  that has loaded system frameworks is unsafe): ``fn`` runs in line, when its result is asked for.
 - The child ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone answers it) and on SIGTERM
   removes the temporary files it made and exits (`planner.safe`). The parent ends its children when it is
   interrupted (`planner.safe` tracks them) and waits for them, so no temporary outlives the command.
@@ -21,6 +22,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -29,7 +31,7 @@ from . import safe
 
 
 def can_fork() -> bool:
-    """Whether outputs may be written in forked children: ``fork`` exists and ``PLANNER_WORKERS`` is not 0 or 1."""
+    """Whether outputs may be written in forked children: on Linux, where ``PLANNER_WORKERS`` is not 0 or 1."""
     env = os.environ.get("PLANNER_WORKERS", "").strip()
     if env:
         try:
@@ -37,7 +39,9 @@ def can_fork() -> bool:
                 return False
         except ValueError:
             return False
-    return hasattr(os, "fork")
+    # Linux only: on macOS a forked child of a process that has loaded system frameworks (Accelerate under numpy, for
+    # one) may crash, which is why Python's own multiprocessing spawns there
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 def _child(fn: Callable, w: int) -> None:

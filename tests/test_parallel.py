@@ -45,6 +45,15 @@ def test_one_worker_or_none_runs_the_job_in_line(monkeypatch, env):
     assert job.result() == (3, os.getpid())
 
 
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_outside_linux_the_job_runs_in_line(monkeypatch, platform):
+    """macOS forks unsafely once system frameworks are loaded, Windows has no fork: the job runs in the process."""
+    monkeypatch.delenv("PLANNER_WORKERS", raising=False)
+    monkeypatch.setattr(sys, "platform", platform)
+    job = parallel.fork(partial(_where, 4))
+    assert job.pid is None and job.result() == (4, os.getpid())
+
+
 @needs_fork
 def test_a_failing_job_raises_its_exception_in_the_main_process(monkeypatch):
     monkeypatch.delenv("PLANNER_WORKERS", raising=False)
