@@ -87,6 +87,7 @@ def _assumed_indicators(res: Result) -> set[str]:
 
 def print_summary(res: Result, a=None) -> None:
     from .analysis import PCT_KINDS, analyse
+    from .analysis.common import year_spans
     from .report import summary_facts
     from .results import REPORTED
 
@@ -148,7 +149,7 @@ def print_summary(res: Result, a=None) -> None:
         ys = [r.year for r in g]
         years = f"{min(ys)}-{max(ys)}" if len(g) > 1 else str(t.year)
         status = "violated" if any(r.status == "violated" for r in g) else t.status
-        binding = _years([r.year for r in g if r.status == "binding"])
+        binding = year_spans(r.year for r in g if r.status == "binding")
         name = ctx.target_zh.get(t.target_id, "")
         typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>14} {sense:>2} {required:>14}  "
                    f"{status:<8}{cost:>22}  {binding:<12} {name}")
@@ -167,31 +168,10 @@ def _target_rows(targets) -> list[list]:
 
 
 def _tightest(g: list):
-    """The row of a target to show: the first with the highest marginal cost, else the first with the least slack
-    relative to its limit (at least 1)."""
-    nan = float("nan")
-    num = lambda x: nan if x is None else float(x)  # noqa: E731
-    mc = [0.0 if x != x else abs(x) for x in (num(r.marginal_cost) for r in g)]
-    if any(x > 0 for x in mc):
-        return g[max(range(len(g)), key=mc.__getitem__)]
-    rel = []
-    for r in g:
-        den = abs(num(r.limit))
-        den = 1.0 if den < 1.0 else den  # NaN stays NaN
-        x = num(r.slack) / den
-        rel.append(float("inf") if x != x else x)
-    return g[min(range(len(g)), key=rel.__getitem__)]
+    """The row of a target to show (`planner.analysis.common.tightest`)."""
+    from .analysis.common import tightest
 
-
-def _years(ys: list[int]) -> str:
-    """2025-2030, 2033 style."""
-    out, ys = [], sorted(ys)
-    for y in ys:
-        if out and y == out[-1][1] + 1:
-            out[-1][1] = y
-        else:
-            out.append([y, y])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
+    return g[tightest([r.marginal_cost for r in g], [r.slack for r in g], [r.limit for r in g])]
 
 
 def _pct(x) -> str:

@@ -11,7 +11,6 @@ report shows what the result tables hold.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import jinja2
@@ -19,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .analysis import PCT_KINDS, YI, Analysis
-from .analysis.common import SECTOR_ZH
+from .analysis.common import SECTOR_ZH, tightest, year_spans
 from .inputs import CITY
 from .safe import atomic
 
@@ -200,34 +199,17 @@ def _el_years(p) -> list[int]:
 
 
 def _groups(rows: list[dict]) -> list[dict]:
-    """One entry per target: its tightest row (the highest marginal cost, else the least slack) and the other rows
-    (``rows``: the marginal-cost table as records, in its order)."""
+    """One entry per target: its tightest row (`planner.analysis.common.tightest`, as the console shows it) and the
+    other rows (``rows``: the marginal-cost table as records, in its order)."""
     by: dict[str, list[dict]] = {}
     for r in rows:
         by.setdefault(r["target_id"], []).append(r)
     out = []
     for g in by.values():
-        cost = [abs(r["marginal_cost"]) if _finite(r["marginal_cost"]) else 0.0 for r in g]
-        if max(cost) > 0:
-            head = max(range(len(g)), key=cost.__getitem__)  # the first of the highest
-        else:
-            slack = [abs(r["level"] - r["limit"]) / max(abs(r["limit"]), 1.0)
-                     if _finite(r["level"]) and _finite(r["limit"]) else math.inf for r in g]
-            head = min(range(len(g)), key=slack.__getitem__)  # the first of the least
-        years = sorted(int(r["year"]) for r in g if r["status"] == "binding")
-        spans: list[list[int]] = []
-        for y in years:
-            if spans and y == spans[-1][1] + 1:
-                spans[-1][1] = y
-            else:
-                spans.append([y, y])
-        binding = ", ".join(str(x) if x == z else f"{x}-{z}" for x, z in spans)
-        out.append({"head": g[head], "rest": g[:head] + g[head + 1:], "binding": binding})
+        head = tightest([r["marginal_cost"] for r in g], [r["slack"] for r in g], [r["limit"] for r in g])
+        out.append({"head": g[head], "rest": g[:head] + g[head + 1:],
+                    "binding": year_spans(r["year"] for r in g if r["status"] == "binding")})
     return out
-
-
-def _finite(x) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
 def render(a: Analysis) -> str:
@@ -236,7 +218,7 @@ def render(a: Analysis) -> str:
 
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
-    mc = a.marginal.merge(res.targets[["target_id", "year", "achieved", "value", "level", "limit"]],
+    mc = a.marginal.merge(res.targets[["target_id", "year", "achieved", "value", "level", "limit", "slack"]],
                           on=["target_id", "year"], how="left")
     mc["status_zh"] = mc["status"].map(STATUS_ZH)
     mc["pct"] = mc["kind"].isin(PCT_KINDS)

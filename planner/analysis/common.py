@@ -27,6 +27,34 @@ YI = 1e8  # 亿元 = 100 million yuan
 WAN = 1e4  # 万
 
 
+def year_spans(years) -> str:
+    """Years as runs: ``2025-2030, 2033``."""
+    spans: list[list[int]] = []
+    for y in sorted(years):
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def tightest(marginal_costs: list, slacks: list, limits: list) -> int:
+    """Which of a lasting target's rows to show (the console and the report): the first with the highest marginal
+    cost, else the first with the least slack relative to its limit (at least 1); None or NaN never wins."""
+    def num(x) -> float:
+        return float("nan") if x is None else float(x)
+
+    mc = [0.0 if x != x else abs(x) for x in map(num, marginal_costs)]
+    if any(x > 0 for x in mc):
+        return max(range(len(mc)), key=mc.__getitem__)
+    rel = []
+    for s, lim in zip(map(num, slacks), map(num, limits), strict=True):
+        den = abs(lim)
+        x = s / (1.0 if den < 1.0 else den)  # a NaN limit stays NaN
+        rel.append(float("inf") if x != x else x)
+    return min(range(len(rel)), key=rel.__getitem__)
+
+
 def pair_flows(p, r: str, m: str) -> dict[tuple[str, str], float]:
     """(region booked, indicator) -> effect of one unit of m standing in r (``Params.flows`` where the model books
     effects to other regions, e.g. through a shared grid; else the measure's own effects in r)."""
