@@ -66,14 +66,14 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(keys, vals, strict=True)) for vals in zip(*cols, strict=True)]
 
 
-def _chart(title: str, layers: list[dict], data: pd.DataFrame, height: int = 300, subtitle: str | None = None,
+def chart(title: str, layers: list[dict], data: pd.DataFrame, height: int = 300, subtitle: str | None = None,
            **extra) -> dict:
     t = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
     return {"$schema": SCHEMA, "description": title, "title": t, "width": "container", "height": height,
             "data": {"values": _records(data)}, "layer": layers, "config": CONFIG, **extra}
 
 
-def _tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = ",.4~g") -> dict:
+def tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = ",.4~g") -> dict:
     t = {"field": field, "type": kind, "title": title}
     if kind == "quantitative" and fmt:
         t["format"] = fmt
@@ -95,9 +95,9 @@ def cost_chart(costs: pd.DataFrame) -> dict:
     domain = [*parts.values(), "净成本 Net"]
     colour = {"field": "series", "type": "nominal", "sort": domain,
               "scale": _colour(domain, ["#4e79a7", "#76b7b2", "#59a14f", "#000000"])}
-    tips = [_tip("year", "年份 year", "ordinal"), _tip("series", "项目 item", "nominal"), _tip("value", "亿元/年")]
+    tips = [tip("year", "年份 year", "ordinal"), tip("series", "项目 item", "nominal"), tip("value", "亿元/年")]
     y = {"field": "value", "type": "quantitative", "title": "亿元/年 (100 million yuan per year)", "stack": "zero"}
-    return _chart("年度成本构成 Annual cost split", [
+    return chart("年度成本构成 Annual cost split", [
         {"transform": [{"filter": "datum.series != '净成本 Net'"}], "mark": "bar",
          "encoding": {"x": YEAR, "y": y, "color": colour, "tooltip": tips}},
         {"transform": [{"filter": "datum.series == '净成本 Net'"}], "mark": {"type": "line", "point": True},
@@ -118,13 +118,27 @@ def stacked_chart(wide: pd.DataFrame, x: str, title: str, ylabel: str, scale: fl
     domain = [str(names.get(c, c)) for c in cols]
     colour = {"field": "series", "type": "nominal", "sort": domain,
               "scale": _colour(domain, [PALETTE[j % len(PALETTE)] for j in range(len(domain))])}
-    tips = [_tip("year", "年份 year", "ordinal"), _tip("series", "", "nominal"), _tip("value", ylabel)]
-    return _chart(title, [
+    tips = [tip("year", "年份 year", "ordinal"), tip("series", "", "nominal"), tip("value", ylabel)]
+    return chart(title, [
         {"mark": "bar", "encoding": {"x": YEAR, "y": {"field": "value", "type": "quantitative", "title": ylabel,
                                                       "stack": "zero"},
                                      "color": colour, "tooltip": tips}},
         {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
     ], long[["year", "series", "value"]])
+
+
+def line_layer(domain: list[str], colours: list[str], dashed: list[bool], unit: str) -> dict:
+    """Lines with points of the rows (year, series, value), one per series in ``domain`` order, with its colour and
+    dashed or solid; one legend for colour and dash."""
+    return {"mark": {"type": "line", "point": True}, "encoding": {
+        "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"},
+              "scale": {"zero": False, "nice": False}},
+        "y": {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}},
+        "color": {"field": "series", "type": "nominal", "sort": domain, "legend": LINE_LEGEND,
+                  "scale": _colour(domain, colours)},
+        "strokeDash": {"field": "series", "type": "nominal", "sort": domain,
+                       "scale": {"domain": domain, "range": [[5, 3] if d else [1, 0] for d in dashed]}},
+        "tooltip": [tip("series", "", "nominal"), tip("year", "年份 year", "ordinal"), tip("value", unit)]}}
 
 
 def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scale: float = 1.0,
@@ -135,16 +149,7 @@ def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scal
     long = c[["year", *series]].melt("year", var_name="key", value_name="value")
     long["value"] = long["value"] / scale
     long["series"] = long["key"].map(series)
-    domain = list(series.values())
-    enc = {"x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"},
-                 "scale": {"zero": False, "nice": False}},
-           "y": {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}},
-           "color": {"field": "series", "type": "nominal", "sort": domain, "legend": LINE_LEGEND,
-                     "scale": _colour(domain, ["#999999", "#e15759"])},
-           "strokeDash": {"field": "series", "type": "nominal", "sort": domain,
-                          "scale": {"domain": domain, "range": [[5, 3], [1, 0]]}},  # one legend with the colour
-           "tooltip": [_tip("year", "年份 year", "ordinal"), _tip("series", "", "nominal"), _tip("value", unit)]}
-    layers = [{"mark": {"type": "line", "point": True}, "encoding": enc}]
+    layers = [line_layer(list(series.values()), ["#999999", "#e15759"], [True, False], unit)]
     if peak_year is not None:
         at = c.set_index("year")
         level = float(at.at[peak_year, "level"]) / scale if peak_year in at.index else None
@@ -154,7 +159,7 @@ def pathway_chart(ind: pd.DataFrame, indicator: str, label: str, unit: str, scal
              "encoding": {"x": {"datum": peak_year}, "y": {"datum": level},
                           "text": {"value": f"达峰 peak {peak_year}"}}},
         ]
-    return _chart(label, layers, long[["year", "series", "value"]])
+    return chart(label, layers, long[["year", "series", "value"]])
 
 
 def _panel(g: dict[str, np.ndarray], title: str, pct: bool) -> dict:
@@ -174,8 +179,8 @@ def _panel(g: dict[str, np.ndarray], title: str, pct: bool) -> dict:
     x = {"field": "year", "type": "quantitative", "title": None, "scale": {"zero": False, "nice": False},
          "axis": {"format": "d", "tickCount": 4, "labelFontSize": 9}}
     unit = "%" if pct else ""
-    tips = [_tip("year", "年份 year", "ordinal"), _tip("baseline", f"基准 baseline {unit}"),
-            _tip("level", f"方案 plan {unit}"), _tip("required", f"要求 required {unit}")]
+    tips = [tip("year", "年份 year", "ordinal"), tip("baseline", f"基准 baseline {unit}"),
+            tip("level", f"方案 plan {unit}"), tip("required", f"要求 required {unit}")]
     y = {"type": "quantitative", "scale": {"zero": False}, "axis": axis}
     return {"title": {"text": title, "fontSize": 10, "fontWeight": "normal", "limit": 210},
             "width": 210, "height": 95, "data": {"values": _records(rows)}, "layer": [
@@ -230,12 +235,12 @@ def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: f
          "scale": {"type": "symlog", "constant": 10}, "axis": {"values": ticks, "format": ",~f"}}
     colour = {"field": "co_benefit", "type": "nominal", "sort": domain, "legend": {"symbolOpacity": 1},
               "scale": _colour(domain, [COLOURS.get(k, "#bababa") for k in kinds])}
-    tips = [_tip("measure", "措施 measure", "nominal"), _tip("region", "区域 region", "nominal"),
-            _tip("cost", ylabel), _tip("potential", "潜力 potential (units)"), _tip("deployed", "已部署 deployed"),
-            _tip("co_benefit", "协同效益 co-benefit", "nominal")]
+    tips = [tip("measure", "措施 measure", "nominal"), tip("region", "区域 region", "nominal"),
+            tip("cost", ylabel), tip("potential", "潜力 potential (units)"), tip("deployed", "已部署 deployed"),
+            tip("co_benefit", "协同效益 co-benefit", "nominal")]
     x = {"field": "x0", "type": "quantitative", "title": xlabel}
     bar = {"type": "bar"}
-    return _chart(title, [
+    return chart(title, [
         {"mark": {**bar, "opacity": 0.3}, "encoding": {"x": x, "x2": {"field": "x1"}, "y": y, "y2": {"datum": 0},
                                                        "color": colour, "tooltip": tips}},
         {"transform": [{"filter": "datum.xd > datum.x0"}], "mark": bar,
@@ -256,8 +261,8 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
     x = {"field": "co2", "type": "quantitative", "title": "CO2 削减(占基准 %) CO2 cut, % of baseline"}
     y = {"field": "pollution", "type": "quantitative",
          "title": "污染当量削减(占基准 %) pollution-equivalent cut, % of baseline"}
-    tips = [_tip("name", "", "nominal"), _tip("co2", "CO2 cut %", fmt=".2f"),
-            _tip("pollution", "pollution-equivalent cut %", fmt=".2f")]
+    tips = [tip("name", "", "nominal"), tip("co2", "CO2 cut %", fmt=".2f"),
+            tip("pollution", "pollution-equivalent cut %", fmt=".2f")]
     enc = {"x": x, "y": y, "tooltip": tips,
            "color": {"field": "level", "type": "nominal", "sort": domain,
                      "scale": _colour(domain, ["#4e79a7", "#e15759", "black"])},
@@ -265,7 +270,7 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
                      "scale": {"domain": domain, "range": ["circle", "square", "diamond"]}},
            "size": {"field": "level", "type": "nominal", "sort": domain,  # one legend with colour and shape
                     "scale": {"domain": domain, "range": [70, 80, 220]}}}
-    return _chart("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)", [
+    return chart("协同控制坐标系 Co-control coordinate system (I: 协同 both cut)", [
         {"mark": {"type": "rule", "color": "black"}, "encoding": {"x": {"datum": 0}}},
         {"mark": {"type": "rule", "color": "black"}, "encoding": {"y": {"datum": 0}}},
         {"mark": {"type": "point", "filled": True, "opacity": 0.9}, "encoding": enc},

@@ -16,6 +16,7 @@ from .export import Book
 from .inputs import CITY
 from .report import _ENV, _atomic_write, summary_facts
 from .results import REPORTED
+from .safe import atomic
 
 
 def summary_table(analyses: list[Analysis]) -> pd.DataFrame:
@@ -98,18 +99,8 @@ def _co2_chart(analyses: list[Analysis]) -> dict:
     data = pd.concat(rows, ignore_index=True)
     domain = list(dict.fromkeys(data["series"]))
     colours = ["#999999", *(charts.PALETTE[j % len(charts.PALETTE)] for j in range(len(domain) - 1))]
-    enc = {"x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"},
-                 "scale": {"zero": False, "nice": False}},
-           "y": {"field": "value", "type": "quantitative", "title": "Mt CO2", "scale": {"zero": False}},
-           "color": {"field": "series", "type": "nominal", "sort": domain, "legend": charts.LINE_LEGEND,
-                     "scale": {"domain": domain, "range": colours}},
-           "strokeDash": {"field": "series", "type": "nominal", "sort": domain,
-                          "scale": {"domain": domain, "range": [[5, 3]] + [[1, 0]] * (len(domain) - 1)}},
-           "tooltip": [{"field": "series", "type": "nominal", "title": "情景 case"},
-                       {"field": "year", "type": "ordinal", "title": "年份 year"},
-                       {"field": "value", "type": "quantitative", "title": "Mt CO2", "format": ",.2f"}]}
-    return charts._chart("全市二氧化碳排放 City CO2 by case", [{"mark": {"type": "line", "point": True},
-                                                             "encoding": enc}], data)
+    layer = charts.line_layer(domain, colours, [True] + [False] * (len(domain) - 1), "Mt CO2")
+    return charts.chart("全市二氧化碳排放 City CO2 by case", [layer], data)
 
 
 def _cost_chart(summary: pd.DataFrame) -> dict:
@@ -128,10 +119,9 @@ def _cost_chart(summary: pd.DataFrame) -> dict:
               "scale": {"domain": domain, "range": ["#59a14f", "#4e79a7", "#000000"]}}
     x = {"field": "case", "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": 0}}
     y = {"field": "value", "type": "quantitative", "title": "亿元 (present value)"}
-    tips = [{"field": "case", "type": "nominal", "title": "情景 case"},
-            {"field": "series", "type": "nominal", "title": ""},
-            {"field": "value", "type": "quantitative", "title": "亿元", "format": ",.2f"}]
-    return charts._chart("成本比较 Discounted net cost by case", [
+    tips = [charts.tip("case", "情景 case", "nominal"), charts.tip("series", "", "nominal"),
+            charts.tip("value", "亿元")]
+    return charts.chart("成本比较 Discounted net cost by case", [
         {"transform": [{"filter": "datum.key != 'objective'"}], "mark": "bar",
          "encoding": {"x": x, "xOffset": {"field": "series", "sort": domain}, "y": y, "color": colour,
                       "tooltip": tips}},
@@ -142,9 +132,6 @@ def _cost_chart(summary: pd.DataFrame) -> dict:
 
 
 def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path]:
-    import os
-    import tempfile
-
     from .charts import bundle, spec_json
 
     out = Path(out)
@@ -152,10 +139,8 @@ def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path
     summary, emis, targets, measures = (summary_table(analyses), emissions_table(analyses), targets_table(analyses),
                                         measures_table(analyses))
     path = out / "compare.xlsx"
-    fd, tmp = tempfile.mkstemp(prefix=".compare.", suffix=".tmp.xlsx", dir=out)
-    os.close(fd)
-    try:
-        book = Book(tmp)
+    with atomic(path) as tmp:  # planner.safe: renamed when whole, removed on an error or an interrupt
+        book = Book(str(tmp))
         book.table("Summary", summary, [
             ("case", "Case", "情景", "text"), ("title", "Title", "标题", "text"),
             ("objective", "Total discounted net cost, 亿元", "总折现净成本(亿元)", "yi", 1e8),
@@ -188,10 +173,6 @@ def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path
         mcols.append(("spread", "Largest difference, 亿元", "最大差异(亿元)", "yi", 1e8))
         book.table("Measures", measures, mcols)
         book.wb.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     html = _ENV.get_template("compare.html.j2").render(
         summary=summary.to_dict("records"), targets=targets.to_dict("records"),
         cases=[a.result.summary["case"] for a in analyses], measures=measures.head(20).to_dict("records"),

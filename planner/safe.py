@@ -100,15 +100,6 @@ def atomic(path: str | Path) -> Iterator[Path]:
         _pending.pop(tmp, None)
 
 
-def track(tmp: str | Path) -> None:
-    """Register a temporary file to be removed if the process is interrupted before it is renamed."""
-    _pending[str(tmp)] = os.getpid()
-
-
-def untrack(tmp: str | Path) -> None:
-    _pending.pop(str(tmp), None)
-
-
 def track_child(pid: int) -> None:
     """Register a worker process to be ended (SIGTERM) if this process is interrupted."""
     _children.add(pid)

@@ -1,17 +1,17 @@
 """Files of a study: CSV, Parquet if asked, and a workbook with the table and a chart of cost against the first
 parameter (one line per value of the second parameter, if any).
 
-The workbook is written to a temporary file and renamed, like the result workbook.
+Every file is written to a temporary file and renamed when whole (`planner.safe.atomic`), like the result workbook.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
+
+from ..safe import atomic
 
 
 def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "sweep", parquet: bool = False
@@ -20,30 +20,25 @@ def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "swe
     out.mkdir(parents=True, exist_ok=True)
     written = []
     csv = out / f"{name}.csv"
-    df.to_csv(csv, index=False)
+    with atomic(csv) as tmp:
+        df.to_csv(tmp, index=False)
     written.append(csv)
     if parquet:
         pq = out / f"{name}.parquet"
-        df.to_parquet(pq, index=False)
+        with atomic(pq) as tmp:
+            df.to_parquet(tmp, index=False)
         written.append(pq)
     written.append(_workbook(df, out / f"{name}.xlsx", params))
     return written
 
 
 def _workbook(df: pd.DataFrame, path: Path, params: list[str]) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            df.to_excel(xw, sheet_name="Sweep", index=False)
-            ws = xw.sheets["Sweep"]
-            ws.freeze_panes = "A2"
-            if params and "objective" in df.columns:
-                _chart(df, xw, params)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="Sweep", index=False)
+        ws = xw.sheets["Sweep"]
+        ws.freeze_panes = "A2"
+        if params and "objective" in df.columns:
+            _chart(df, xw, params)
     return path
 
 
