@@ -107,6 +107,11 @@ TARGET_COLUMNS = ["target_id", "kind", "indicator_id", "scope", "year", "first_y
                   "value", "achieved", "level", "limit", "slack", "status", "marginal_cost", "net_level"]
 
 
+def _slack(row, level: float, limit: float) -> float:
+    """How far a row's level is inside its limit (negative: violated)."""
+    return (level - limit) if row.sense == GE else (limit - level)
+
+
 def evaluate_targets(p: Params, lv: dict, duals: dict | None = None,
                      peak_limits: dict | None = None) -> pd.DataFrame:
     """Level, limit, slack, status and marginal cost of every target row (one per target and year it holds), from
@@ -128,7 +133,7 @@ def target_records(p: Params, lv: dict, duals: dict | None = None, peak_limits: 
         if limit is None:
             slack, status = None, "not solved"
         else:
-            slack = (L - limit) if row.sense == GE else (limit - L)
+            slack = _slack(row, L, limit)
             tol = TOL * max(1.0, abs(limit))
             status = "binding" if abs(slack) <= tol else ("met" if slack > 0 else "violated")
         dual = duals.get((row.target_id, y))
@@ -166,8 +171,7 @@ def row_slacks(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tu
     slacks = {}
     for row, t in wanted:
         L, limit, _ = _limit(p, t, row, lv, peak_limits)
-        slacks[row.target_id, row.year] = float("nan") if limit is None else float(
-            (L - limit) if row.sense == GE else (limit - L))
+        slacks[row.target_id, row.year] = float("nan") if limit is None else float(_slack(row, L, limit))
     return slacks
 
 
