@@ -89,10 +89,9 @@ def summary_facts(a: Analysis) -> dict:
     plan = a.cocontrol[a.cocontrol["level"] == "plan"]
     plan = plan.iloc[0].to_dict() if len(plan) else {}
     tg = res.targets
-    top = res.measures.head(8) if not res.measures.empty else res.measures
-    main = []
-    for r in (top.groupby("measure_id", sort=False)["investment"].sum().sort_values(ascending=False).head(6).items()
-              if len(top) else []):
+    main = []  # each measure's investment over every region (the largest six)
+    for r in (res.measures.groupby("measure_id", sort=False)["investment"].sum().sort_values(ascending=False)
+              .head(6).items() if not res.measures.empty else []):
         main.append({"measure_id": r[0], "name_zh": ctx.measure_zh.get(r[0], ""),
                      "name_en": ctx.measure_en.get(r[0], ""), "investment": r[1],
                      "assumed": r[0] in ctx.assumed_measures})

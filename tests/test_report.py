@@ -345,3 +345,15 @@ def test_report_says_which_pollutant_still_rises_and_why(tmp_path):
     assert [(r["indicator_id"], round(r["rise"], 9), r["binding"]) for r in rising] == [("vocs", 0.2, [])]
     html = write_report(a, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "vocs ends 20.0% above 2020 in 2022: no target of this case binds on it" in html
+
+
+def test_main_measures_are_each_measures_total_over_the_regions(outputs):
+    """The summary's main measures are the six with the most investment summed over every region, largest first (they
+    were once summed over the eight largest region-measure pairs only: wind showed 172.8亿 of its 216亿)."""
+    from planner.report import summary_facts
+
+    res = outputs["res"]
+    totals = res.measures.groupby("measure_id")["investment"].sum().sort_values(ascending=False).head(6)
+    main = summary_facts(outputs["a"])["main_measures"]
+    assert [m["measure_id"] for m in main] == list(totals.index)
+    assert [m["investment"] for m in main] == pytest.approx(list(totals))
