@@ -1,7 +1,7 @@
 """The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
 
 Pyomo stays the one statement of the formulation. `compile_model` compiles the built model into a `highspy.Highs`
-object it owns (`planner.lp.compile_lp`: Pyomo's standard-form compiler, ranged rows as one HiGHS row) and keeps
+object it owns (`planner.lp.compile_lp`: the standard form Pyomo's compiler gives, ranged rows as one HiGHS row) and keeps
 maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
 than from today's targets:
 

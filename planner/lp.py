@@ -1,12 +1,10 @@
-"""The LP of a built model, handed to HiGHS: Pyomo's standard-form compiler, then arrays into a `highspy.Highs`.
+"""The LP of a built model, handed to HiGHS: the standard form (`planner.compiler`), then arrays into a `highspy.Highs`.
 
-Pyomo stays the one statement of the formulation; this module only moves it into HiGHS. `compile_lp` runs
-`pyomo.repn.plugins.standard_form.LinearStandardFormCompiler` on the model (its linear walker is several times
-faster than translating constraint by constraint through a persistent solver interface), merges the two halves of
-every ranged row back into one HiGHS row, and passes the arrays to a `highspy.Highs` with output off. It keeps the
-model's variables in column order and its constraints in row order, so callers map HiGHS rows and columns back to
-Pyomo components (`LP.col_of`, `LP.row_of`, by ``id``). Fixed variables are constants of the rows; a variable that
-appears in no active row or objective is not a column.
+Pyomo stays the one statement of the formulation; this module only moves it into HiGHS. `compile_lp` takes the
+model's standard form (what Pyomo's `LinearStandardFormCompiler` gives, with a ranged row as one row) and passes the
+arrays to a `highspy.Highs` with output off. It keeps the model's variables in column order and its constraints in
+row order, so callers map HiGHS rows and columns back to Pyomo components (`LP.col_of`, `LP.row_of`, by ``id``).
+Fixed variables are constants of the rows; a variable that appears in no active row or objective is not a column.
 
 `planner.solve` compiles the model at every solve (and starts HiGHS from the previous basis when the rows and
 columns are the same); `planner.fast` compiles it once for a sweep and changes the HiGHS object in place.
@@ -21,9 +19,8 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
-import scipy.sparse
-from pyomo.repn.plugins import standard_form
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from .compiler import standard_form
 
 INF = highspy.kHighsInf
 STATUS = {  # HiGHS model status -> planner status (others: the name in lower case without the "k")
@@ -35,13 +32,6 @@ STATUS = {  # HiGHS model status -> planner status (others: the name in lower ca
     "kIterationLimit": "iteration_limit",
 }
 
-# The compiler fills these on first use through Pyomo's deferred scipy import, which also imports scipy.stats,
-# scipy.integrate and scipy.spatial (0.5 s of a `planner run`); it needs only the two sparse array types.
-_impl = standard_form._LinearStandardFormCompiler_impl
-if _impl._to_vector is None:
-    _impl._to_vector = np.fromiter
-    _impl._csc_matrix = scipy.sparse.csc_array
-    _impl._csr_matrix = scipy.sparse.csr_array
 _banner_shown = False
 
 
@@ -96,50 +86,21 @@ class LP:
 
 
 def compile_lp(m: pyo.ConcreteModel) -> LP:
-    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
-    objectives = info.objectives
-    if len(objectives) != 1:
-        raise ValueError(f"expected one active objective, got {len(objectives)}")
-    A = info.A.tocsr()
-    rhs = np.asarray(info.rhs, dtype=float)
-    keep, lower, upper, row_con = [], [], [], []
-    i, n = 0, len(info.rows)
-    while i < n:
-        con, kind = info.rows[i]
-        step = 1
-        if kind == 0:
-            lo = up = rhs[i]
-        elif kind == 1:
-            lo, up = -INF, rhs[i]
-            if i + 1 < n and info.rows[i + 1].constraint is con and info.rows[i + 1].bound_type == -1:
-                lo, step = rhs[i + 1], 2  # a ranged row, compiled as two: one HiGHS row
-        else:
-            lo, up = rhs[i], INF
-        keep.append(i)
-        lower.append(lo)
-        upper.append(up)
-        row_con.append(con)
-        i += step
-    A = A[keep].tocsc()
-    cols = list(info.columns)
-    c = np.asarray(info.c.toarray()[0], dtype=float)
-    maximize = objectives[0].sense == pyo.maximize
+    f = standard_form(m)
+    A = f.A
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cols), len(keep)
-    lp.col_cost_ = c
-    lp.offset_ = float(info.c_offset[0])
-    lp.col_lower_ = np.array([-INF if v.lb is None else float(v.lb) for v in cols])
-    lp.col_upper_ = np.array([INF if v.ub is None else float(v.ub) for v in cols])
-    lp.row_lower_ = np.array(lower, dtype=float)
-    lp.row_upper_ = np.array(upper, dtype=float)
+    lp.num_col_, lp.num_row_ = len(f.cols), len(f.rows)
+    lp.col_cost_ = f.cost
+    lp.offset_ = f.offset
+    lp.col_lower_, lp.col_upper_ = f.col_lower, f.col_upper
+    lp.row_lower_, lp.row_upper_ = f.lower, f.upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
-    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    lp.sense_ = highspy.ObjSense.kMaximize if f.maximize else highspy.ObjSense.kMinimize
     h = new_highs()
     h.passModel(lp)
-    return LP(h=h, cols=cols, rows=row_con, lower=lp.row_lower_, upper=lp.row_upper_, cost=c,
-              col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
-              offset=float(info.c_offset[0]), maximize=maximize, nnz=int(A.nnz),
-              col_of={id(v): j for j, v in enumerate(cols)}, row_of={id(con): r for r, con in enumerate(row_con)})
+    return LP(h=h, cols=f.cols, rows=f.rows, lower=f.lower, upper=f.upper, cost=f.cost, col_lower=f.col_lower,
+              col_upper=f.col_upper, offset=f.offset, maximize=f.maximize, nnz=int(A.nnz),
+              col_of={id(v): j for j, v in enumerate(f.cols)}, row_of={id(con): r for r, con in enumerate(f.rows)})

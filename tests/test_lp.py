@@ -1,0 +1,182 @@
+"""planner's compile (`planner.lp`) gives what Pyomo's own `LinearStandardFormCompiler` gives, array for array.
+
+The short cut reads the expressions planner builds in one loop instead of through Pyomo's walker; these tests hold
+it to the walker's output bit for bit (rows, columns and their order, coefficients, right-hand sides, objective),
+on every shipped case, its elastic copy, and hand-made models with the shapes that must fall back or be summed as
+the walker sums them. Column bounds read in bulk are held to `VarData.lb` and `.ub`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+import scipy.sparse
+from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+import planner
+from planner.compiler import INF, _through_pyomo, column_bounds, standard_form
+from planner.lp import compile_lp
+from planner.model import build_model, derive
+
+CASES = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.toml"))
+
+
+def pyomo_reference(m):
+    """Pyomo's compiler in mixed form, its two rows of a ranged constraint (upper, then lower) made one."""
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    first: dict[int, int] = {}  # id(constraint) -> the first of its compiled rows
+    lower, upper, keep = [], [], []
+    for i, (con, kind) in enumerate(info.rows):
+        b = float(info.rhs[i])
+        if id(con) in first:  # the second half of a ranged row: its lower bound
+            lower[first[id(con)]] = b
+            continue
+        first[id(con)] = len(keep)
+        keep.append(i)
+        lower.append(b if kind in (0, -1) else -INF)
+        upper.append(b if kind in (0, 1) else INF)
+    return info, info.A.tocsr()[keep].tocsc(), np.array(lower), np.array(upper), [info.rows[i][0] for i in keep]
+
+
+def assert_same_as_pyomo(m):
+    info, A, lower, upper, rows = pyomo_reference(m)
+    got = standard_form(m)
+    assert [id(v) for v in got.cols] == [id(v) for v in info.columns]
+    assert [id(r) for r in got.rows] == [id(r) for r in rows]
+    for a, b in ((got.A, A), (scipy.sparse.csc_array(got.cost.reshape(1, -1)), info.c.tocsc())):
+        assert a.shape == b.shape
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)  # exact: the same floating-point operations in the same order
+    assert np.array_equal(got.lower, lower) and np.array_equal(got.upper, upper)
+    assert got.offset == float(info.c_offset[0])
+    assert np.array_equal(got.col_lower, [-INF if v.lb is None else v.lb for v in got.cols])
+    assert np.array_equal(got.col_upper, [INF if v.ub is None else v.ub for v in got.cols])
+    return got
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_shipped_cases_compile_as_pyomo_compiles_them(path):
+    p = derive(planner.load(path))
+    assert_same_as_pyomo(build_model(p))
+    assert_same_as_pyomo(build_model(p, elastic=True))
+
+
+def test_shipped_case_column_bounds_are_the_variables_bounds():
+    lp = compile_lp(build_model(derive(planner.load(CASES[0]))))
+    assert np.array_equal(lp.col_lower, [-INF if v.lb is None else v.lb for v in lp.cols])
+    assert np.array_equal(lp.col_upper, [INF if v.ub is None else v.ub for v in lp.cols])
+
+
+def _model():
+    m = pyo.ConcreteModel()
+    m.I = pyo.Set(initialize=[1, 2, 3])
+    m.x = pyo.Var(m.I, bounds=(0, 10))
+    m.y = pyo.Var(m.I, domain=pyo.Reals)
+    m.z = pyo.Var()  # a scalar
+    m.late = pyo.Var(m.I, domain=pyo.NonNegativeReals)  # first met in a later row: its columns come later
+    m.p = pyo.Param(mutable=True, initialize=2.5)
+    m.zero = pyo.Param(mutable=True, initialize=0.0)
+    m.minus = pyo.Param(mutable=True, initialize=-1)
+    m.obj = pyo.Objective(expr=LinearExpression(constant=3.0, linear_coefs=[1.0, 2.0, 0.5],
+                                                linear_vars=[m.x[1], m.y[2], m.z]))
+    return m
+
+
+def lin(const, coefs, variables):
+    return LinearExpression(constant=const, linear_coefs=coefs, linear_vars=variables)
+
+
+def test_flat_rows_with_repeats_zeros_and_constants():
+    m = _model()
+    m.c1 = pyo.Constraint(expr=lin(1.5, [1.0, 0.1, 0.2, 0.3], [m.x[1], m.y[1], m.y[1], m.y[1]]) <= 4)  # summed
+    m.c2 = pyo.Constraint(expr=lin(0.0, [0.0, 2.0], [m.y[3], m.x[2]]) >= -1)  # a zero coefficient: no entry
+    m.c3 = pyo.Constraint(expr=lin(0.0, [1.0, -1.0, 2.0], [m.x[3], m.x[3], m.z]) == 0)  # cancels to nothing
+    m.c4 = pyo.Constraint(expr=pyo.inequality(-2, lin(7.0, [1.0, 1.0], [m.late[2], m.x[1]]), 9))  # ranged
+    m.c5 = pyo.Constraint(expr=LinearExpression([0.25, m.x[2], 3.0 * m.y[2], -0.5]) <= 1)  # a bare variable
+    m.c6 = pyo.Constraint(expr=lin(0.0, [0.0], [m.y[3]]) + 1.0 <= 5)  # only a zero term: a constant row, dropped
+    got = assert_same_as_pyomo(m)
+    assert len(got.rows) == 5  # c6 is a constant row, left out
+
+
+def test_sums_of_levels_negations_and_parameter_products():
+    m = _model()
+    a = lin(100.0, [1.0, 2.0], [m.x[1], m.x[2]])
+    b = lin(80.0, [0.5, 0.25], [m.x[2], m.y[1]])
+    empty = lin(55.0, [], [])
+    m.bound = pyo.Constraint(expr=a <= b)  # a - b: a negated level
+    m.share = pyo.Constraint(expr=a - m.p * b >= 0)  # minus a parameter times a level
+    m.zero_p = pyo.Constraint(expr=a - m.zero * b >= 0)  # a parameter at 0: its level adds nothing
+    m.minus_p = pyo.Constraint(expr=a - m.minus * b >= 0)  # a parameter at -1: the product's multiplier is 1
+    m.const = pyo.Constraint(expr=a - empty <= 0)  # a level with no variable is a constant
+    m.const_p = pyo.Constraint(expr=a - m.p * empty <= 0)
+    m.mixed = pyo.Constraint(expr=m.z - b + 3.0 * m.late[3] + 4.0 <= 0)  # a variable and a term in the sum
+    m.grid = pyo.Constraint(expr=m.y[3] == b)
+    m.repeat = pyo.Constraint(expr=lin(0.0, [1.0], [m.y[1]]) - b >= 0)  # y[1] in both parts: summed
+    assert_same_as_pyomo(m)
+
+
+def test_shapes_left_to_the_walker():
+    m = _model()
+    m.x[3].fix(4.0)  # a fixed variable of a recorded component: a column that the compiler folds into the bounds
+    m.w = pyo.Var(initialize=2.0)
+    m.w.fix()  # a fixed variable met first: a constant
+    m.f1 = pyo.Constraint(expr=lin(0.0, [1.0, 2.0], [m.x[3], m.y[1]]) <= 8)
+    m.f2 = pyo.Constraint(expr=lin(0.0, [1.0, 3.0], [m.w, m.y[2]]) <= 8)
+    m.param_coef = pyo.Constraint(expr=LinearExpression([m.p * m.y[1], m.x[1]]) <= 3)
+    m.npv_const = pyo.Constraint(expr=LinearExpression([-m.p, m.x[1]]) <= 3)
+    m.nested = pyo.Constraint(expr=2.0 * (m.x[1] + m.y[2]) - (m.y[3] + 1.0) * 3.0 <= 7)
+    assert_same_as_pyomo(m)
+
+
+def test_column_bounds_as_the_variables_give_them():
+    m = pyo.ConcreteModel()
+    m.ub = pyo.Param(mutable=True, initialize=7.0)
+    m.a = pyo.Var([1, 2, 3, 4, 5, 6], domain=pyo.Reals)
+    m.a[1].setlb(2)  # an int
+    m.a[2].setub(m.ub)  # a parameter
+    m.a[3].setlb(float("-inf"))  # infinite: no bound
+    m.a[4].setub(float("inf"))
+    m.b = pyo.Var([1, 2, 3], domain=pyo.NonNegativeReals)
+    m.b[1].setlb(-3.0)  # looser than the domain: the domain's 0 holds
+    m.b[2].setlb(1.5)
+    m.b[3].setub(4.0)
+    m.c = pyo.Var(domain=pyo.Binary)
+    m.d = pyo.Var(bounds=(-1.0, 1.0), domain=pyo.NonPositiveReals)
+    cols = [*m.a.values(), *m.b.values(), m.c, m.d]
+    lower, upper = column_bounds(cols)
+    assert lower.tolist() == [-INF if v.lb is None else v.lb for v in cols]
+    assert upper.tolist() == [INF if v.ub is None else v.ub for v in cols]
+    assert lower[0] == 2 and upper[1] == 7.0 and lower[2] == -math.inf and lower[6] == 0.0 and upper[10] == 0.0
+
+
+def test_the_short_cut_reads_every_row_of_the_shipped_case(monkeypatch):
+    """Not one expression of the shipped case (rows and objective) goes to Pyomo's walker: the test above then
+    compares the short cut, not the walker, with Pyomo's compiler."""
+    from pyomo.repn.linear import LinearRepnVisitor
+
+    walked = []
+    walk = LinearRepnVisitor.walk_expression  # the walker, which `_FlatLinearVisitor.linear` falls back to
+    monkeypatch.setattr(LinearRepnVisitor, "walk_expression", lambda self, e: walked.append(e) or walk(self, e))
+    m = build_model(derive(planner.load(CASES[0])))
+    standard_form(m)
+    assert walked == []
+    m.nested = pyo.Constraint(expr=2.0 * (m.stock[next(iter(m.stock))] + 1.0) <= 7)  # a shape it leaves alone
+    standard_form(m)
+    assert len(walked) == 1
+
+
+def test_pyomo_compiler_path_gives_the_same_lp():
+    """The path for a model with templated components (Pyomo's compiler, ranged rows merged) agrees with the short
+    cut on the shipped case."""
+    m = build_model(derive(planner.load(CASES[0])))
+    a, b = standard_form(m), _through_pyomo(m)
+    assert [id(v) for v in a.cols] == [id(v) for v in b.cols] and [id(r) for r in a.rows] == [id(r) for r in b.rows]
+    assert (a.A != b.A).nnz == 0 and np.array_equal(a.A.data, b.A.data)
+    for f in ("lower", "upper", "cost", "col_lower", "col_upper"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
+    assert a.offset == b.offset and a.maximize == b.maximize
