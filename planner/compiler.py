@@ -235,29 +235,24 @@ class _FlatLinearVisitor(LinearRepnVisitor):
                 const += value if sign == 1 else -1 * value
                 continue
             mult = sign if p is None else p * sign  # the walker's multiplier: 1, times p, times -1
-            if mult and linear.keys().isdisjoint(part_linear):  # no variable met before: new entries, in C loops
-                if mult == 1:
-                    const += part_const
-                    linear.update(part_linear)
-                else:
-                    if part_const:
-                        const += mult * part_const
-                    linear.update(zip(part_linear, map(mul, repeat(mult), part_linear.values()), strict=True))
-            elif mult == 1:
+            if not mult:  # the walker adds nothing for a part multiplied by 0
+                continue
+            if mult == 1:
                 const += part_const
-                for vid, c in part_linear.items():
-                    if vid in linear:
-                        linear[vid] += c
-                    else:
-                        linear[vid] = c
-            elif mult:
-                if part_const:
-                    const += mult * part_const
-                for vid, c in part_linear.items():
-                    if vid in linear:
-                        linear[vid] += mult * c
-                    else:
-                        linear[vid] = mult * c
+            elif part_const:
+                const += mult * part_const
+            # The walker's LinearRepn.append, in C loops: new entries set, an entry met before summed (in any order:
+            # each is its own sum, and a row's entries are placed by column at the end)
+            common = linear.keys() & part_linear.keys()
+            before = {vid: linear[vid] for vid in common}
+            if mult == 1:
+                linear.update(part_linear)
+                for vid in common:
+                    linear[vid] = before[vid] + part_linear[vid]
+            else:
+                linear.update(zip(part_linear, map(mul, repeat(mult), part_linear.values()), strict=True))
+                for vid in common:
+                    linear[vid] = before[vid] + mult * part_linear[vid]
         return linear, const, False
 
 
@@ -282,6 +277,23 @@ class _ColumnRecorder:
         vm = self.var_map
         for v in component.values(self.sorter):
             vm[id(v)] = v
+
+
+class RowReader:
+    """Rows of a compiled model read again, after a parameter changed (`planner.fast` samples how target rows move
+    with their value): each row's ``(coefficients by id(variable), constant)`` as Pyomo's walker gives them, with
+    the columns already recorded."""
+
+    def __init__(self, cols: list):
+        recorder = _ColumnRecorder(FileDeterminism_to_SortComponents(FileDeterminism.ORDERED))
+        recorder.var_map.update((id(v), v) for v in cols)
+        self._visitor = _FlatLinearVisitor({}, var_recorder=recorder)
+
+    def linear(self, expr) -> tuple[dict, object]:
+        linear, const = self._visitor.linear(expr)
+        if linear is None:
+            raise InvalidExpressionError(f"{expr} contains nonlinear terms")
+        return linear, const
 
 
 _VALID = {Block, Constraint, Var, Param, Expression, ExternalFunction, Set, RangeSet, Port}

@@ -1,8 +1,8 @@
 """The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
 
 Pyomo stays the one statement of the formulation. `compile_model` compiles the built model into a `highspy.Highs`
-object it owns (`planner.lp.compile_lp`: the standard form Pyomo's compiler gives, ranged rows as one HiGHS row) and keeps
-maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
+object it owns (`planner.lp.compile_lp`: the standard form Pyomo's compiler gives, a ranged row as one HiGHS row) and
+keeps maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
 than from today's targets:
 
 - target rows: every row of the ``target`` constraint, by its index ``(target_id, year)``; how each row moves with
@@ -46,8 +46,8 @@ import highspy
 import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.common.gc_manager import PauseGC
-from pyomo.repn.standard_repn import generate_standard_repn
 
+from .compiler import RowReader
 from .fastpeak import PeakRows, peak_rows
 from .lp import STATUS, compile_lp, new_highs
 from .model import Params, crf
@@ -275,22 +275,25 @@ class Compiled:
 # -------------------------------------------------------------------------------------------- compiling
 
 
-def _row_terms(con, col_of: dict[int, int]) -> tuple[dict[int, float], float, float, float]:
-    """Coefficients by HiGHS column, and the row's lower and upper bound with the body's constant moved over."""
+def _row_terms(con, col_of: dict[int, int], reader: RowReader) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """The row's HiGHS columns (ascending) and their coefficients, and its lower and upper bound with the body's
+    constant moved over, and that constant."""
     lb, body, ub = con.to_bounded_expression()
-    repn = generate_standard_repn(body, compute_values=True)
-    coefs: dict[int, float] = {}
-    for v, a in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-        j = col_of[id(v)]
-        coefs[j] = coefs.get(j, 0.0) + float(a)
-    const = float(pyo.value(repn.constant))
+    linear, constant = reader.linear(body)  # one entry a variable, so one a column
+    n = len(linear)
+    cols = np.fromiter(map(col_of.__getitem__, linear), dtype=np.int64, count=n)
+    coefs = np.fromiter(map(float, linear.values()), dtype=float, count=n)
+    order = np.argsort(cols)
+    const = float(constant)
     lo = -INF if lb is None else float(pyo.value(lb)) - const
     up = INF if ub is None else float(pyo.value(ub)) - const
-    return coefs, lo, up, const
+    return cols[order], coefs[order], lo, up, const
 
 
-def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int]) -> tuple[dict, dict]:
-    """For each name -> (mutable param, [constraint data]): how those rows move with the param's value."""
+def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int],
+           reader: RowReader) -> tuple[dict, dict]:
+    """For each name -> (mutable param, [constraint data]): how those rows move with the param's value, from the rows
+    read at the value v0, v0 + 1 and v0 + 2 (the third checks that they are affine in it)."""
     moves: dict[str, list[TargetMove]] = {}
     v0s: dict[str, float] = {}
     for name, (param, cons) in groups.items():
@@ -299,24 +302,29 @@ def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int
         samples = []
         for dv in (0.0, 1.0, 2.0):
             param.set_value(v0 + dv)
-            samples.append([_row_terms(con, col_of) for con in cons])
+            samples.append([_row_terms(con, col_of, reader) for con in cons])
         param.set_value(v0)
         out = []
         for con, s0, s1, s2 in zip(cons, *samples, strict=True):
-            cols = sorted(set(s0[0]) | set(s1[0]))
-            c0 = np.array([s0[0].get(j, 0.0) for j in cols])
-            c1 = np.array([s1[0].get(j, 0.0) for j in cols])
-            c2 = np.array([s2[0].get(j, 0.0) for j in cols])
+            cols = np.union1d(np.union1d(s0[0], s1[0]), s2[0])
+            c0, c1, c2 = (_on(cols, s[0], s[1]) for s in (s0, s1, s2))
             d = c1 - c0
             if not np.allclose(c2 - c1, d, rtol=1e-9, atol=1e-12):
                 raise ValueError(f"{name}: row {con.name} is not affine in {param.name}")
-            dl = 0.0 if not math.isfinite(s0[1]) else s1[1] - s0[1]
-            du = 0.0 if not math.isfinite(s0[2]) else s1[2] - s0[2]
+            dl = 0.0 if not math.isfinite(s0[2]) else s1[2] - s0[2]
+            du = 0.0 if not math.isfinite(s0[3]) else s1[3] - s0[3]
             moving = np.abs(d) > 0
-            out.append(TargetMove(rows[id(con)], s0[1], s0[2], dl, du, np.array(cols, dtype=np.int32)[moving],
-                                  c0[moving], d[moving], s0[3]))
+            out.append(TargetMove(rows[id(con)], s0[2], s0[3], dl, du, cols.astype(np.int32)[moving],
+                                  c0[moving], d[moving], s0[4]))
         moves[name] = out
     return moves, v0s
+
+
+def _on(cols: np.ndarray, some: np.ndarray, coefs: np.ndarray) -> np.ndarray:
+    """Coefficients on ``cols`` (ascending) of a row that has ``coefs`` on ``some`` of them, 0 elsewhere."""
+    out = np.zeros(len(cols))
+    out[np.searchsorted(cols, some)] = coefs
+    return out
 
 
 def unit_costs(measures, rate: float) -> dict[str, float]:
@@ -354,7 +362,7 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
             groups.setdefault(k, (m.target_value[k], []))[1].append(con)
     for name, (param, con) in (movable or {}).items():
         groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
-    moves, v0s = _moves(groups, rows, col_of)
+    moves, v0s = _moves(groups, rows, col_of, RowReader(lp.cols))
     stock_cols: dict[tuple[str, str], list[int]] = {}
     for (r, ms, _t), v in m.stock.items():
         if id(v) in col_of:

@@ -7,9 +7,9 @@ A peak target's rows read ``L(t) <= E0(t)`` before its year y, ``L(y) <= min(C, 
     E0(t) = B(t) + sum over (r_b, m, tau) of  e(r_b, m) * w(m, i, tau, t) * build[r_b, m, tau]
 
 with ``B`` the baseline summed over the scope, ``e`` the effect of a unit built in r_b on i summed over the scope's
-regions (`Params.acting`: own effects and grid flows) and ``w`` its weight (`Params.weight`). `peak_rows` builds
-that sparse matrix once per peak target, with the rows' HiGHS indices and the constants of their bodies, so a sweep
-point writes the rows with one matrix product and one ``changeRowsBounds``.
+regions (own effects, and grid flows through the scope's thermal share: `scope_effects`) and ``w`` its weight
+(`Params.weight`). `peak_rows` builds that sparse matrix once per peak target, with the rows' HiGHS indices and the
+constants of their bodies, so a sweep point writes the rows with one matrix product and one ``changeRowsBounds``.
 """
 
 from __future__ import annotations
@@ -58,21 +58,7 @@ def peak_rows(m: pyo.ConcreteModel, target_rows: dict[tuple[str, int], int], ind
     out = {}
     for t in peak_targets(p):
         k, i, y = t["target_id"], t["indicator_id"], t["year"]
-        regions = p.scope_regions(t["scope"])
-        effect: dict[tuple[str, str], float] = {}  # (region built, measure) -> effect on i summed over the scope
-        for r in regions:
-            for rb, ms, e in p.acting.get((r, i), ()):
-                effect[rb, ms] = effect.get((rb, ms), 0.0) + e
-        data, row_of, col_of = [], [], []
-        for j, (rb, ms, tau) in enumerate(index):
-            e = effect.get((rb, ms), 0.0)
-            for n, year in enumerate(p.years):
-                w = p.weight(ms, i, tau, year) if e else 0.0
-                if w:
-                    data.append(e * w)
-                    row_of.append(n)
-                    col_of.append(j)
-        level = sp.csr_matrix((data, (row_of, col_of)), shape=(len(p.years), len(index)))
+        level = _level_matrix(p, i, scope_effects(p, i, t["scope"]), index)
         years = [year for year in p.years if year <= last_year(p, t) and (k, year) in target_rows]
         rows = np.array([target_rows[k, year] for year in years], dtype=np.int32)
         at_build = np.array([pyo.value(m.peak_path[k, year] if year <= y else m.target_value[k]) for year in years])
@@ -80,3 +66,48 @@ def peak_rows(m: pyo.ConcreteModel, target_rows: dict[tuple[str, int], int], ind
         out[k] = PeakRows(k, y, years, rows, at_build - upper[rows], level,
                           np.array([p.baseline_sum(i, t["scope"], year) for year in p.years]), list(p.years), ceiling)
     return out
+
+
+def scope_effects(p, i: str, scope: str) -> dict[tuple[str, str], float]:
+    """(region built, measure) -> effect of one unit standing on indicator i summed over the scope's regions, as the
+    model's levels book it (`planner.model.indicators`): the measure's own effect where it is built in the scope,
+    plus the thermal output it moves (``Params.thermal_delta``) times i's change per MWh (``thermal_moved``) times
+    the scope's share of thermal generation. One term per pair, where `Params.acting` spreads the grid's part over
+    every region (regions x pairs entries: most of a sweep's compile on 100 regions)."""
+    regions = p.scope_regions(scope)
+    inside = set(regions)
+    moved = p.thermal_moved.get(i, 0.0)
+    share = sum(p.grid.shares.get(r, 0.0) for r in regions) if moved and p.grid is not None else 0.0
+    out: dict[tuple[str, str], float] = {}
+    for rb, ms in p.pairs:
+        e = p.effects.get((rb, ms), {}).get(i, 0.0) if rb in inside else 0.0
+        if share:
+            e += moved * share * p.thermal_delta.get((rb, ms), 0.0)
+        if e:
+            out[rb, ms] = e
+    return out
+
+
+def _level_matrix(p, i: str, effect: dict[tuple[str, str], float], index: list[tuple[str, str, int]]) -> sp.csr_matrix:
+    """Build vector in ``index`` order -> the scope level of i, one row per model year: entry ``e * w(m, i, tau, t)``
+    for every build column of a pair with an effect e and every year t where its weight is not zero. Each row holds
+    its columns in ascending order (the products are summed in that order)."""
+    years = p.years
+    position = {key: j for j, key in enumerate(index)}
+    weights: dict[str, tuple] = {}  # measure -> (W[t, tau] with Params.weight's values, its non-zero t and tau)
+    data, row_of, col_of = [np.zeros(0)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for (rb, ms), e in effect.items():
+        if not e:
+            continue
+        if ms not in weights:
+            w = np.array([[p.weight(ms, i, tau, t) for tau in years] for t in years], dtype=float)
+            weights[ms] = (w, *np.nonzero(w))
+        w, n, k = weights[ms]
+        cols = np.array([position.get((rb, ms, tau), -1) for tau in years], dtype=np.int64)[k]
+        keep = cols >= 0
+        data.append(e * w[n[keep], k[keep]])
+        row_of.append(n[keep])
+        col_of.append(cols[keep])
+    data, row_of, col_of = np.concatenate(data), np.concatenate(row_of), np.concatenate(col_of)
+    order = np.lexsort((col_of, row_of))
+    return sp.csr_matrix((data[order], (row_of[order], col_of[order])), shape=(len(years), len(index)))

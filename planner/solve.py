@@ -1,7 +1,7 @@
 """Solve with HiGHS, read the solution and duals, and diagnose infeasible targets.
 
-`solve` compiles the model as it stands into HiGHS (`planner.lp`: the standard form Pyomo's compiler gives) at every call and
-starts HiGHS from the model's last optimal basis when the rows and columns are the same, so changing a mutable
+`solve` compiles the model as it stands into HiGHS (`planner.lp`: the standard form Pyomo's compiler gives) at every
+call and starts HiGHS from the model's last optimal basis when the rows and columns are the same, so changing a mutable
 parameter (a target's value, ``model.target_value[k] = x``) and calling `solve` again re-solves warm; any other
 change a user makes to the model is seen too. With a peak target it solves the same LP twice (`planner.peak`): the
 peak rows freed, then with their limits. The column values go back into the model's variables; `Solution` holds

@@ -107,3 +107,27 @@ def test_electricity_table_reports_the_factors(tmp_path):
     assert (row["demand"], row["generation_nonfossil"], row["thermal"]) == pytest.approx((100, 50, 50))
     assert row["factor_territorial"] == pytest.approx(0.4) and row["factor_consumption"] == pytest.approx(0.4)
     assert row["factor_marginal_up"] == pytest.approx(0.8)
+
+
+def test_a_peak_levels_effects_are_the_grid_flows_summed_over_its_scope():
+    """`fastpeak.scope_effects` (one term per pair: own effect + thermal moved x the scope's thermal share) gives the
+    effects `Params.acting` books region by region, summed over the scope, for every target of the shipped case and
+    for each region as a scope."""
+    from pathlib import Path
+
+    from planner.fastpeak import scope_effects
+    from planner.model import derive
+
+    p = derive(planner.load(Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"))
+    checked = 0
+    for i, scope in {(t["indicator_id"], t["scope"]) for t in p.targets} | {("co2", r) for r in p.regions}:
+        want: dict = {}
+        for r in p.scope_regions(scope):
+            for rb, ms, e in p.acting.get((r, i), ()):
+                want[rb, ms] = want.get((rb, ms), 0.0) + e
+        want = {k: v for k, v in want.items() if v}
+        got = scope_effects(p, i, scope)
+        assert set(got) == set(want), (i, scope)
+        assert got == pytest.approx(want, rel=1e-12, abs=0), (i, scope)
+        checked += len(got)
+    assert checked > 1000
