@@ -93,9 +93,9 @@ class _FlatLinearVisitor(LinearRepnVisitor):
     walker's rules are kept step for step: a variable seen for the first time has its whole component recorded (the
     column order of `LinearStandardFormCompiler`); a repeated variable's coefficients are summed in the order met; a
     term's coefficient is multiplied by its sign and parameter as the walker multiplies them; constants are summed
-    from 0 in the same order; zero entries are dropped at the end. Anything else (a parameter or expression as a
-    coefficient, a fixed variable not yet recorded, a part with no variable, any other expression type) goes to the
-    walker itself. `tests/test_lp.py` holds the two to the same arrays, entry for entry."""
+    from 0 in the same order; zero entries are dropped at the end; a sum's arguments are its own (`_own_args`).
+    Anything else (a parameter or expression as a coefficient, a fixed variable not yet recorded, any other expression
+    type) goes to the walker itself. `tests/test_lp.py` holds the two to the same arrays, entry for entry."""
 
     def linear(self, expr) -> tuple[dict, object]:
         cls = expr.__class__
@@ -114,7 +114,7 @@ class _FlatLinearVisitor(LinearRepnVisitor):
     def _flat(self, expr):
         """The walker's `_before_linear`: ``(entries, constant, clean)``, clean when no entry can be zero; None to
         leave it to the walker. Short expressions in one loop, long ones with C loops over the terms."""
-        args = expr._args_
+        args = _own_args(expr)
         if len(args) < 12:
             return self._flat_short(args)
         numeric = native_numeric_types
@@ -193,7 +193,7 @@ class _FlatLinearVisitor(LinearRepnVisitor):
     def _sum(self, expr):
         linear, const = {}, 0
         seen, add, numeric = self.var_map, self.var_recorder.add, native_numeric_types
-        for arg in expr._args_:
+        for arg in _own_args(expr):
             cls = arg.__class__
             if cls in numeric:
                 const += arg
@@ -258,6 +258,13 @@ class _FlatLinearVisitor(LinearRepnVisitor):
 
 _MONOMIAL = {MonomialTermExpression}
 _args, _first, _second = attrgetter("_args_"), itemgetter(0), itemgetter(1)
+
+
+def _own_args(expr) -> list:
+    """A sum's own arguments. Pyomo lets ``e + x`` append x to e's argument list and share it with the new sum, so
+    e's list can be longer than e (``_nargs``); the rest belongs to the later sums (what ``e.args`` slices off)."""
+    args = expr._args_
+    return args if len(args) == expr._nargs else args[: expr._nargs]
 
 
 class _ColumnRecorder:

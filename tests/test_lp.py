@@ -180,3 +180,22 @@ def test_pyomo_compiler_path_gives_the_same_lp():
     for f in ("lower", "upper", "cost", "col_lower", "col_upper"):
         assert np.array_equal(getattr(a, f), getattr(b, f)), f
     assert a.offset == b.offset and a.maximize == b.maximize
+
+
+def test_a_level_extended_after_its_use_is_read_without_the_extension():
+    """Pyomo's ``e + x`` may append x to e's own argument list and share it: e then reads as before (``e.args``), and
+    so must the short cut, for e alone, inside a sum, and beside the extended sum (a level used in one row and, with
+    a target's value subtracted, in another)."""
+    m = _model()
+    level = lin(40.0, [1.0, 2.0], [m.x[1], m.x[2]])
+    long_level = LinearExpression(constant=5.0, linear_coefs=[0.5] * 14, linear_vars=[m.late[1], m.y[2]] * 7)
+    m.extended = pyo.Constraint(expr=level - m.p <= 0)  # appends -p to level's list
+    m.longer = pyo.Constraint(expr=long_level + m.x[3] <= 9)  # appends x[3] to long_level's list
+    assert len(level._args_) > level.nargs() and len(long_level._args_) > long_level.nargs()
+    m.alone = pyo.Constraint(expr=level <= 50)
+    m.alone_long = pyo.Constraint(expr=long_level <= 50)
+    m.in_sum = pyo.Constraint(expr=level - long_level >= 0)
+    got = assert_same_as_pyomo(m)
+    row = {id(r): i for i, r in enumerate(got.rows)}
+    assert got.upper[row[id(m.alone)]] == 10.0  # 50 - 40: no -2.5 from the extension
+    assert got.upper[row[id(m.alone_long)]] == 45.0
