@@ -199,3 +199,81 @@ def test_a_level_extended_after_its_use_is_read_without_the_extension():
     row = {id(r): i for i, r in enumerate(got.rows)}
     assert got.upper[row[id(m.alone)]] == 10.0  # 50 - 40: no -2.5 from the extension
     assert got.upper[row[id(m.alone_long)]] == 45.0
+
+
+def _random_model(draw):
+    """A model of random rows in the shapes the short cut reads and the ones it leaves to the walker."""
+    from hypothesis import strategies as st
+    from pyomo.core.expr.numeric_expr import (
+        MonomialTermExpression,
+        NegationExpression,
+        ProductExpression,
+        SumExpression,
+    )
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(6), bounds=(-5, 5))
+    m.y = pyo.Var(range(4), domain=pyo.NonNegativeReals)
+    m.z = pyo.Var()
+    m.p = pyo.Param(range(4), mutable=True, initialize={0: 2.5, 1: 0.0, 2: -1, 3: 1e-3})
+    for j in draw(st.sets(st.integers(0, 5), max_size=2)):
+        m.x[j].fix(draw(st.sampled_from([0.0, 1.5, -2.0])))
+    variables = [*m.x.values(), *m.y.values(), m.z]
+    coef = st.sampled_from([1.0, -1.0, 0.0, 2.5, 1e-9, 3, -0.1])
+    var = st.sampled_from(variables)
+    param = st.sampled_from(list(m.p.values()))
+    term = st.one_of(
+        st.builds(lambda c, v: MonomialTermExpression((c, v)), coef, var),
+        st.builds(lambda p, v: MonomialTermExpression((p, v)), param, var),  # a parameter coefficient: the walker
+        var,
+        st.sampled_from([0.5, -2.0, 7]),
+        param,
+        st.builds(lambda p: -p, param),
+    )
+    m.w = pyo.Var(range(5))  # recorded by the objective: long rows of native terms on it take the C loops
+    w = st.sampled_from(list(m.w.values()))
+    native = st.one_of(st.builds(lambda c, v: MonomialTermExpression((c, v)), coef, w), st.sampled_from([0.25, -3.0]))
+    flat = st.one_of(
+        st.builds(lambda args: LinearExpression(args=args), st.lists(term, min_size=0, max_size=18)),
+        st.builds(lambda args: LinearExpression(args=args), st.lists(native, min_size=10, max_size=20)),
+    )
+    part = st.one_of(
+        flat,
+        st.builds(lambda e: NegationExpression((e,)), flat),
+        st.builds(lambda p, e: NegationExpression((ProductExpression((p, e)),)), param, flat),
+        term,
+    )
+    body = st.one_of(flat, st.builds(lambda args: SumExpression(args), st.lists(part, min_size=1, max_size=5)))
+    m.obj = pyo.Objective(expr=draw(flat) + m.w[0])
+    m.rows = pyo.ConstraintList()
+    for _ in range(draw(st.integers(1, 8))):
+        e = draw(body)
+        kind = draw(st.sampled_from(["le", "ge", "eq", "range", "extend"]))
+        if kind == "extend" and e.__class__ is LinearExpression:
+            m.rows.add(e + m.z <= 3)  # may append to e's own list: e is then read without it
+        m.rows.add({"le": e <= 4, "ge": e >= -4, "eq": e == 1, "range": pyo.inequality(-9, e, 9),
+                    "extend": e <= 2}[kind])
+    return m
+
+
+def test_random_models_compile_as_pyomo_compiles_them():
+    """Random rows (flat expressions up to 18 terms, sums of negated and parameter-scaled parts, repeated and fixed
+    variables, zero and parameter coefficients, shared argument lists) give Pyomo's arrays to the last bit, or the
+    same error Pyomo's compiler raises."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from pyomo.common.errors import InfeasibleConstraintException
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.data())
+    def check(data):
+        m = _random_model(data.draw)
+        try:
+            pyomo_reference(m)
+        except (InfeasibleConstraintException, ValueError) as err:
+            with pytest.raises(type(err)):
+                standard_form(m)
+            return
+        assert_same_as_pyomo(m)
+
+    check()
