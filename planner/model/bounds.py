@@ -44,7 +44,12 @@ def _reach(p: Params, r: str, i: str, t: int, sign: float, cache: dict) -> float
         def add(life: int, amount: float) -> None:
             terms[life if acc else 0] = terms.get(life if acc else 0, 0.0) + amount
 
-        mine = set(own) | ({ms for rb, ms in p.thermal_delta if rb == r} if coef else set())
+        if "moving" not in cache:  # region -> the measures built there that move the city's thermal output
+            moving: dict[str, set] = {}
+            for rb, ms in p.thermal_delta:
+                moving.setdefault(rb, set()).add(ms)
+            cache["moving"] = moving
+        mine = set(own) | (cache["moving"].get(r, set()) if coef else set())
         for ms in mine:  # pairs built in r: own effect and grid effect together
             e = own.get(ms, 0.0) + coef * p.thermal_delta.get((r, ms), 0.0)
             if e * sign > 0:
