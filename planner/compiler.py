@@ -192,41 +192,30 @@ class _FlatLinearVisitor(LinearRepnVisitor):
 
     def _sum(self, expr):
         linear, const = {}, 0
-        seen, add, numeric = self.var_map, self.var_recorder.add, native_numeric_types
+        numeric = native_numeric_types
         for arg in _own_args(expr):
             cls = arg.__class__
             if cls in numeric:
                 const += arg
                 continue
-            if cls is VarData or cls is ScalarVar or cls is MonomialTermExpression:
-                c, v = (1, arg) if cls is not MonomialTermExpression else arg._args_
-                if c.__class__ not in numeric:
-                    return None
-                vid = id(v)
-                if vid not in seen:
-                    if v.fixed:
-                        return None
-                    add(v)
-                if vid in linear:
-                    linear[vid] += c
-                elif c:
-                    linear[vid] = c
-                continue
             p, sign = None, 1
-            if cls is NegationExpression:
-                arg, sign = arg._args_[0], -1
-                cls = arg.__class__
-                if cls is ProductExpression:
-                    p, arg = arg._args_
-                    if p.__class__ is not ParamData:
-                        return None
-                    p = p.value
-                    if p.__class__ not in numeric or p != p:
-                        return None
+            if cls is VarData or cls is ScalarVar or cls is MonomialTermExpression:  # a term: the walker's result
+                part = self._flat_short((arg,))  # for it is that of a sum of one term
+            else:
+                if cls is NegationExpression:
+                    arg, sign = arg._args_[0], -1
                     cls = arg.__class__
-            if cls is not LinearExpression:
-                return None
-            part = self._flat(arg)
+                    if cls is ProductExpression:
+                        p, arg = arg._args_
+                        if p.__class__ is not ParamData:
+                            return None
+                        p = p.value
+                        if p.__class__ not in numeric or p != p:
+                            return None
+                        cls = arg.__class__
+                if cls is not LinearExpression:
+                    return None
+                part = self._flat(arg)
             if part is None:
                 return None
             part_linear, part_const = part[0], 0 + part[1]  # the part's own result: its constant summed from 0
