@@ -21,7 +21,7 @@ holds the two to the same arrays on every shipped case and on hand-made models.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter, mul
 
@@ -81,6 +81,9 @@ class StandardForm:
     col_lower: np.ndarray
     col_upper: np.ndarray
     maximize: bool
+    # id(Var component) -> the column of each of its variables in the component's own order (-1: not a column), for
+    # the components whose variables are all columns' candidates; empty from Pyomo's own compiler
+    component_cols: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 class _FlatLinearVisitor(LinearRepnVisitor):
@@ -264,6 +267,7 @@ class _ColumnRecorder:
         self.var_map: dict[int, object] = {}
         self.sorter = sorter
         self._components: set[int] = set()
+        self.spans: dict[int, tuple[int, int]] = {}  # id(component) -> its variables' places in var_map, in its order
 
     def add(self, var) -> None:
         component = var.parent_component()
@@ -271,8 +275,11 @@ class _ColumnRecorder:
             return
         self._components.add(id(component))
         vm = self.var_map
+        start = len(vm)
         for v in component.values(self.sorter):
             vm[id(v)] = v
+        if len(vm) - start == len(component):  # every one new (not met before through a Reference): one span
+            self.spans[id(component)] = (start, len(vm))
 
 
 class RowReader:
@@ -368,8 +375,11 @@ def _standard_form(m: pyo.ConcreteModel) -> StandardForm:
         columns = [v for k, v in zip(active.tolist(), columns, strict=True) if k]
     cost = np.asarray(c.toarray()[0], dtype=float)
     col_lower, col_upper = column_bounds(columns)
+    place = np.cumsum(active) - 1  # var_map place -> column, -1 where the variable is not a column
+    place[~active] = -1
     return StandardForm(cols=columns, rows=rows, A=A, lower=lower, upper=upper, cost=cost, offset=float(offset[0]),
-                        col_lower=col_lower, col_upper=col_upper, maximize=objective.sense == pyo.maximize)
+                        col_lower=col_lower, col_upper=col_upper, maximize=objective.sense == pyo.maximize,
+                        component_cols={k: place[a:b] for k, (a, b) in recorder.spans.items()})
 
 
 _fixed = attrgetter("fixed")

@@ -49,7 +49,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from .compiler import RowReader
 from .fastpeak import PeakRows, peak_rows
-from .lp import STATUS, compile_lp, new_highs
+from .lp import STATUS, columns_of, compile_lp, new_highs
 from .model import Params, crf
 from .model.cost import build_coefficient
 from .model.targets import peak_targets
@@ -363,13 +363,11 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     for name, (param, con) in (movable or {}).items():
         groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
     moves, v0s = _moves(groups, rows, col_of, RowReader(lp.cols))
-    stock_cols: dict[tuple[str, str], list[int]] = {}
-    for (r, ms, _t), v in m.stock.items():
-        if id(v) in col_of:
-            stock_cols.setdefault((r, ms), []).append(col_of[id(v)])
-    stock_cols = {k: np.array(v, dtype=np.int32) for k, v in stock_cols.items()}
-    build_index = list(m.build.keys())
-    build_col = np.array([col_of.get(id(m.build[k]), -1) for k in build_index], dtype=np.int64)
+    build_index = [(r, ms, t) for r, ms in p.pairs for t in p.years]  # the index of build and stock (RM x T)
+    by_pair = columns_of(lp, m.stock, build_index).reshape(len(p.pairs), len(p.years))
+    stock_cols = {pair: row[row >= 0].astype(np.int32) for pair, row in zip(p.pairs, by_pair, strict=True)
+                  if (row >= 0).any()}
+    build_col = columns_of(lp, m.build, build_index)
     factor = cost_factors(p, build_index)
     expected = np.array([p.unit_cost[ms] for _, ms, _ in build_index]) * factor
     keep_b = build_col >= 0

@@ -71,6 +71,7 @@ class LP:
     nnz: int
     col_of: dict[int, int] = field(default_factory=dict)  # id(var) -> column
     row_of: dict[int, int] = field(default_factory=dict)  # id(constraint data) -> row
+    component_cols: dict[int, np.ndarray] = field(default_factory=dict)  # `StandardForm.component_cols`
 
     @property
     def n_rows(self) -> int:
@@ -103,4 +104,15 @@ def compile_lp(m: pyo.ConcreteModel) -> LP:
     h.passModel(lp)
     return LP(h=h, cols=f.cols, rows=f.rows, lower=f.lower, upper=f.upper, cost=f.cost, col_lower=f.col_lower,
               col_upper=f.col_upper, offset=f.offset, maximize=f.maximize, nnz=int(A.nnz),
-              col_of={id(v): j for j, v in enumerate(f.cols)}, row_of={id(con): r for r, con in enumerate(f.rows)})
+              col_of={id(v): j for j, v in enumerate(f.cols)}, row_of={id(con): r for r, con in enumerate(f.rows)},
+              component_cols=f.component_cols)
+
+
+def columns_of(lp: LP, var, keys: list) -> np.ndarray:
+    """The HiGHS column of ``var[k]`` for each k of ``keys`` (-1: not a column). ``keys`` must be the Var's whole
+    index in its own order (planner's ``build`` and ``stock``: pairs x years); then the compiler's record of the
+    component is read, else each variable is looked up."""
+    known = lp.component_cols.get(id(var))
+    if known is not None and len(known) == len(keys):
+        return known.astype(np.int64)
+    return np.array([lp.col_of.get(id(var[k]), -1) for k in keys], dtype=np.int64)

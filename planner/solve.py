@@ -30,7 +30,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from . import peak
-from .lp import LP, STATUS, compile_lp, new_highs
+from .lp import LP, STATUS, columns_of, compile_lp, new_highs
 from .model import Params, build_model
 from .model.indicators import level
 from .model.targets import GE, row_scale
@@ -244,14 +244,10 @@ def _index(m: pyo.ConcreteModel, lp: LP, signature: tuple) -> _Index:
     cached = getattr(m, "_index", None)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    col, p = lp.col_of, m.params
+    p = m.params
     keys = [(r, ms, t) for r, ms in p.pairs for t in p.years]  # the index of both (RM x T), without walking
     # Pyomo's product set, which takes 0.5 s for 80,000 keys
-
-    def cols(var) -> tuple[list, np.ndarray]:
-        return keys, np.array([col.get(id(var[k]), -1) for k in keys], dtype=np.int64)
-
-    ix = _Index(*cols(m.build), *cols(m.stock))
+    ix = _Index(keys, columns_of(lp, m.build, keys), keys, columns_of(lp, m.stock, keys))
     m._index = (signature, ix)
     return ix
 

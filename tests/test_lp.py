@@ -277,3 +277,24 @@ def test_random_models_compile_as_pyomo_compiles_them():
         assert_same_as_pyomo(m)
 
     check()
+
+
+def test_columns_of_build_and_stock_read_from_the_compile_are_the_lookups():
+    """`lp.columns_of` reads the compiler's record of a component (its variables' columns in its own order); it gives
+    what looking up each variable gives, for build and stock of the shipped case, also with a stock variable fixed
+    (not a column) and on the path through Pyomo's compiler (no record: the lookups themselves)."""
+    from planner.lp import columns_of
+
+    m = build_model(derive(planner.load(CASES[0])))
+    p = m.params
+    keys = [(r, ms, t) for r, ms in p.pairs for t in p.years]
+    assert keys == list(m.build.keys()) == list(m.stock.keys())
+    m.stock[keys[40]].fix(0.0)
+    lp = compile_lp(m)
+    for var in (m.build, m.stock):
+        want = np.array([lp.col_of.get(id(var[k]), -1) for k in keys])
+        assert id(var) in lp.component_cols
+        assert np.array_equal(columns_of(lp, var, keys), want)
+    assert columns_of(lp, m.stock, keys)[40] == -1 and (columns_of(lp, m.build, keys) >= 0).sum() > 1000
+    lp.component_cols.clear()
+    assert np.array_equal(columns_of(lp, m.stock, keys), [lp.col_of.get(id(m.stock[k]), -1) for k in keys])
