@@ -295,7 +295,7 @@ class RowReader:
     def linear(self, expr) -> tuple[dict, object]:
         linear, const = self._visitor.linear(expr)
         if linear is None:
-            raise InvalidExpressionError(f"{expr} contains nonlinear terms")
+            raise InvalidExpressionError(f"a row contains nonlinear terms: {str(expr)[:200]}")
         return linear, const
 
 
