@@ -83,6 +83,7 @@ def main() -> None:
     a = ap.parse_args()
 
     import planner
+    from planner.peak import onto_first_stage
     from planner.study.points import Runner
 
     case = a.case
@@ -135,24 +136,27 @@ def main() -> None:
     lower = np.full(nr, -INF)
 
     def raw_point(first_changes, second_changes, ceiling=None, run_first=True) -> float:
-        nonlocal x1
+        nonlocal x1, act1
         if run_first:
             _apply(h1, first_changes)
             h1.run()
-            x1 = np.asarray(h1.getSolution().col_value)
+            sol1 = h1.getSolution()
+            x1, act1 = np.asarray(sol1.col_value), np.asarray(sol1.row_value)[rows]
             iters["raw"] += h1.getInfo().simplex_iteration_count
         _apply(h2, second_changes)
         e0 = pk.level0 + R @ x1
         cap = e0[yi] if ceiling is None else ceiling
         rhs = np.where(before, e0[at], np.where(during, np.minimum(cap, e0[at]), cap))
-        h2.changeRowsBounds(nr, rows, lower, rhs - const)
+        # the same bounds planner writes: a limit from the path that misses the first stage's row level by rounding
+        # alone is that level (`planner.peak.onto_first_stage`)
+        h2.changeRowsBounds(nr, rows, lower, onto_first_stage(rhs - const, act1, const, before | during))
         h2.run()
         iters["raw"] += h2.getInfo().simplex_iteration_count
         sol = h2.getSolution()
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
         return h2.getInfo().objective_function_value
 
-    x1 = None
+    x1 = act1 = None
     raw_point(_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
     share_changes = [(_row_changes(c.first, k, v), _row_changes(c, k, v)) for v in values]
 

@@ -53,6 +53,7 @@ from .lp import STATUS, columns_of, compile_lp, new_highs
 from .model import Params, crf
 from .model.cost import build_coefficient
 from .model.targets import peak_targets
+from .peak import onto_first_stage
 from .solve import Solution, solver_name
 
 INF = highspy.kHighsInf
@@ -113,6 +114,7 @@ class Compiled:
     stale: bool = True  # the first stage changed since it was last solved
     reference: FastSolution | None = None  # the first stage's last solve
     _paths: dict | None = None  # E0 of each peak from that solve
+    _activity: dict | None = None  # the peak rows' levels in that solve (HiGHS's row values)
 
     # ---------------------------------------------------------------------------------------- changes in place
 
@@ -220,11 +222,15 @@ class Compiled:
         if ran is not None or self._paths is None:  # E0 of each peak, kept while the first stage stands
             build = self.first.build_values(ref.x)
             self._paths = {k: pk.path(build) for k, pk in self.peaks.items()}
+            level = np.asarray(self.first.h.getSolution().row_value)  # the peak rows' levels as HiGHS has them
+            self._activity = {k: level[pk.rows] for k, pk in self.peaks.items()}
         limits = {}
         for pk in active:
             rhs = pk.limits(path=self._paths[pk.target_id])
             n = len(pk.rows)
-            self.h.changeRowsBounds(n, pk.rows, np.full(n, -INF), rhs - pk.const)
+            upper = onto_first_stage(rhs - pk.const, self._activity[pk.target_id], pk.const,
+                                     np.array(pk.years) <= pk.year)
+            self.h.changeRowsBounds(n, pk.rows, np.full(n, -INF), upper)
             limits.update(zip(((pk.target_id, y) for y in pk.years), rhs.tolist(), strict=True))
         out = self._run(time_limit)
         if ran is not None:

@@ -156,21 +156,28 @@ def _prepare_peak(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> pea
     if not rows:
         return None
 
+    idx = np.array([r for r, _, _ in rows], dtype=np.int32)
+    activity = None  # the peak rows' levels in the first stage's solution, when it runs now
+
     def first_stage() -> peak.Reference:
+        nonlocal activity
         n = len(rows)
-        idx = np.array([r for r, _, _ in rows], dtype=np.int32)
         lp.h.changeRowsBounds(n, idx, np.full(n, -highspy.kHighsInf), np.full(n, highspy.kHighsInf))
         run = _run(lp, time_limit)
         ref = peak.Reference(status=run.status, objective=run.objective)
         if run.status == "optimal":
             ref.path = _peak_path(m, lp, np.clip(run.x, lp.col_lower, lp.col_upper))
+            activity = np.asarray(lp.h.getSolution().row_value)[idx]
         return ref
 
     ref = peak.prepare(m, first_stage)
     if ref is not None and ref.optimal:
-        for row, param, at_compile in rows:
-            up = lp.upper[row] + float(pyo.value(param)) - at_compile
-            lp.h.changeRowBounds(row, -highspy.kHighsInf, up)
+        up = np.array([lp.upper[row] + float(pyo.value(param)) - at_compile for row, param, at_compile in rows])
+        if activity is not None:  # the second stage starts from the first stage's basis: keep that solution feasible
+            const = np.array([at_compile - lp.upper[row] for row, _, at_compile in rows])
+            from_path = np.array([param.parent_component() is m.peak_path for _, param, _ in rows])
+            up = peak.onto_first_stage(up, activity, const, from_path)
+        lp.h.changeRowsBounds(len(idx), idx, np.full(len(idx), -highspy.kHighsInf), up)
     return ref
 
 

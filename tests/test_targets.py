@@ -225,3 +225,56 @@ def test_a_measure_built_for_the_peak_says_so(tmp_path):
     why = analyse(res).reasons.set_index("measure_id")
     assert why.at["m", "reason"] == "needed for 目标peak (peak, 100%)"
     assert why.at["m", "target_value_pv"] == pytest.approx(30, **APPROX)
+
+
+def test_a_path_limit_that_misses_the_first_stage_by_rounding_is_that_stage_s_level():
+    """Rows up to the peak year read E0, the first stage's own level: a limit computed a few units in the last place
+    below the level HiGHS has for that solution is set to the level (the second stage then starts feasible from the
+    first stage's basis); a limit truly below it, a ceiling row, or a limit above the level is left as it is."""
+    import numpy as np
+
+    activity = np.array([1.6e8, 1.6e8, 1.6e8, 1.6e8, 1.6e8])
+    const = np.full(5, 3.0e7)
+    upper = activity - np.array([3e-8, 30.0, 3e-8, -5.0, 0.0])
+    from_path = np.array([True, True, False, True, True])
+    out = peak.onto_first_stage(upper, activity, const, from_path)
+    assert out.tolist() == [1.6e8, upper[1], upper[2], upper[3], 1.6e8]
+
+
+def test_the_second_stage_keeps_the_first_stage_solution_feasible(monkeypatch):
+    """planner.solve writes the peak rows' limits from E0 (`_peak_path`). With E0 nudged down by 1e-13 (rounding),
+    the no-rise rows' bounds in HiGHS are the first stage's row levels themselves; nudged by 1e-6, they are E0."""
+    from pathlib import Path
+
+    import numpy as np
+
+    import planner.solve  # noqa: F401
+    from planner.model import build_model, derive
+
+    S = __import__("sys").modules["planner.solve"]
+    case = Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"
+    p = derive(planner.load(case))
+    path, run = S._peak_path, S._run
+    for nudge, lifted in ((1e-13, True), (1e-6, False)):
+        m = build_model(p)
+        seen = {}
+
+        def first_run(lp, time_limit, seen=seen):
+            out = run(lp, time_limit)
+            seen.setdefault("activity", np.asarray(lp.h.getSolution().row_value).copy())
+            return out
+
+        monkeypatch.setattr(S, "_run", first_run)
+        monkeypatch.setattr(S, "_peak_path", lambda m, lp, x, nudge=nudge: {
+            k: {t: e * (1 - nudge) for t, e in v.items()} for k, v in path(m, lp, x).items()})
+        lp = S._compile(m)
+        S._prepare_peak(m, lp, None)
+        no_rise = [row for row, param, _ in S._peak_rows(m, lp)
+                   if param.parent_component() is m.peak_path and param.index()[1] < 2030]
+        upper = np.asarray(lp.h.getLp().row_upper_)[no_rise]
+        activity = seen["activity"][no_rise]
+        assert len(no_rise) >= 5
+        if lifted:
+            assert np.array_equal(upper, activity)
+        else:
+            assert (upper < activity - 1.0).all()  # E0 x (1 - 1e-6) of ~1.6e8 t: 160 t below, a real limit
