@@ -220,3 +220,21 @@ def test_cli_sweep_bad_set_exits_2_with_one_line_per_problem(cap_case):
     r = subprocess.run([sys.executable, "-m", "planner.cli", "sweep", str(cap_case), "--set", "targets.cap90.valu=1,2"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "targets.cap90.valu: cannot be overridden" in r.stderr
+
+
+def test_the_sweep_levels_are_the_result_tables_levels():
+    """A sweep's level map (own effects per pair, the grid's thermal output once per year, booked to the regions by
+    their shares) gives the levels `planner.results.levels` gives from the same builds, on the shipped case with its
+    grid, for every region, indicator and year the sweep table reads."""
+    import numpy as np
+
+    from planner.results import levels
+    from planner.study.points import Runner
+
+    runner = Runner(planner.Case.load(Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"))
+    x = np.random.default_rng(7).random(len(runner.compiled.build_index)) * 50
+    build = dict(zip(runner.compiled.build_index, x.tolist(), strict=True))
+    want = levels(runner.params, build)
+    got = runner.level0 + runner.W @ x + runner.S @ (runner.G @ x)
+    assert runner.G.nnz > 0 and runner.S.nnz > 0  # the shipped case moves thermal output
+    assert got == pytest.approx([want[k] for k in runner.level_keys], rel=1e-11, abs=1e-6)

@@ -120,8 +120,13 @@ class Runner:
         self._level_map()
 
     def _level_map(self) -> None:
-        """level[r, i, t] = baseline + W @ build for the model years, W from the same effects and weights as
-        `planner.results.levels` (which these tables then read)."""
+        """level[r, i, t] = baseline + W @ build + S @ (G @ build) for the model years, from the same effects and
+        weights as `planner.results.levels` (which these tables then read): W the measures' own effects in the
+        region where they are built; G the city's thermal output the builds move in each year (on the stock, and on
+        stock-years for an accumulating indicator); S how that output is booked to each region and indicator (its
+        thermal share times the indicator's change per MWh, `Params.flows`). The grid's part stays one term per
+        year: booked to every region first, it made regions x pairs entries (50 s of a sweep's start on 38
+        regions)."""
         p = self.params
         needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
         if "co2" in needed:
@@ -130,16 +135,55 @@ class Runner:
         self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
         at = {k: n for n, k in enumerate(self.level_keys)}
-        rows, cols, vals = [], [], []
-        for j, (rb, ms, tau) in enumerate(self.compiled.build_index):
-            for (r, i), e in p.flows.get((rb, ms), {}).items():  # own effects and grid flows, as results.levels
-                for t in p.years:
-                    w = p.weight(ms, i, tau, t)
-                    if w and (r, i, t) in at:
-                        rows.append(at[r, i, t])
-                        cols.append(j)
-                        vals.append(e * w)
-        self.W = sp.csr_matrix((vals, (rows, cols)), shape=(len(self.level_keys), len(self.compiled.build_index)))
+        index, years = self.compiled.build_index, p.years
+        position = {key: j for j, key in enumerate(index)}
+        kinds = {acc: next((i for i in p.indicators if p.accumulates[i] == acc), None) for acc in (False, True)}
+        weights: dict[tuple[str, bool], tuple] = {}  # (measure, accumulates) -> (w[t, tau], its non-zero t and tau)
+
+        def weight(ms: str, acc: bool) -> tuple:
+            if (ms, acc) not in weights:
+                w = np.array([[p.weight(ms, kinds[acc], tau, t) for tau in years] for t in years], dtype=float)
+                weights[ms, acc] = (w, *np.nonzero(w))
+            return weights[ms, acc]
+
+        rows, cols, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        grid_rows, grid_cols, grid_vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        moved = p.thermal_moved
+        grid_kinds = sorted({p.accumulates[i] for i in needed if moved.get(i)})
+        for rb, ms in p.pairs:
+            col = np.array([position.get((rb, ms, tau), -1) for tau in years], dtype=np.int64)
+            for i, e in p.effects.get((rb, ms), {}).items():  # own effects, in the region built
+                row = np.array([at.get((rb, i, t), -1) for t in years], dtype=np.int64)
+                if not e or (row < 0).all():
+                    continue
+                w, n, k = weight(ms, p.accumulates[i])
+                keep = (row[n] >= 0) & (col[k] >= 0)
+                rows.append(row[n[keep]])
+                cols.append(col[k[keep]])
+                vals.append(e * w[n[keep], k[keep]])
+            delta = p.thermal_delta.get((rb, ms), 0.0)
+            for g, acc in enumerate(grid_kinds):  # thermal output moved, per year (row g*T + t of G)
+                if not delta:
+                    break
+                w, n, k = weight(ms, acc)
+                keep = col[k] >= 0
+                grid_rows.append(g * len(years) + n[keep])
+                grid_cols.append(col[k[keep]])
+                grid_vals.append(delta * w[n[keep], k[keep]])
+        n_keys, n_build = len(self.level_keys), len(index)
+        self.W = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                               shape=(n_keys, n_build))
+        self.G = sp.csr_matrix((np.concatenate(grid_vals), (np.concatenate(grid_rows), np.concatenate(grid_cols))),
+                               shape=(len(grid_kinds) * len(years), n_build))
+        spread_rows, spread_cols, spread_vals = [], [], []
+        shares = p.grid.shares if p.grid is not None else {}
+        for (r, i, t), n in at.items():
+            f, share = moved.get(i, 0.0), shares.get(r, 0.0)
+            if f and share:
+                spread_rows.append(n)
+                spread_cols.append(grid_kinds.index(p.accumulates[i]) * len(years) + years.index(t))
+                spread_vals.append(share * f)
+        self.S = sp.csr_matrix((spread_vals, (spread_rows, spread_cols)), shape=(n_keys, len(grid_kinds) * len(years)))
         self.level0 = np.array([p.baseline[k] for k in self.level_keys])
         self.by_measure = pd.Index(self.col_measure).unique()
         codes = pd.Index(self.by_measure).get_indexer(self.col_measure)
@@ -284,7 +328,7 @@ class Runner:
         for ms, v in zip(self.by_measure, (self.measure_sum @ x).tolist(), strict=True):
             out[f"built.{ms}"] = v
         lv = dict(self.lv_base)
-        lv.update(zip(self.level_keys, (self.level0 + self.W @ x).tolist(), strict=True))
+        lv.update(zip(self.level_keys, (self.level0 + self.W @ x + self.S @ (self.G @ x)).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
         for r in target_records(p, lv, duals, fs.peak_limits):
             k, y = r["target_id"], r["year"]
