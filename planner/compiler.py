@@ -16,7 +16,11 @@ the shapes planner builds (`_FlatLinearVisitor`); a column recorder that keeps o
 map of every variable's index for its templates, 1/5 of the compile on large models); and entries mapped to columns
 with numpy (`searchsorted` over the variables' ids) instead of a dictionary lookup per entry. A model Pyomo's
 compiler would handle differently (a templated constraint or objective) goes to that compiler. `tests/test_lp.py`
-holds the two to the same arrays on every shipped case and on hand-made models.
+holds the two to the same arrays on every shipped case, on hand-made models and on random ones.
+
+The recorder also keeps where each component's variables went (`StandardForm.component_cols`), so the solution's
+maps of ``build`` and ``stock`` need no Pyomo lookup per variable (`planner.lp.columns_of`). `RowReader` reads rows
+again through the same short cut after a parameter changed (`planner.fast` measures how target rows move).
 """
 
 from __future__ import annotations
