@@ -369,7 +369,7 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     for name, (param, con) in (movable or {}).items():
         groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
     moves, v0s = _moves(groups, rows, col_of, RowReader(lp.cols))
-    build_index = [(r, ms, t) for r, ms in p.pairs for t in p.years]  # the index of build and stock (RM x T)
+    build_index = list(p.build_index)  # the index of build and stock (RM x T)
     by_pair = columns_of(lp, m.stock, build_index).reshape(len(p.pairs), len(p.years))
     stock_cols = {pair: row[row >= 0].astype(np.int32) for pair, row in zip(p.pairs, by_pair, strict=True)
                   if (row >= 0).any()}

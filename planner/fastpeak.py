@@ -94,15 +94,11 @@ def _level_matrix(p, i: str, effect: dict[tuple[str, str], float], index: list[t
     its columns in ascending order (the products are summed in that order)."""
     years = p.years
     position = {key: j for j, key in enumerate(index)}
-    weights: dict[str, tuple] = {}  # measure -> (W[t, tau] with Params.weight's values, its non-zero t and tau)
     data, row_of, col_of = [np.zeros(0)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for (rb, ms), e in effect.items():
         if not e:
             continue
-        if ms not in weights:
-            w = np.array([[p.weight(ms, i, tau, t) for tau in years] for t in years], dtype=float)
-            weights[ms] = (w, *np.nonzero(w))
-        w, n, k = weights[ms]
+        w, n, k = p.weight_matrix(ms, i)
         cols = np.array([position.get((rb, ms, tau), -1) for tau in years], dtype=np.int64)[k]
         keep = cols >= 0
         data.append(e * w[n[keep], k[keep]])

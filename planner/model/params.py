@@ -124,6 +124,25 @@ class Params:
             return float(min(t - tau + 1, life))
         return 1.0 if t - tau < life else 0.0
 
+    def weight_matrix(self, m: str, i: str) -> tuple:
+        """``weight(m, i, tau, t)`` for every model year as ``w[t, tau]``, with the t and tau where it is not zero;
+        kept per measure and kind of indicator (ordinary or accumulating), which is all it depends on."""
+        key = (m, self.accumulates[i])
+        out = self._weight_matrices.get(key)
+        if out is None:
+            w = np.array([[self.weight(m, i, tau, t) for tau in self.years] for t in self.years], dtype=float)
+            out = self._weight_matrices[key] = (w, *np.nonzero(w))
+        return out
+
+    @cached_property
+    def _weight_matrices(self) -> dict:
+        return {}
+
+    @cached_property
+    def build_index(self) -> list[tuple[str, str, int]]:
+        """(region, measure, year) of ``build`` and ``stock``, in the model's order (pairs x model years)."""
+        return [(r, m, t) for r, m in self.pairs for t in self.years]
+
     def scope_regions(self, scope: str) -> list[str]:
         return self.regions if scope == CITY else [scope]
 

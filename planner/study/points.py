@@ -138,13 +138,6 @@ class Runner:
         index, years = self.compiled.build_index, p.years
         position = {key: j for j, key in enumerate(index)}
         kinds = {acc: next((i for i in p.indicators if p.accumulates[i] == acc), None) for acc in (False, True)}
-        weights: dict[tuple[str, bool], tuple] = {}  # (measure, accumulates) -> (w[t, tau], its non-zero t and tau)
-
-        def weight(ms: str, acc: bool) -> tuple:
-            if (ms, acc) not in weights:
-                w = np.array([[p.weight(ms, kinds[acc], tau, t) for tau in years] for t in years], dtype=float)
-                weights[ms, acc] = (w, *np.nonzero(w))
-            return weights[ms, acc]
 
         rows, cols, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         grid_rows, grid_cols, grid_vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
@@ -156,7 +149,7 @@ class Runner:
                 row = np.array([at.get((rb, i, t), -1) for t in years], dtype=np.int64)
                 if not e or (row < 0).all():
                     continue
-                w, n, k = weight(ms, p.accumulates[i])
+                w, n, k = p.weight_matrix(ms, i)
                 keep = (row[n] >= 0) & (col[k] >= 0)
                 rows.append(row[n[keep]])
                 cols.append(col[k[keep]])
@@ -165,7 +158,7 @@ class Runner:
             for g, acc in enumerate(grid_kinds):  # thermal output moved, per year (row g*T + t of G)
                 if not delta:
                     break
-                w, n, k = weight(ms, acc)
+                w, n, k = p.weight_matrix(ms, kinds[acc])
                 keep = col[k] >= 0
                 grid_rows.append(g * len(years) + n[keep])
                 grid_cols.append(col[k[keep]])
