@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import planner
-from planner.export import write_excel
-from planner.iamc import write_iamc
-from planner.report import write_report
+from planner.outputs.iamc import write_iamc
+from planner.outputs.report import write_report
+from planner.outputs.workbook import write_excel
 
 
 def median_seconds(fn, repeat: int) -> float:

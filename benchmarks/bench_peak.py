@@ -1,7 +1,7 @@
 """A sweep point with a peak target: the compiled two-stage path against two warm raw-highspy solves (like with like).
 
 On a case with a peak target (the shipped case: ``carbon_peak_2030``) a point that changes anything besides a peak
-ceiling costs two warm solves (`planner.fast`): the first stage (the case without its peaks), then the case with the
+ceiling costs two warm solves (`planner.solver.compiled`): the first stage (the case without its peaks), then the case with the
 peak rows set from the first stage's path. This script times, per point, median of each loop run twice interleaved
 (the better median kept: a shared machine):
 
@@ -83,7 +83,7 @@ def main() -> None:
     a = ap.parse_args()
 
     import planner
-    from planner.peak import onto_first_stage
+    from planner.solver.peak import onto_first_stage
     from planner.study.points import Runner
 
     case = a.case
@@ -148,7 +148,7 @@ def main() -> None:
         cap = e0[yi] if ceiling is None else ceiling
         rhs = np.where(before, e0[at], np.where(during, np.minimum(cap, e0[at]), cap))
         # the same bounds planner writes: a limit from the path that misses the first stage's row level by rounding
-        # alone is that level (`planner.peak.onto_first_stage`)
+        # alone is that level (`planner.solver.peak.onto_first_stage`)
         h2.changeRowsBounds(nr, rows, lower, onto_first_stage(rhs - const, act1, const, before | during))
         h2.run()
         iters["raw"] += h2.getInfo().simplex_iteration_count

@@ -66,7 +66,7 @@ from planner.inputs import load
 from planner.model import build_model, derive
 from planner.results import collect
 S = sys.modules["planner.solve"]
-peak = sys.modules["planner.peak"]
+peak = sys.modules["planner.solver.peak"]
 data = tm("read + validate", lambda: load(case))
 p = tm("derive", lambda: derive(data))
 m = tm("build (Pyomo)", lambda: build_model(p))
@@ -88,7 +88,7 @@ book = tm("workbook: fork the child that writes it", fork_book)
 with contextlib.redirect_stdout(io.StringIO()):
     tm("console summary", lambda: cli.print_summary(res, a))
 def iamc():
-    from planner.iamc import write_iamc
+    from planner.outputs.iamc import write_iamc
     return write_iamc(a, out / "case_iamc.csv")
 tm("IAMC CSV", iamc)
 from planner import report as rep
@@ -98,7 +98,7 @@ tm("workbook: wait for the child", book.result)
 import resource
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 T["(CPU of the workbook child, beside the stages)"] = ru.ru_utime + ru.ru_stime
-from planner.export import write_excel
+from planner.outputs.workbook import write_excel
 tm("(the workbook written in line, for comparison)", lambda: write_excel(res, out / "case2.xlsx", a))
 T["(the workbook written in line, for comparison)"] = T.pop("(the workbook written in line, for comparison)")
 print(json.dumps(T))

@@ -9,7 +9,7 @@ Every stage runs in its own process, so its peak memory (``ru_maxrss``) is its o
 `instances.make_instance` (regions x measures x years). Stages:
 
 - ``planner``: read + validate + derive, Pyomo build, then `planner.solve` (compile to HiGHS, the first stage of the
-  peak with its rows freed, the second stage warm), and the sweep path (`planner.fast.compile_model` + a cold
+  peak with its rows freed, the second stage warm), and the sweep path (`planner.solver.compiled.compile_model` + a cold
   two-stage run). Writes the compiled LP and its peak rows to ``lp.npz`` for the others.
 - ``floor``: HiGHS alone: ``passModel`` from those arrays, the first stage (peak rows freed) ``run()``, the peak
   rows' limits, a warm ``run()``: the same two solves from arrays.
@@ -41,8 +41,8 @@ def peak_mb() -> float:
 def stage_planner(case: str, work: Path) -> dict:
     t0 = time.perf_counter()
     import planner
-    from planner.fast import compile_model
     from planner.model import build_model, derive
+    from planner.solver.compiled import compile_model
 
     t_import = time.perf_counter() - t0
     t = time.perf_counter()

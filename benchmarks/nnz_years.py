@@ -26,8 +26,8 @@ def count(regions: int, measures: int, years: int) -> dict:
     from instances import make_instance
 
     import planner
-    from planner.fast import compile_model
     from planner.model import build_model, derive
+    from planner.solver.compiled import compile_model
 
     with tempfile.TemporaryDirectory() as tmp:
         case = make_instance(Path(tmp), regions, measures, years)

@@ -16,12 +16,12 @@ import highspy
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from instances import make_instance  # noqa: E402
 
-from planner.inputs import load  # noqa: E402
+from planner.inputs.load import load  # noqa: E402
 from planner.model import build_model, derive  # noqa: E402
 
 
 def main() -> None:
-    import planner.solve  # noqa: F401  the module (planner.solve the name is the function)
+    import planner.solver.solve  # noqa: F401  the module (planner.solve the name is the function)
 
     S = sys.modules["planner.solve"]
     r, ms, y = map(int, sys.argv[1].split("x"))

@@ -1,7 +1,10 @@
 """planner: least-cost deployment of pollution-and-carbon measures (Pyomo + HiGHS).
 
-The stages, each a module: `case` and `inputs` (read and validate) -> `model` (Pyomo) -> `solve` (HiGHS, duals,
-diagnosis) -> `results` (pandas tables) -> `export` (Excel) and `cli`.
+The stages, one folder each, in the order data flows (docs/architecture.md):
+`inputs` (read and check a case and its data) -> `model` (Pyomo) -> `solver` (HiGHS, the two-stage peak, duals,
+diagnosis, the compiled re-solve path) -> `results` (pandas tables) -> `analysis` (why) -> `outputs` (workbook,
+report, IAMC, console) -> `study` (sweeps, Monte Carlo, sensitivity, Pareto); `cli` and `api` on top, `base`
+(errors, safe writing) under all of them.
 
     >>> import planner
     >>> result = planner.run("cases/baseline.toml")
@@ -12,43 +15,27 @@ diagnosis) -> `results` (pandas tables) -> `export` (Excel) and `cli`.
 from __future__ import annotations
 
 import importlib
-import sys
-import time
-import types
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .analysis import Analysis, analyse
-    from .case import Case, load_case
-    from .errors import InfeasibleError, InputError, Problem
+    from .api import Case, Result, load_case, run
+    from .base.errors import InfeasibleError, InputError, Problem
     from .inputs import Data, load
     from .model import Params, build_model, derive
-    from .results import Result
-    from .solve import Diagnosis, Solution, diagnose, solve
+    from .results import collect
+    from .solver import Diagnosis, Solution, diagnose, solve
     from .study import sweep
 
-# Imported on first use, so that `planner` on the command line can take signals before Pyomo loads (planner.safe).
+# Imported on first use, so that `planner` on the command line can take signals before Pyomo loads (planner.base.safe)
+# and `planner run` does not pay for the study libraries.
 _LAZY = {
-    "Case": "case", "load_case": "case", "InfeasibleError": "errors", "InputError": "errors", "Problem": "errors",
+    "Case": "api", "Result": "api", "load_case": "api", "run": "api",
+    "InfeasibleError": "base.errors", "InputError": "base.errors", "Problem": "base.errors",
     "Data": "inputs", "load": "inputs", "Params": "model", "build_model": "model", "derive": "model",
-    "Result": "results", "collect": "results", "Diagnosis": "solve", "Solution": "solve", "diagnose": "solve",
-    "solve": "solve", "Analysis": "analysis", "analyse": "analysis",
-    "sweep": "study",  # imported on first use: `planner run` does not pay for the study libraries
+    "collect": "results", "Diagnosis": "solver", "Solution": "solver", "diagnose": "solver", "solve": "solver",
+    "Analysis": "analysis", "analyse": "analysis", "sweep": "study",
 }
-
-
-class _Package(types.ModuleType):
-    """Importing the submodule ``planner.solve`` would rebind ``planner.solve``; it stays the function."""
-
-    def __setattr__(self, name: str, value) -> None:
-        if name == "solve" and isinstance(value, types.ModuleType):
-            value = value.solve
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
@@ -62,30 +49,5 @@ def __getattr__(name: str):
 __version__ = "0.1.0"
 __all__ = [
     "Analysis", "analyse", "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result",
-    "Solution", "build_model", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
+    "Solution", "build_model", "collect", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
 ]
-
-
-def run(case: Case | str | Path, time_limit: float | None = None, extra: Callable | None = None) -> Result:
-    """Validate, build, solve and tabulate a case.
-
-    Raises `InputError` (bad input) or `InfeasibleError` (targets in conflict, with the diagnosis).
-    ``extra(model, params)`` may add the user's own constraints after the build.
-    """
-    from .errors import InfeasibleError
-    from .inputs import load
-    from .model import build_model, derive
-    from .results import collect
-    from .solve import diagnose, solve
-
-    data = load(case)
-    start = time.perf_counter()
-    p = derive(data)
-    m = build_model(p, extra=extra)
-    build_seconds = time.perf_counter() - start
-    counts = {"variables": m.nvariables(), "constraints": m.nconstraints()}
-    sol = solve(m, time_limit=time_limit)
-    if sol.status in ("infeasible", "infeasible_or_unbounded"):
-        raise InfeasibleError(diagnose(p, original=m), data)
-    options = {} if time_limit is None else {"time_limit": time_limit}
-    return collect(data, p, sol, counts, build_seconds, options)

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .errors import InfeasibleError, InputError
-from .safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
+from .base.errors import InfeasibleError, InputError
+from .base.safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
 
 if TYPE_CHECKING:
-    from .results import Result
+    from .results.tables import Result
 
 # Each command imports what it needs when it runs: `planner --help` loads no pandas, Pyomo, HiGHS or matplotlib, and
 # `planner validate` no HiGHS, matplotlib or XlsxWriter (benchmarks/bench_run.py lists what each command imports).
-CITY, NET = "city", "co2_net"  # planner.inputs.CITY, planner.results.NET (tests/test_cli.py checks they agree)
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Least-cost planning of pollution-and-carbon measures (Pyomo + HiGHS).")
@@ -50,132 +49,18 @@ def _warnings(data) -> None:
         _err(f"Warning: {w}")
 
 
-def _fmt(x) -> str:
-    if x is None or x != x:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
-    return str(x)
-
-
-# indicator -> (divisor, unit shown) in the console: Mt for CO2 and CH4, kt for pollutants
-SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
-
-
 def load(case):
     """`planner.inputs.load`, imported on first use."""
-    from .inputs import load as _load
+    from .inputs.load import load as _load
 
     return _load(case)
 
 
 def run(case, time_limit: float | None = None):
     """`planner.run`, imported on first use."""
-    from . import run as _run
+    from .api import run as _run
 
     return _run(case, time_limit=time_limit)
-
-
-def _assumed_indicators(res: Result) -> set[str]:
-    """Indicators whose baseline rows cite an assumption for more than half of their rows."""
-    src = res.data.tables["sources"]
-    assumed = set(src.loc[src["kind"] == "assumption", "source_id"])
-    b = res.data.tables["baseline"]
-    share = b["source_id"].isin(assumed).groupby(b["indicator_id"]).mean()
-    return set(share[share > 0.5].index)
-
-
-def print_summary(res: Result, a=None) -> None:
-    from .analysis import PCT_KINDS, analyse
-    from .analysis.common import year_spans
-    from .report import summary_facts
-    from .results import REPORTED
-
-    a = a if a is not None else analyse(res)
-    s, p, ctx = res.summary, res.params, a.ctx
-    f = summary_facts(a)
-    yi = lambda x: f"{x / 1e8:,.2f}"  # noqa: E731
-    title = " ".join(x for x in (s["title_zh"], s["title_en"]) if x)
-    typer.echo(f"Case {s['case']}: {s['status']} ({s['solver']}, build {s['build_seconds']:.2f} s, solve "
-               f"{s['solve_seconds']:.2f} s, {s['variables']} variables, {s['constraints']} constraints)"
-               + (f"\n  {title}" if title else ""))
-    if s.get("primal_infeasibility"):
-        typer.echo(f"Note: HiGHS reports optimal, with rows off by up to {s['primal_infeasibility']:.2g} "
-                   "(just above its tolerance of 1e-7 after unscaling); the answer is kept.")
-    typer.echo(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
-               f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
-    typer.echo(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "
-               f"{yi(f['net_targets_pv'])} 亿元")
-    typer.echo("\nMain measures by investment (亿元; * rests on assumed data):")
-    for m in f["main_measures"]:
-        typer.echo(f"  {m['name_zh']} ({m['measure_id']}){' *' if m['assumed'] else ''}: {yi(m['investment'])}")
-    typer.echo(f"  {f['investment_assumed_share']:.0%} of the investment is in measures resting on assumed data")
-    ind = ctx.indicator_values  # (region or city, indicator, year) -> (baseline, level)
-    years = list(dict.fromkeys(y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]))
-    assumed = _assumed_indicators(res)
-    typer.echo("\nCity emissions, baseline -> with measures (* baseline rests mostly on assumed data):")
-    typer.echo(f"  {'indicator':<30}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
-    for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
-        if (CITY, i, p.base_year) not in ind:
-            continue
-        div, unit = SCALE.get(i, (1e3, "kt"))
-        cells = "".join(f"{ind[CITY, i, y][0] / div:>10,.1f} -> {ind[CITY, i, y][1] / div:>8,.1f}" for y in years)
-        label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
-        typer.echo(f"  {label:<{30 - sum(1 for ch in label if ord(ch) > 0x2e80)}}{unit:<9}{cells}")
-    if a.peak:
-        typer.echo(f"  CO2 peaks in {a.peak['plan_year']} at {a.peak['plan_level'] / 1e6:,.1f} Mt "
-                   f"(baseline still rising in {a.peak['baseline_year']})")
-    typer.echo("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year; "
-               "a lasting target shows its tightest year and the years it binds):")
-    per_pp = dict(zip(zip(a.marginal["target_id"].tolist(), a.marginal["year"].tolist(), strict=True),
-                      a.marginal["per_pp"].tolist(), strict=True))
-    for g in _target_rows(res.targets):
-        t = _tightest(g)
-        unit = ctx.unit.get(t.indicator_id, "")
-        sense = ">=" if t.kind in ("reduction", "intensity_reduction", "abatement") else t.sense
-        if t.kind in PCT_KINDS:
-            achieved, required = _pct(t.achieved), _pct(t.value)
-        else:
-            div, shown = SCALE.get(t.indicator_id, (1.0, unit))
-            limit = t.limit if t.kind in ("peak", "cap", "floor") else t.value
-            level = t.level if t.kind in ("peak", "cap", "floor") else t.achieved
-            achieved, required = (f"{level / div:,.2f} {shown}", f"{limit / div:,.2f}") if div != 1.0 else \
-                (_fmt(level), _fmt(limit))
-        pp = per_pp[t.target_id, t.year]
-        if t.kind in PCT_KINDS:
-            cost = "-" if pp is None or pp != pp else f"{pp / 1e4:,.1f} 万元/pp"
-        else:
-            cost = f"{_fmt(t.marginal_cost)} yuan/{unit}"
-        ys = [r.year for r in g]
-        years = f"{min(ys)}-{max(ys)}" if len(g) > 1 else str(t.year)
-        status = "violated" if any(r.status == "violated" for r in g) else t.status
-        binding = year_spans(r.year for r in g if r.status == "binding")
-        name = ctx.target_zh.get(t.target_id, "")
-        typer.echo(f"  {t.target_id:<36}{years:>10}{t.year:>6}  {achieved:>14} {sense:>2} {required:>14}  "
-                   f"{status:<8}{cost:>22}  {binding:<12} {name}")
-
-
-def _target_rows(targets) -> list[list]:
-    """The rows of the targets table (named tuples with plain Python values), grouped by target in table order."""
-    from collections import namedtuple
-
-    row = namedtuple("Row", list(targets.columns), rename=True)
-    out: dict[str, list] = {}
-    for values in zip(*(targets[c].tolist() for c in targets.columns), strict=True):
-        r = row(*values)
-        out.setdefault(r.target_id, []).append(r)
-    return list(out.values())
-
-
-def _tightest(g: list):
-    """The row of a target to show (`planner.analysis.common.tightest`)."""
-    from .analysis.common import tightest
-
-    return g[tightest([r.marginal_cost for r in g], [r.slack for r in g], [r.limit for r in g])]
-
-
-def _pct(x) -> str:
-    return "-" if x is None or x != x else f"{x:.2%}"
 
 
 def _check_time_limit(time_limit: float | None) -> None:
@@ -222,11 +107,9 @@ def run_cmd(
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
-    from functools import partial
-
     from .analysis import analyse
-    from .iamc import write_iamc
-    from .parallel import write_file
+    from .outputs.iamc import write_iamc
+    from .outputs.workbook import write_excel
 
     _check_time_limit(time_limit)
     res = _solve_or_exit(case, time_limit)
@@ -237,30 +120,20 @@ def run_cmd(
     else:
         out_dir = out if out is not None else Path("reports") / name
         workbook = out_dir / f"{name}.xlsx"
-    book = write_file(workbook, partial(_fill_workbook, a))  # a forked child writes the workbook meanwhile
-    try:
-        print_summary(res, a)
-        iamc = write_iamc(a, out_dir / f"{name}_iamc.csv")
-        page = None
-        if report:
-            from .report import write_report
+    from .outputs.console import summary_lines
 
-            page = write_report(a, out_dir / "report.html")
-        book_path = book.result()
-    except BaseException:
-        book.cancel()  # a failed run leaves no workbook written after its error
-        raise
+    typer.echo("\n".join(summary_lines(res, a)))
+    book_path = write_excel(res, workbook, analysis=a)
+    iamc = write_iamc(a, out_dir / f"{name}_iamc.csv")
+    page = None
+    if report:
+        from .outputs.report import write_report
+
+        page = write_report(a, out_dir / "report.html")
     typer.echo(f"\nWorkbook: {book_path}")
     typer.echo(f"IAMC:     {iamc}")
     if page is not None:
         typer.echo(f"Report:   {page}")
-
-
-def _fill_workbook(a, target: Path) -> None:
-    """`planner.export.fill_workbook`, imported where it runs: in the child, so the parent never loads XlsxWriter."""
-    from .export import fill_workbook
-
-    fill_workbook(a, target)
 
 
 @app.command("compare")
@@ -271,7 +144,7 @@ def compare_cmd(
 ) -> None:
     """Solve several cases and write one workbook and one report side by side."""
     from .analysis import analyse
-    from .compare import write_compare
+    from .outputs.compare import write_compare
 
     if len(cases) < 2:
         _err("compare: give at least two case files")
@@ -306,7 +179,8 @@ def data_report_cmd(
     out: Path = typer.Option(None, "--out", help="Write the full catalog: .md (page), .csv or .xlsx"),
 ) -> None:
     """Print the measure catalog: numbers, cost per t CO2 and per pollution equivalent, co-control, sources."""
-    from .catalog import assumptions, catalog, markdown, provenance_lines
+    from .outputs.catalog import assumptions, catalog, markdown, provenance_lines
+    from .outputs.console import fmt
 
     try:
         data = load(case)
@@ -319,8 +193,8 @@ def data_report_cmd(
     typer.echo(f"  {'measure':<34}{'sector':<12}{'unit':<16}{'annual cost':>14}{'yuan/t CO2e':>12}{'yuan/PE':>10}"
                f"  {'co-control':<26}{'assumed':<8}")
     for r in cat.sort_values("cost_per_t_co2e", na_position="last").itertuples():
-        typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{_fmt(r.annual_cost):>14}"
-                   f"{_fmt(r.cost_per_t_co2e):>12}{_fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
+        typer.echo(f"  {r.measure_id:<34}{r.sector:<12}{str(r.unit)[:15]:<16}{fmt(r.annual_cost):>14}"
+                   f"{fmt(r.cost_per_t_co2e):>12}{fmt(r.cost_per_pe):>10}  {r.co_control:<26}"
                    f"{'yes' if r.assumed else '':<8}")
     typer.echo("")
     for line in provenance_lines(data):
@@ -355,7 +229,7 @@ def template_cmd(
     out: Path = typer.Option(Path("inputs.xlsx"), "--out", help="The data-entry workbook to write (.xlsx)"),
 ) -> None:
     """Write the case's data as one data-entry workbook (a sheet per table, drop-downs, validations)."""
-    from .template import write_template
+    from .inputs.template import write_template
 
     if out.suffix.lower() != ".xlsx":
         _err(f"{out}: expected a file name ending in .xlsx")
@@ -384,7 +258,7 @@ def sweep_cmd(
 
     Infeasible points are kept, marked with their diagnosis; they never stop the sweep.
     """
-    from .case import load_case
+    from .inputs.case import load_case
     from .study import sweep, values
     from .study.export import write_study
 
@@ -422,9 +296,7 @@ def sweep_cmd(
 
 
 def main() -> None:
-    """The ``planner`` command. It ends with `_exit`: the exit handlers run and the output is flushed, but the
-    interpreter does not free every object of the run one by one (a solved case holds hundreds of megabytes of Pyomo
-    objects: about a second on the shipped case, after the last line is printed)."""
+    """The ``planner`` command: one line and an exit code for every failure, never a traceback."""
     install_signal_handlers()
     # Building a Pyomo model allocates millions of objects that live until the end, and Python's cyclic garbage
     # collector would scan them again and again (a third of the CPU of build + solve on the shipped case, measured
@@ -433,7 +305,7 @@ def main() -> None:
     try:
         app()
         code = EXIT_OK
-    except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.safe takes SIGINT first)
+    except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.base.safe takes SIGINT first)
         _err("Interrupted (SIGINT); no file was half-written, earlier workbooks are untouched.")
         code = 130
     except SystemExit as e:
@@ -441,26 +313,10 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001  one line, no traceback, exit 1
         _err(f"Error: {type(e).__name__}: {e}")
         code = EXIT_OTHER
-    _exit(code)
-
-
-def _exit(code) -> None:
-    """Exit as `sys.exit` would (None: 0, a number: itself, a text: printed, 1), without the interpreter's teardown."""
-    import atexit
-    import os
-
-    if code is None:
-        code = EXIT_OK
-    elif not isinstance(code, int):
+    if code is not None and not isinstance(code, int):
         _err(str(code))
         code = EXIT_OTHER
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:  # noqa: BLE001, S110  a closed pipe: nothing more can be said
-            pass
-    os._exit(code)
+    sys.exit(code or EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""Write `planner/static/vega.js`: Vega, Vega-Lite and Vega-Embed in one script, made by the Vega project's own
+"""Write `planner/outputs/static/vega.js`: Vega, Vega-Lite and Vega-Embed in one script, made by the Vega project's own
 bundler (`vl-convert-python`), so the HTML reports draw their charts in the browser with no file to fetch.
 
     .venv/bin/pip install vl-convert-python && .venv/bin/python scripts/vendor_vega.py
 
 The bundle is committed: `planner run` reads it from the package (no bundling, no network, no V8 at run time).
 Run this again to move to newer Vega releases; the versions go into the file's first line and
-`planner/static/README.md` lists the licences.
+`planner/outputs/static/README.md` lists the licences.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main() -> None:
     head = (f"/* Vega {vlc.get_vega_version()}, Vega-Lite {vl}, Vega-Embed {vlc.get_vega_embed_version()}: "
             f"bundled by vl-convert-python (scripts/vendor_vega.py). BSD-3-Clause, (c) the Vega project "
             f"(University of Washington Interactive Data Lab); bundled dependencies and their licences: "
-            f"planner/static/README.md */\n")
+            f"planner/outputs/static/README.md */\n")
     body = vlc.javascript_bundle(vl_version=f"v{vl}")
     if "</script" in body.lower():
         raise SystemExit("the bundle contains '</script': it cannot be inlined in an HTML page")

@@ -163,9 +163,9 @@ def test_pathways_follow_a_share_in_its_own_terms(tmp_path):
 def test_outputs_of_a_case_without_co2_or_pollutants(tmp_path):
     """Nothing assumes the shipped indicators: a case with neither CO2 nor pollutants still gets its workbook, report
     and IAMC table."""
-    from planner.export import write_excel
-    from planner.iamc import write_iamc
-    from planner.report import write_report
+    from planner.outputs.iamc import write_iamc
+    from planner.outputs.report import write_report
+    from planner.outputs.workbook import write_excel
 
     res = planner.run(share_case(tmp_path))
     a = analyse(res)

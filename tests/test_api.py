@@ -14,7 +14,7 @@ import planner
 from tests.tiny import effect, make_case, measure, potential, target
 
 APPROX = dict(rel=1e-7, abs=1e-7)
-solve_module = importlib.import_module("planner.solve")
+solve_module = importlib.import_module("planner.solver.solve")
 
 
 @pytest.fixture
@@ -68,9 +68,8 @@ def test_result_to_excel_and_html_hook(cap_case, tmp_path):
     res = planner.Case.load(cap_case).solve()
     path = res.to_excel(tmp_path / "out" / "r.xlsx")
     assert "Targets" in openpyxl.load_workbook(path).sheetnames
-    if importlib.util.find_spec("planner.report") is None:  # the report module of issue 7, until it is merged
-        with pytest.raises(NotImplementedError, match="planner.report.write_html"):
-            res.to_html(tmp_path / "r.html")
+    page = res.to_html(tmp_path / "r.html")
+    assert 'data-key="objective"' in page.read_text(encoding="utf-8")
 
 
 def test_optimal_with_small_primal_infeasibility_is_reported_not_a_type_error(cap_case, monkeypatch):

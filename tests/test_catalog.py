@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import planner
-from planner.catalog import assumptions, catalog, markdown
+from planner.outputs.catalog import assumptions, catalog, markdown
 from tests.tiny import effect, flat, indicator, make_case, measure, potential, region, target
 
 
@@ -97,7 +97,7 @@ def test_indicator_provenance_published_or_derived(prov_case):
     """waste 2020 = 30 (document) + 12 (assumption) = 42, derived; 2 of its 4 rows are assumed (50%). gen 2020 =
     200, published (both 2020 rows cite the document), yet 2 of its 4 rows (2022) are assumed. co2 is not listed.
     Overall 2 + 2 + 4 (co2) = 8 of 12 baseline rows rest on the assumption."""
-    from planner.catalog import baseline_assumed_share, indicator_provenance
+    from planner.outputs.catalog import baseline_assumed_share, indicator_provenance
 
     data = planner.load(prov_case)
     prov = indicator_provenance(data).set_index("indicator_id")
@@ -117,7 +117,7 @@ def test_no_regret_measures_show_barrier_ceiling_or_baseline(prov_case):
     """Rate 0, life 10: cheap, auto and loose cost -10 a year (no-regret), dear +1. cheap's ceiling is the smallest
     max_build/max_stock of its rows: min(2/8, 1/4) = 25%/yr, full potential in 4 years; auto's note puts it in the
     baseline; loose has neither a barrier nor a ceiling on every row."""
-    from planner.catalog import no_regret
+    from planner.outputs.catalog import no_regret
 
     nr = no_regret(planner.load(prov_case)).set_index("measure_id")
     assert sorted(nr.index) == ["auto", "cheap", "loose"]

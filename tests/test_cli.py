@@ -132,15 +132,6 @@ def test_target_beyond_a_physical_bound_is_named(tmp_path):
     assert "bound used <= gen in r1 (2022)" in d.iis_rows and "target util (2022)" in d.iis_rows
 
 
-def test_cli_names_agree_with_the_modules_they_stand_for():
-    """planner.cli keeps its own copies of two names so that it imports no pandas or Pyomo at start."""
-    from planner import cli
-    from planner.inputs import CITY
-    from planner.results import NET
-
-    assert (cli.CITY, cli.NET) == (CITY, NET)
-
-
 @pytest.mark.parametrize("args, absent", [
     (["--help"], ("pandas", "pyomo", "highspy", "matplotlib", "xlsxwriter")),
     (["validate", "cases/baseline.toml"], ("highspy", "matplotlib", "xlsxwriter")),

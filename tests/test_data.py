@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import planner
-from planner.catalog import catalog
 from planner.model import derive
+from planner.outputs.catalog import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -630,7 +630,7 @@ def test_every_no_regret_measure_is_in_the_baseline_or_held_back(data):
     """A measure that pays for itself at the shipped 8% (capex x crf + fixed O&M - savings < 0) either has its
     autonomous uptake in the baseline (its note says so) or names the barrier that holds it back, and every one of
     its potential rows caps the yearly build below the potential (a diffusion ceiling, max_build < max_stock)."""
-    from planner.catalog import AUTONOMOUS, no_regret
+    from planner.outputs.catalog import AUTONOMOUS, no_regret
 
     nr = no_regret(data)
     assert len(nr) >= 20

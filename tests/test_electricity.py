@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import planner
-from planner.errors import InputError
+from planner.base.errors import InputError
 from tests.tiny import _write, effect, indicator, make_case, measure, potential, region, target
 
 APPROX = dict(rel=1e-7, abs=1e-7)
@@ -115,8 +115,8 @@ def test_a_peak_levels_effects_are_the_grid_flows_summed_over_its_scope():
     for each region as a scope."""
     from pathlib import Path
 
-    from planner.fastpeak import scope_effects
     from planner.model import derive
+    from planner.solver.peakrows import scope_effects
 
     p = derive(planner.load(Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"))
     checked = 0

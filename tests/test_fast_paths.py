@@ -10,8 +10,8 @@ import pytest
 
 import planner
 from planner.analysis import analyse
-from planner.levels import level_map
-from planner.results import levels, target_slacks
+from planner.results.levels import level_map
+from planner.results.tables import levels, target_slacks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def _tightest_by_pandas(g: pd.DataFrame) -> int:
     [(None, None, None), (None, None, None)],  # nothing to choose by: the first
 ])
 def test_console_shows_the_row_pandas_would(rows):
-    from planner.cli import _target_rows, _tightest
+    from planner.outputs.console import _target_rows, _tightest
 
     g = pd.DataFrame([{"target_id": "t", "year": 2021 + n, "marginal_cost": mc, "slack": s, "limit": lim}
                       for n, (mc, s, lim) in enumerate(rows)])
@@ -127,98 +127,6 @@ def _every_kind_of_cell(wb) -> None:
     noted.write_comment(15, 1, "a note")
 
 
-def test_fast_sheets_write_the_same_xml_as_xlsxwriter(tmp_path):
-    """planner.xlsxfast writes numbers, shared strings and blanks itself when a workbook is saved: every sheet's XML
-    must be XlsxWriter's own, byte for byte, for every kind of cell (an XlsxWriter upgrade that changes it fails
-    here)."""
-    import zipfile
-
-    import xlsxwriter
-
-    from planner.xlsxfast import Workbook
-
-    options = {"strings_to_formulas": False, "nan_inf_to_errors": True}
-    parts = []
-    for cls, name in ((xlsxwriter.Workbook, "plain.xlsx"), (Workbook, "fast.xlsx")):
-        wb = cls(str(tmp_path / name), options)
-        _every_kind_of_cell(wb)
-        wb.close()
-        with zipfile.ZipFile(tmp_path / name) as z:
-            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
-    plain, fast = parts
-    assert plain.keys() == fast.keys()
-    assert b'<c r="XFD4" s="' in plain["xl/worksheets/sheet1.xml"]  # the sheet holds what it should
-    for n in plain:
-        assert fast[n] == plain[n], n
-
-
-def test_the_workbook_of_the_shipped_case_is_xlsxwriters(shipped, tmp_path):
-    """The shipped case's workbook written through planner.xlsxfast holds the same parts as XlsxWriter's own."""
-    import zipfile
-
-    import xlsxwriter
-
-    from planner import export
-
-    res, a = shipped
-    parts = []
-    for fast in (False, True):
-        if not fast:
-            export.Workbook, saved = xlsxwriter.Workbook, export.Workbook
-        try:
-            path = export.write_excel(res, tmp_path / f"case_{fast}.xlsx", a)
-        finally:
-            if not fast:
-                export.Workbook = saved
-        with zipfile.ZipFile(path) as z:
-            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
-    assert len(parts[0]) > 20 and parts[0] == parts[1]
-
-
-def test_columns_written_at_once_are_the_cells_written_one_by_one(tmp_path):
-    """FastSheet.write_numbers / write_strings store what write_number, write_blank and write_string would, cell by
-    cell: blanks only with a format, texts cut at Excel's limit, the used range, rows beyond the sheet."""
-    import math
-    import zipfile
-
-    import xlsxwriter
-
-    from planner.xlsxfast import Workbook
-
-    nums = [1.5, float("nan"), -0.0, float("inf"), 3e300, 7.0]
-    texts = ["a", None, "名称", "x" * 20_000, "y" * 40_000, "a", None]
-
-    def one_by_one(ws, fmt):
-        for col, f in ((0, fmt), (1, None)):
-            for i, x in enumerate(nums, start=2):
-                ws.write_number(i, col, x, f) if math.isfinite(x) else ws.write_blank(i, col, None, f)
-        for i in range(1, 4):  # no format and nothing finite: no cell at all
-            ws.write_blank(i, 2, None, None)
-        for i, t in enumerate(texts, start=1):
-            if t is not None:
-                ws.write_string(i, 3, t)
-        for i, x in enumerate([1.0, 2.0], start=1_048_575):  # the second row is beyond the sheet
-            ws.write_number(i, 4, x, fmt)
-
-    def at_once(ws, fmt):
-        ws.write_numbers(2, 0, nums, fmt)
-        ws.write_numbers(2, 1, nums, None)
-        ws.write_numbers(1, 2, [float("nan")] * 3, None)
-        ws.write_strings(1, 3, texts)
-        ws.write_numbers(1_048_575, 4, [1.0, 2.0], fmt)
-
-    parts = []
-    for cls, write, name in ((xlsxwriter.Workbook, one_by_one, "plain.xlsx"), (Workbook, at_once, "fast.xlsx")):
-        wb = cls(str(tmp_path / name))
-        write(wb.add_worksheet("s"), wb.add_format({"num_format": "0.00"}))
-        wb.close()
-        with zipfile.ZipFile(tmp_path / name) as z:
-            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
-    assert parts[0].keys() == parts[1].keys()
-    for n in parts[0]:
-        assert parts[1][n] == parts[0][n], n
-
-
 @pytest.mark.parametrize("values", [
     [0.0, -0.0], [-0.0], [0.004, -0.004], [9.995, 99.995, 999.995, 999.994999], [-999.995, 5.0],
     [float("inf"), 1.0], [float("-inf"), 12345.678], [float("nan")], [float("nan"), -1e300, 1e300],
@@ -228,7 +136,7 @@ def test_width_of_a_number_column_is_its_widest_cell(values):
     """The workbook's column widths read the widest of a numeric column's first cells from its extremes only."""
     import numpy as np
 
-    from planner.export import _int_width, _is_missing, _number_width, _width
+    from planner.outputs.workbook import _int_width, _is_missing, _number_width, _width
 
     cells = [x for x in values if not _is_missing(x)]
     assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
@@ -242,7 +150,7 @@ def test_width_of_random_number_columns():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from planner.export import _number_width, _width
+    from planner.outputs.workbook import _number_width, _width
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=40))

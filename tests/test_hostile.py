@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 import planner
-from planner.safe import EXCEL_MAX, file_name, text_cell
+from planner.base.safe import EXCEL_MAX, file_name, text_cell
 from tests.tiny import effect, make_case, measure, potential, target
 
 ROOT = Path(__file__).parents[1]
@@ -342,7 +342,7 @@ def test_interrupt_during_the_write_removes_the_temporary(tmp_path, monkeypatch)
     """The handler itself: a registered temporary is removed and the process exits 143 at once."""
     script = (
         "import os, signal, time\n"
-        "from planner.safe import atomic, install_signal_handlers\n"
+        "from planner.base.safe import atomic, install_signal_handlers\n"
         "install_signal_handlers()\n"
         "with atomic('out/book.xlsx') as tmp:\n"
         "    tmp.write_bytes(b'half')\n"
@@ -395,7 +395,7 @@ def test_optimal_with_primal_infeasibilities_is_reported_as_such(tmp_path, monke
 
     from planner.cli import app
 
-    solve_module = importlib.import_module("planner.solve")  # planner.solve itself is the function
+    solve_module = importlib.import_module("planner.solver.solve")  # planner.solve itself is the function
     real = solve_module._run
 
     def off_by_a_row(lp, time_limit):  # "optimal", not feasible, and a row missed by 1.0
@@ -450,7 +450,7 @@ def test_case_text_settings_are_plain_text(tmp_path, monkeypatch):
 
 
 def test_catalog_markdown_cells_never_break_the_table(tmp_path):
-    from planner.catalog import markdown
+    from planner.outputs.catalog import markdown
     case = tiny(tmp_path)
     edit(tmp_path / "data" / "measures.csv", ",五,", ',"a|b\nc",')
     page = markdown(planner.load(case))

@@ -120,7 +120,7 @@ def test_all_problems_are_listed_at_once(case):
 
 
 def test_a_repeated_bad_cell_is_reported_on_every_row(tmp_path, monkeypatch):
-    """Each distinct text of a column is converted once (planner.cells.typed): a bad value or a number likely in the
+    """Each distinct text of a column is converted once (planner.inputs.cells.typed): a bad value or a number likely in the
     wrong unit that repeats down a column is still reported on every row, in row order."""
     monkeypatch.chdir(tmp_path)
     case = make_case(tmp_path, measures=[measure("a", fixed_om=5), measure("b", fixed_om=5), measure("c")],
@@ -256,7 +256,7 @@ def test_docs_list_every_schema_column():
     """docs/data.md's table of files names every column of the schema (a column never exists unseen)."""
     from pathlib import Path
 
-    from planner.schema import TABLES
+    from planner.inputs.schema import TABLES
     text = (Path(__file__).parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
     for table in TABLES.values():
         line = next(x for x in text.splitlines() if x.startswith(f"| `{table.file}` |"))

@@ -1,4 +1,4 @@
-"""planner.levels (numpy) gives the levels and stocks that `Params.weight` gives summed in plain Python."""
+"""planner.results.levels (numpy) gives the levels and stocks that `Params.weight` gives summed in plain Python."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 import pytest
 
 import planner
-from planner.levels import level_map
-from planner.results import levels, stocks
+from planner.results.levels import level_map
+from planner.results.tables import levels, stocks
 
 
 def reference_levels(p, build):

@@ -357,7 +357,7 @@ def test_rows_do_not_grow_with_the_horizon(tmp_path):
     """A 10-year lifetime over 20, 30 and 40 model years: no row holds more than four terms (stock[t], stock[t-1],
     build[t], build[t-10]), and every further decade adds the same number of nonzeros: linear in the years (a row
     summing every build still standing would add more each decade)."""
-    from planner.lp import compile_lp
+    from planner.solver.lp import compile_lp
 
     nnz, longest = {}, {}
     for last in (2040, 2050, 2060):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planner
-from planner.schema import TABLES
+from planner.inputs.schema import TABLES
 from tests.tiny import effect, flat, indicator, make_case, measure, potential, region, target
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

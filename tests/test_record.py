@@ -8,7 +8,7 @@ from importlib import metadata
 import openpyxl
 
 import planner
-from planner.export import write_excel
+from planner.outputs.workbook import write_excel
 from tests.tiny import effect, make_case, measure, potential, target
 
 

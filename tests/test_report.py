@@ -19,10 +19,10 @@ import pytest
 
 import planner
 from planner.analysis import analyse, tighten_check
-from planner.export import clean_text, write_excel
-from planner.iamc import COLUMNS, write_iamc
-from planner.report import write_report
-from planner.safe import EXCEL_MAX
+from planner.base.safe import EXCEL_MAX
+from planner.outputs.iamc import COLUMNS, write_iamc
+from planner.outputs.report import write_report
+from planner.outputs.workbook import clean_text, write_excel
 from tests.tiny import effect, make_case, measure, potential, target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,7 +316,7 @@ def test_chart_labels_from_the_data_are_literal_text():
     text, and the page's JSON cannot end its script element."""
     import json
 
-    from planner import charts
+    from planner.outputs import charts
 
     name = '区域 $x^$ </script><script>alert(1)</script> & "q"'
     spec = charts.stacked_chart(pd.DataFrame({"year": [2021, 2022], "r$1": [1.0, 2.0]}), "year", "t", "y",
@@ -339,7 +339,7 @@ def test_report_says_which_pollutant_still_rises_and_why(tmp_path):
                      measures=[measure("a", fixed_om=5)], effects=[effect("a", "co2", -1)],
                      potentials=[potential("r1", "a", 20)], targets=[target("cap90", "cap", "co2", 2022, 90)])
     a = analyse(planner.run(case))
-    from planner.report import summary_facts
+    from planner.outputs.report import summary_facts
 
     rising = summary_facts(a)["rising"]
     assert [(r["indicator_id"], round(r["rise"], 9), r["binding"]) for r in rising] == [("vocs", 0.2, [])]
@@ -350,7 +350,7 @@ def test_report_says_which_pollutant_still_rises_and_why(tmp_path):
 def test_main_measures_are_each_measures_total_over_the_regions(outputs):
     """The summary's main measures are the six with the most investment summed over every region, largest first (they
     were once summed over the eight largest region-measure pairs only: wind showed 172.8亿 of its 216亿)."""
-    from planner.report import summary_facts
+    from planner.outputs.report import summary_facts
 
     res = outputs["res"]
     totals = res.measures.groupby("measure_id")["investment"].sum().sort_values(ascending=False).head(6)

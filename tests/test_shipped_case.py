@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import planner
-from planner.export import write_excel
-from planner.results import levels, scope_level
+from planner.outputs.workbook import write_excel
+from planner.results.tables import levels, scope_level
 from tests.stored_values import STORED
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -228,7 +228,7 @@ def test_the_sweep_levels_are_the_result_tables_levels():
     grid, for every region, indicator and year the sweep table reads."""
     import numpy as np
 
-    from planner.results import levels
+    from planner.results.tables import levels
     from planner.study.points import Runner
 
     runner = Runner(planner.Case.load(Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import planner
-from planner import peak
+from planner.solver import peak
 from tests.tiny import effect, flat, indicator, make_case, measure, potential, target
 
 APPROX = dict(rel=1e-7, abs=1e-7)
@@ -248,10 +248,10 @@ def test_the_second_stage_keeps_the_first_stage_solution_feasible(monkeypatch):
 
     import numpy as np
 
-    import planner.solve  # noqa: F401
+    import planner.solver.solve  # noqa: F401
     from planner.model import build_model, derive
 
-    S = __import__("sys").modules["planner.solve"]
+    S = __import__("sys").modules["planner.solver.solve"]
     case = Path(__file__).resolve().parent.parent / "cases" / "baseline.toml"
     p = derive(planner.load(case))
     path, run = S._peak_path, S._run

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import planner
-from planner.template import write_template
+from planner.inputs.template import write_template
 from tests.tiny import effect, make_case, measure, potential, target
 
 ROOT = Path(__file__).parents[1]
@@ -53,7 +53,7 @@ def tiny_book(tmp_path, monkeypatch):
 def test_template_layout_from_the_schema(tiny_book):
     _, path = tiny_book
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["_about", *planner.inputs.TABLES]
+    assert book.sheetnames == ["_about", *planner.inputs.schema.TABLES]
     ws = book["potentials"]
     assert [c.value for c in ws[1]] == ["region_id", "measure_id", "max_stock", "min_stock", "max_build",
                                         "first_year", "source_id", "note"]

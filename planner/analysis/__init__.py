@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..results import Result
+from ..results.tables import Result
 from .cocontrol import cocontrol
 from .common import PCT_KINDS, YI, Context
 from .costs import cost_by_year, cost_summary

@@ -32,7 +32,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..inputs import CITY
+from ..inputs.load import CITY
 from .common import Context
 
 

@@ -11,8 +11,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..inputs import CITY
-from ..results import Result
+from ..inputs.load import CITY
+from ..results.tables import Result
 
 # Greenhouse gases counted in CO2e: indicator -> GWP100 (the CH4 value is the case setting ``gwp_ch4``). ``fgas`` is
 # already in t CO2e. Sector parts of co2 (co2_power, ...) are not gases of their own and are not counted again.
@@ -125,7 +125,7 @@ class Context:
 
     @cached_property
     def unit(self) -> dict:
-        from ..results import DERIVED  # net CO2 and other derived indicators of the result tables
+        from ..results.tables import DERIVED  # net CO2 and other derived indicators of the result tables
 
         ind = self.data.indicators
         return {**dict(zip(ind["indicator_id"], ind["unit"], strict=True)),

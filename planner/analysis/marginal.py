@@ -31,7 +31,7 @@ from collections import namedtuple
 import pandas as pd
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 
-from ..results import GE, Result
+from ..results.tables import GE, Result
 from .common import PCT_KINDS, Context
 
 
@@ -103,10 +103,10 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     a change of basis, so ``relative_error`` against the tightened change alone may be large while the figure is
     right.
     """
-    from .. import load
+    from ..inputs import load
     from ..model import build_model, derive
-    from ..results import collect
-    from ..solve import solve
+    from ..results.tables import collect
+    from ..solver.solve import solve
 
     data = load(case)
     p = derive(data)
@@ -115,7 +115,7 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     res = collect(data, p, sol, {}, 0.0)
     mc = marginal_costs(res)
     base = sol.objective
-    from ..peak import state  # a dual holds the peak's no-peak path and ceiling as solved: so does the check
+    from ..solver.peak import state  # a dual holds the peak's no-peak path and ceiling as solved: so does the check
 
     state(m).frozen = True
     out = []

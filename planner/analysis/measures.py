@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..levels import level_map
-from ..results import levels, row_slacks, slack_reads, slack_rows
+from ..results.levels import level_map
+from ..results.tables import levels, row_slacks, slack_reads, slack_rows
 from .common import Context
 
 TOL = 1e-6

@@ -11,18 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
-from pyomo.common import dependencies as _pyomo_dependencies
 from pyomo.common.gc_manager import PauseGC
 
-from ..inputs import Data
+from ..inputs.load import Data
 from . import bounds, cost, electricity, indicators, stock, targets
 from .params import Params, crf, derive
-
-# Pyomo imports scipy.stats, scipy.integrate and scipy.spatial (0.5 s) as soon as anything imports scipy; planner needs
-# scipy.sparse alone (planner/lp.py, planner/fastpeak.py), so the import stays the one asked for. (Where scipy was
-# imported already, as in a notebook, Pyomo's indicator is a plain bool by now and there is nothing to do.)
-if hasattr(_pyomo_dependencies.scipy_available, "_callback"):
-    _pyomo_dependencies.scipy_available._callback = None
 
 __all__ = ["build_model", "Params", "crf", "derive"]
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from ..grid import (  # noqa: F401  the grid's names, as the model and its users have read them from here
+from ..inputs.grid import (  # noqa: F401  the grid's names, as the model and its users have read them from here
     BALANCE,
     DEMAND,
     FACTORS,

@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 from pyomo.common.gc_manager import PauseGC
 
-from ..grid import DEMAND, GENERATION, IMPORT, Grid, read_grid, spill
-from ..inputs import CITY, Data
+from ..inputs.grid import DEMAND, GENERATION, IMPORT, Grid, read_grid, spill
+from ..inputs.load import CITY, Data
 
 
 def crf(rate: float, lifetime: int) -> float:

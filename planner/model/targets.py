@@ -31,7 +31,7 @@ A lasting level is kept by stock: a unit that retires leaves the level, so the m
 **Peak.** The ceiling ``C = model.target_value[k]`` is exogenous, so a higher peak-year level never loosens the
 later rows (an endogenous ``L(i, t) <= L(i, y)`` did: the solver raised the peak year by holding back measures that
 pay for themselves). C is the row's ``value`` (t CO2) when given, else ``E0(y)``; ``E0`` is the path of indicator i
-in the same case solved with every peak target switched off (the first stage, `planner.peak`, run by
+in the same case solved with every peak target switched off (the first stage, `planner.solver.peak`, run by
 `planner.solve` before the model is solved and cached until a non-peak target value changes). The rows before the
 peak year hold each year at its no-peak level ``E0(t)`` and the peak year at ``min(C, E0(y))``
 (``model.peak_path[k, t]``, mutable), so switching a peak on can never raise emissions in any year up to and
@@ -114,7 +114,7 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
     by_id = {t["target_id"]: t for t in p.targets}
     target_rows = rows(p)
     m.K = pyo.Set(initialize=[t["target_id"] for t in p.targets], ordered=True)
-    # A peak's limits start at its baseline path (no measure built) until planner.peak writes the first stage's.
+    # A peak's limits start at its baseline path (no measure built) until planner.solver.peak writes the first stage's.
     def start(t: dict, year: int) -> float:
         return p.baseline_sum(t["indicator_id"], t["scope"], year)
 
@@ -123,7 +123,7 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
         initialize={k: (t["value"] if t["value"] is not None else start(t, t["year"]) if t["kind"] == "peak" else 0.0)
                     for k, t in by_id.items()},
     )
-    # Peak rows up to the peak year: E0(t) before it, min(C, E0(y)) in it; set by planner.peak before each solve.
+    # Peak rows up to the peak year: E0(t) before it, min(C, E0(y)) in it; set by planner.solver.peak before each solve.
     pre = [(r.target_id, r.year) for r in target_rows if r.role in (NO_RISE, PEAK_YEAR)]
     m.KP = pyo.Set(initialize=pre, dimen=2, ordered=True)
     m.peak_path = pyo.Param(m.KP, mutable=True, within=pyo.Any,

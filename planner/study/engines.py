@@ -14,7 +14,7 @@ import math
 import os
 from collections.abc import Callable
 
-from ..case import Case
+from ..inputs.case import Case
 from .points import run_points
 
 ENGINES = ("serial", "processes", "dask")

@@ -1,7 +1,7 @@
 """Files of a study: CSV, Parquet if asked, and a workbook with the table and a chart of cost against the first
 parameter (one line per value of the second parameter, if any).
 
-Every file is written to a temporary file and renamed when whole (`planner.safe.atomic`), like the result workbook.
+Every file is written to a temporary file and renamed when whole (`planner.base.safe.atomic`), like the result workbook.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
 
-from ..safe import atomic
+from ..base.safe import atomic
 
 
 def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "sweep", parquet: bool = False

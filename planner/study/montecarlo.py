@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..case import Case, load_case
-from ..inputs import load
+from ..inputs.case import Case, load_case
+from ..inputs.load import load
 from .sweep import sweep
 
 COST_COLUMNS = ("capex", "fixed_om", "savings")

@@ -13,7 +13,7 @@ them ``points`` values of epsilon are solved warm, in place. The marginal cost a
 epsilon row, in yuan of ``year`` per unit of E: it rises as the cap tightens. Every target of the case still holds at
 every point.
 
-With a peak target every solve is the two-stage solve of `planner.fast`: the peak's no-peak path is the case's
+With a peak target every solve is the two-stage solve of `planner.solver.compiled`: the peak's no-peak path is the case's
 least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
 point re-solves the second stage only.
 """
@@ -27,11 +27,11 @@ import pandas as pd
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 import scipy.sparse as sp
 
-from ..case import Case, load_case
-from ..fast import compile_model
-from ..inputs import CITY, load
+from ..inputs.case import Case, load_case
+from ..inputs.load import CITY, load
 from ..model import build_model, derive
 from ..model.indicators import level
+from ..solver.compiled import compile_model
 
 AIR = ("so2", "nox", "pm", "nh3")
 
@@ -70,7 +70,7 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
         m.epsilon_value = pyo.Param(mutable=True, initialize=0.0)
         m.epsilon = pyo.Constraint(expr=emission(m) <= m.epsilon_value)
 
-    # With a peak target the solve is in two stages (`planner.fast`); the first stage is the case itself without its
+    # With a peak target the solve is in two stages (`planner.solver.compiled`); the first stage is the case itself without its
     # peaks and without the cap (least cost, the user's hook), which the compiled model frees the epsilon row for.
     m = build_model(p, extra=with_cap)
     fast = compile_model(m, movable={"epsilon": (m.epsilon_value, m.epsilon)})

@@ -20,8 +20,8 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from ..case import Case, load_case
-from ..inputs import load
+from ..inputs.case import Case, load_case
+from ..inputs.load import load
 from .montecarlo import cost_ranges
 from .sweep import sweep
 

@@ -12,7 +12,7 @@ dropped), ``objective`` (total discounted net cost, yuan), ``cost.<sector>`` and
 ``investment``, ``level.<target>.<year>`` and ``marginal_cost.<target>.<year>`` (yuan per unit of the target's
 indicator, in that year's money), ``built.<measure>`` (units built over the horizon, all regions),
 ``emissions.<pollutant>.<year>`` (city level), ``rebuilt`` (whether the point needed its own build), ``solves`` (2
-when a peak target's first stage was re-solved for the point, `planner.fast`), ``iterations`` and ``solve_seconds``
+when a peak target's first stage was re-solved for the point, `planner.solver.compiled`), ``iterations`` and ``solve_seconds``
 (HiGHS, both stages).
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..case import Case, load_case
+from ..inputs.case import Case, load_case
 from . import engines
 from .points import points
 

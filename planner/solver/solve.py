@@ -1,24 +1,18 @@
-"""Solve with HiGHS, read the solution and duals, and diagnose infeasible targets.
+"""Solve with HiGHS and read the solution and duals.
 
-`solve` compiles the model as it stands into HiGHS (`planner.lp`: the standard form Pyomo's compiler gives) at every
-call and starts HiGHS from the model's last optimal basis when the rows and columns are the same, so changing a mutable
-parameter (a target's value, ``model.target_value[k] = x``) and calling `solve` again re-solves warm; any other
-change a user makes to the model is seen too. With a peak target it solves the same LP twice (`planner.peak`): the
-peak rows freed, then with their limits. The column values go back into the model's variables; `Solution` holds
-build values, target duals, reduced costs and the potentials' duals (the stock columns' reduced costs). Studies that
-re-solve many times use `planner.fast`, which changes one compiled HiGHS object in place.
-
-`diagnose` explains an infeasible case: an elastic copy of the model (a slack on every target row, minimising the
-slacks relative to each row's baseline size) says which targets cannot be met together and by how much each would
-have to move; HiGHS's irreducible infeasible subsystem (IIS) on the original LP names the rows in conflict.
+`solve` compiles the model as it stands into HiGHS (`planner.solver.lp`: the model's standard form) at every call
+and starts HiGHS from the model's last optimal basis when the rows and columns are the same, so changing a mutable
+parameter (a target's value, ``model.target_value[k] = x``) and calling `solve` again re-solves warm; any other change
+a user makes to the model is seen too. With a peak target it solves the same LP twice (`planner.solver.peak`): the
+peak rows freed, then with their limits. The column values go back into the model's variables; `Solution` holds build
+values, target duals, reduced costs and the potentials' duals (the stock columns' reduced costs). Studies that
+re-solve many times use `planner.solver.compiled`, which changes one compiled HiGHS object in place. An infeasible
+case is explained by `planner.solver.diagnose`.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -29,11 +23,9 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from ..model.indicators import level
 from . import peak
 from .lp import LP, STATUS, columns_of, compile_lp, new_highs
-from .model import Params, build_model
-from .model.indicators import level
-from .model.targets import GE, row_scale
 
 VIOLATION = 1e-6  # a row missed by more than this share of its size makes an "optimal" one optimal_with_infeasibilities
 
@@ -112,7 +104,7 @@ def _compile(m: pyo.ConcreteModel) -> LP:
 def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
     """Solve (or re-solve warm) the model; never raises on a non-optimal status.
 
-    With a peak target, the case without its peak targets is solved first (`planner.peak`, cached): the same LP
+    With a peak target, the case without its peak targets is solved first (`planner.solver.peak`, cached): the same LP
     with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
     basis; if the first stage is not optimal, its status is returned."""
     with PauseGC():  # the cyclic collector would rescan the model's objects at every allocation burst, to no gain
@@ -287,203 +279,3 @@ def _violations(lp: LP, x: np.ndarray) -> tuple[float, float]:
                               np.where(np.isfinite(up), np.abs(up), 0.0),
                               np.bincount(row, weights=np.abs(value * xs), minlength=lp.n_rows)])
     return float(miss.max()), float((miss / size).max())
-
-
-# ---------------------------------------------------------------------------------------------- diagnosis
-
-
-@dataclass
-class Relaxation:
-    target_id: str
-    year: int
-    sense: str
-    slack: float  # in the unit of the target's indicator
-    relative: float  # slack / baseline level of the row
-    share: tuple[float, float] | None = None  # share targets: (the value, the slack over the denominator's level)
-    zero_baseline: bool = False  # the row's baseline level is 0: no percentage of it makes sense
-
-
-@dataclass
-class Diagnosis:
-    relaxations: list[Relaxation]
-    iis_rows: list[str]
-    bounds_conflict: bool = False
-
-    @property
-    def targets(self) -> list[str]:
-        return list(dict.fromkeys(r.target_id for r in self.relaxations))
-
-    def lines(self, names: dict[str, str] | None = None, units: dict[str, str] | None = None) -> list[str]:
-        names, units = names or {}, units or {}
-        if self.bounds_conflict:
-            out = ["Infeasible even with every target relaxed: the potentials conflict "
-                   "(min_stock cannot be reached within max_build, or min_stock > max_stock)."]
-        else:
-            out = ["The targets cannot be met together. Smallest relaxation that makes the case feasible:"]
-        for k in self.targets:  # a lasting target's rows in one line: its years and the range of the amounts
-            rs = sorted((r for r in self.relaxations if r.target_id == k), key=lambda r: r.year)
-            direction = "lowered" if rs[0].sense == GE else "raised"
-            label = f"{k} ({names[k]})" if k in names else k
-            share = rs[0].share is not None
-            what = "share" if share else "limit"
-            unit = units.get(k, "")
-
-            def amount(r, unit=unit):
-                if r.share is not None:  # a share moves in percentage points, not in the numerator's unit
-                    value, points = r.share
-                    new = value - points if r.sense == GE else value + points
-                    return f"{points * 100:,.2f} percentage points (from {value:.2%} to {new:.2%})"
-                return " ".join(x for x in (f"{r.slack:,.6g}", unit) if x)
-
-            if len(rs) == 1:
-                r = rs[0]
-                of = "" if share else " (its baseline level is 0)" if r.zero_baseline else \
-                    f" ({r.relative:.2%} of its baseline level)"
-                out.append(f"  {label}, {r.year}: {what} must be {direction} by {amount(r)}{of}")
-                continue
-            big = max(rs, key=lambda r: r.relative)
-            tail = "" if share else "; its baseline level is 0" if big.zero_baseline else \
-                f"; at most {big.relative:.2%} of its baseline level ({big.year})"
-            out.append(f"  {label}, {_years([r.year for r in rs])}: {what} must be {direction} in each of these "
-                       f"{len(rs)} years, by {amount(rs[0])} ({rs[0].year}) to {amount(rs[-1])} ({rs[-1].year}){tail}")
-        if self.iis_rows:
-            out.append("HiGHS IIS (rows that together cannot hold):")
-            out += [f"  {row}" for row in self.iis_rows]
-        return out
-
-
-def _iis_rows(m: pyo.ConcreteModel) -> list[str]:
-    """HiGHS's irreducible infeasible subsystem as readable rows (``target cap90 (2022)``,
-    ``potential of a in r1 (2022)``), or [] where HiGHS finds none."""
-    import pyomo.environ  # noqa: F401  registers Pyomo's MPS writer (the rest of planner needs only pyomo.core)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "model.mps")
-        _, smap_id = m.write(path, io_options={"symbolic_solver_labels": True})
-        by_symbol = m.solutions.symbol_map[smap_id].bySymbol
-        h = new_highs()
-        if h.readModel(path) != highspy.HighsStatus.kOk:
-            return []
-        h.setOptionValue("iis_strategy", 2)  # the elastic strategy: the default returned empty IISs (TECH-NOTES)
-        h.run()
-        try:
-            status, iis = h.getIis()
-        except Exception:  # noqa: BLE001  HiGHS calls its IIS "under development"
-            return []
-        if status != highspy.HighsStatus.kOk:
-            return []
-        names = list(h.getLp().row_names_ or [])
-        col_names = list(h.getLp().col_names_ or [])
-    targets: dict[str, list[int]] = {}
-    potentials: dict[str, dict[str, list[int]]] = {}
-    limits: dict[tuple[str, str], list[int]] = {}
-    other = []
-    for i in iis.row_index_:
-        label = names[i] if i < len(names) else f"row {i}"
-        core = re.sub(r"^[cr]_[ul]_|_$", "", label)
-        con = by_symbol.get(core)
-        if con is not None and con.parent_component().name == "target":
-            k, y = con.index()
-            targets.setdefault(k, []).append(y)
-        elif con is not None and con.parent_component().name == "stock_bounds":
-            r, ms, y = con.index()
-            potentials.setdefault(ms, {}).setdefault(r, []).append(y)
-        elif con is not None and con.parent_component().name == "indicator_bound":
-            r, i, y = con.index()
-            limits.setdefault((i, r), []).append(y)
-        else:
-            other.append(core)
-    for j in getattr(iis, "col_index_", []):  # a potential is a bound of the stock variable
-        var = by_symbol.get(col_names[j]) if j < len(col_names) else None
-        if var is not None and var.parent_component().name == "stock" and _bound_needed(h, j, var):
-            r, ms, y = var.index()
-            potentials.setdefault(ms, {}).setdefault(r, []).append(y)
-    out = [f"target {k} ({_years(ys)})" for k, ys in targets.items()]
-    out += [f"potential of {ms} in " + ", ".join(f"{r} ({_years(ys)})" for r, ys in by_r.items())
-            for ms, by_r in potentials.items()]
-    bound_by = m.params.bounded_by
-    out += [f"bound {i} <= {bound_by[i]} in {r} ({_years(ys)})" for (i, r), ys in limits.items()]
-    return out + other
-
-
-def _bound_needed(h: highspy.Highs, j: int, var) -> bool:
-    """Whether column j's potential (its upper bound, or a positive lower bound) takes part in the conflict: HiGHS
-    lists every column of its subsystem's rows with the bounds it has, so each is tested by lifting it (the lower to
-    0, where build >= 0 holds the stock anyway) and solving again; still infeasible means it is not needed."""
-    lp = h.getLp()
-    lo, up = float(lp.col_lower_[j]), float(lp.col_upper_[j])
-    needed = False
-    for new_lo, new_up in ((lo, highspy.kHighsInf), (min(lo, 0.0), up)):
-        if (new_lo, new_up) == (lo, up):
-            continue
-        h.changeColBounds(j, new_lo, new_up)
-        h.run()
-        needed |= h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
-        h.changeColBounds(j, lo, up)
-    return needed
-
-
-def _years(ys: list[int]) -> str:
-    ys = sorted(set(ys))
-    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}" if ys[-1] - ys[0] == len(ys) - 1 else \
-        ", ".join(map(str, ys))
-
-
-def _peak_ids(p: Params) -> set[str]:
-    return {t["target_id"] for t in p.targets if t["kind"] == "peak"}
-
-
-def diagnose(p: Params, original: pyo.ConcreteModel | None = None, tol: float = 1e-7, extra=None) -> Diagnosis:
-    """Which targets conflict and by how much each must move (elastic copy, with the user's ``extra`` hook if
-    given), plus HiGHS's IIS rows."""
-    em = build_model(p, elastic=True, extra=extra)
-    ref = None
-    if original is not None and peak.state(original).ref is not None:
-        ref = peak.state(original).ref
-        if ref.optimal:
-            peak.copy_limits(original, em)
-    elif _peak_ids(p):  # the peak's limits come from the case (not its elastic copy) solved without its peaks
-        m0 = build_model(p, extra=extra)
-        try:
-            ref = _prepare_peak(m0, _compile(m0), None)
-        except InfeasibleConstraintException:
-            ref = peak.Reference(status="infeasible")
-        if ref is not None and ref.optimal:
-            peak.copy_limits(m0, em)
-    ids = _peak_ids(p)
-    first_stage_fails = ref is not None and not ref.optimal
-    if first_stage_fails:  # the case fails without its peak: diagnose the other targets
-        for k, y in em.target:
-            if k in ids:
-                em.target[k, y].deactivate()
-    lp = _compile(em)
-    run = _run(lp, None)
-    iis = []
-    if original is not None:
-        peak_rows = [c for (k, _), c in original.target.items() if k in ids and c.active]
-        if first_stage_fails:  # the conflict is in the case without its peak
-            for c in peak_rows:
-                c.deactivate()
-        try:
-            iis = _iis_rows(original)
-        finally:
-            if first_stage_fails:
-                for c in peak_rows:
-                    c.activate()
-    if run.status != "optimal":
-        return Diagnosis([], iis, bounds_conflict=True)
-    _load(lp, np.clip(run.x, lp.col_lower, lp.col_upper))
-    by_id = {t["target_id"]: t for t in p.targets}
-    relax = []
-    for (k, y), var in em.slack.items():
-        s = float(var.value or 0.0)
-        scale = row_scale(p, by_id[k], y)
-        if s / scale > tol:
-            t = by_id[k]
-            share = None
-            if t["kind"] in ("share_min", "share_max"):
-                d = pyo.value(level(em, p, t["denominator_id"], t["scope"], y))
-                share = (t["value"], s / d) if d > 0 else None
-            zero = abs(p.baseline_sum(t["indicator_id"], t["scope"], y)) == 0
-            relax.append(Relaxation(k, y, em.target_sense[k, y], s, s / scale, share, zero))
-    return Diagnosis(relax, iis)

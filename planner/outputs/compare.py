@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from .analysis import PCT_KINDS, Analysis
-from .export import Book
-from .inputs import CITY
+from ..analysis import PCT_KINDS, Analysis
+from ..base.safe import atomic
+from ..inputs.load import CITY
+from ..results.tables import REPORTED
 from .report import _ENV, _atomic_write, summary_facts
-from .results import REPORTED
-from .safe import atomic
+from .workbook import Book
 
 
 def summary_table(analyses: list[Analysis]) -> pd.DataFrame:
@@ -139,7 +139,7 @@ def write_compare(analyses: list[Analysis], out: str | Path) -> tuple[Path, Path
     summary, emis, targets, measures = (summary_table(analyses), emissions_table(analyses), targets_table(analyses),
                                         measures_table(analyses))
     path = out / "compare.xlsx"
-    with atomic(path) as tmp:  # planner.safe: renamed when whole, removed on an error or an interrupt
+    with atomic(path) as tmp:  # planner.base.safe: renamed when whole, removed on an error or an interrupt
         book = Book(str(tmp))
         book.table("Summary", summary, [
             ("case", "Case", "情景", "text"), ("title", "Title", "标题", "text"),

@@ -24,18 +24,10 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .analysis import PCT_KINDS, Analysis, analyse
-from .record import record_rows
-from .results import REPORTED, Result
-from .safe import atomic, text_cell
-
-try:  # planner.xlsxfast writes the cells' XML itself, tested byte for byte against one XlsxWriter release line;
-    from .xlsxfast import TESTED, Workbook  # any other release gets XlsxWriter's own worksheets (same file, slower)
-
-    if not xlsxwriter.__version__.startswith(TESTED):
-        raise ImportError(f"planner.xlsxfast is tested with XlsxWriter {TESTED}x")
-except ImportError:
-    from xlsxwriter import Workbook
+from ..analysis import PCT_KINDS, Analysis, analyse
+from ..base.safe import atomic, text_cell
+from ..results.record import record_rows
+from ..results.tables import REPORTED, Result
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
@@ -46,7 +38,7 @@ FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00
 
 
 def clean_text(value) -> str:
-    """Text as stored in a cell (planner.safe.text_cell): control characters escaped, cut visibly at Excel's limit."""
+    """Text as stored in a cell (planner.base.safe.text_cell): control characters escaped, cut visibly at Excel's limit."""
     return text_cell(str(value))
 
 
@@ -85,9 +77,6 @@ def _int_width(values: pd.Series) -> int | None:
 
 def _numbers(ws, row: int, col: int, values: list[float], fmt) -> None:
     """Numbers down a column from ``row``: each finite one a number with the format, the others blank cells with it."""
-    if hasattr(ws, "write_numbers"):  # planner.xlsxfast: the whole column at once
-        ws.write_numbers(row, col, values, fmt)
-        return
     for i, x in enumerate(values, start=row):
         ws.write_number(i, col, x, fmt) if math.isfinite(x) else ws.write_blank(i, col, None, fmt)
 
@@ -95,9 +84,6 @@ def _numbers(ws, row: int, col: int, values: list[float], fmt) -> None:
 def _mixed(ws, row: int, col: int, cells: list, text: bool, fmt, div: float) -> None:
     """Cells down a column from ``row``: a str as text (no format), None as nothing; in a column that is not text,
     anything else as a number with the format (divided by ``div``), blank where missing or not finite."""
-    if text and hasattr(ws, "write_strings"):  # planner.xlsxfast: the whole column at once
-        ws.write_strings(row, col, cells)
-        return
     for i, v in enumerate(cells, start=row):
         if isinstance(v, str):
             ws.write_string(i, col, v)
@@ -114,7 +100,7 @@ class Book:
     """A thin layer over an XlsxWriter workbook: bilingual tables with formats, print set-up and safe text."""
 
     def __init__(self, path: str):
-        self.wb = Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+        self.wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
                                   "strings_to_numbers": False, "nan_inf_to_errors": True})
         self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top",
                                         "border": 1, "border_color": "#BBBBBB"})
@@ -655,7 +641,7 @@ def write_excel(result: Result, path: str | Path, analysis: Analysis | None = No
     a = analysis if analysis is not None else analyse(result)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic(path) as tmp:  # planner.safe: an interrupt removes the temporary file
+    with atomic(path) as tmp:  # planner.base.safe: an interrupt removes the temporary file
         fill_workbook(a, tmp)
     return path
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis import Analysis
-from .inputs import CITY
-from .safe import atomic, csv_text
+from ..analysis import Analysis
+from ..base.safe import atomic, csv_text
+from ..inputs.load import CITY
 
 MODEL = "planner"
 # indicator -> (IAMC variable, unit, divisor from the indicator's own unit)
@@ -84,6 +84,6 @@ def write_iamc(a: Analysis, path: str | Path) -> Path:
     """Write the IAMC long table as CSV (UTF-8), atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic(path) as tmp:  # planner.safe: temporary file, renamed when whole; removed on an interrupt
+    with atomic(path) as tmp:  # planner.base.safe: temporary file, renamed when whole; removed on an interrupt
         csv_text(iamc_table(a)).to_csv(tmp, index=False, encoding="utf-8")
     return path

@@ -1,7 +1,7 @@
 """The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
 
 Pyomo stays the one statement of the formulation. `compile_model` compiles the built model into a `highspy.Highs`
-object it owns (`planner.lp.compile_lp`: the standard form Pyomo's compiler gives, a ranged row as one HiGHS row) and
+object it owns (`planner.solver.lp.compile_lp`: the standard form Pyomo's compiler gives, a ranged row as one HiGHS row) and
 keeps maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
 than from today's targets:
 
@@ -14,7 +14,7 @@ than from today's targets:
   ``unit_cost[m] * D(m, tau)`` (`planner.model.cost.build_coefficient`), so a new unit cost or rate rewrites the
   cost vector of those columns only; allowed in place when every column with a cost is a ``build`` column.
 
-**Two stages, for a peak target** (`planner.peak`, `planner.model.targets`). A peak row's limits come from the
+**Two stages, for a peak target** (`planner.solver.peak`, `planner.model.targets`). A peak row's limits come from the
 same case solved without its peak targets: ``L(t) <= E0(t)`` before the peak year, ``L(y) <= min(C, E0(y))``, and
 ``L(t) <= C`` after, with ``C`` the target's value or ``E0(y)``. A model with peak targets is compiled once and
 handed to two HiGHS objects: the model itself (the second stage) and, as ``Compiled.first``, the same LP with the
@@ -22,7 +22,7 @@ peak rows and any ``movable`` rows freed (bounds -inf..inf), which is the case w
 in-place change except a peak ceiling (another target's value or switch, costs, the discount rate, potentials) goes
 to both and marks the first stage stale. `solve` then
 (1) re-solves the first stage warm if it is stale (a point that changes only a peak ceiling skips it), (2) maps its
-build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.fastpeak.PeakRows`: ``W`` a sparse matrix, built
+build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.solver.peakrows.PeakRows`: ``W`` a sparse matrix, built
 once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
 `Params.acting` and `Params.weight` as in `planner.model.indicators`; ``B`` the baseline over the scope), (3) writes
 the peak rows' upper bounds (a map ``(target_id, year) -> HiGHS row``), and (4) re-solves the second stage warm.
@@ -47,13 +47,12 @@ import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.common.gc_manager import PauseGC
 
-from .compiler import RowReader
-from .fastpeak import PeakRows, peak_rows
-from .lp import STATUS, columns_of, compile_lp, new_highs
-from .model import Params, crf
-from .model.cost import build_coefficient
-from .model.targets import peak_targets
+from ..model import Params, crf
+from ..model.cost import build_coefficient
+from ..model.targets import peak_targets
+from .lp import STATUS, columns_of, compile_lp, linear, new_highs
 from .peak import onto_first_stage
+from .peakrows import PeakRows, peak_rows
 from .solve import Solution, solver_name
 
 INF = highspy.kHighsInf
@@ -281,23 +280,21 @@ class Compiled:
 # -------------------------------------------------------------------------------------------- compiling
 
 
-def _row_terms(con, col_of: dict[int, int], reader: RowReader) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+def _row_terms(con, col_of: dict[int, int]) -> tuple[np.ndarray, np.ndarray, float, float, float]:
     """The row's HiGHS columns (ascending) and their coefficients, and its lower and upper bound with the body's
     constant moved over, and that constant."""
-    lb, body, ub = con.to_bounded_expression()
-    linear, constant = reader.linear(body)  # one entry a variable, so one a column
-    n = len(linear)
-    cols = np.fromiter(map(col_of.__getitem__, linear), dtype=np.int64, count=n)
-    coefs = np.fromiter(map(float, linear.values()), dtype=float, count=n)
+    vs, coefs, const = linear(con.body, con)  # one entry a variable, so one a column
+    kept = [(v, a) for v, a in zip(vs, coefs, strict=True) if a != 0]
+    cols = np.fromiter((col_of[id(v)] for v, _ in kept), dtype=np.int64, count=len(kept))
+    coefs = np.array([a for _, a in kept], dtype=float)
     order = np.argsort(cols)
-    const = float(constant)
-    lo = -INF if lb is None else float(pyo.value(lb)) - const
-    up = INF if ub is None else float(pyo.value(ub)) - const
+    lb, ub = con.lb, con.ub
+    lo = -INF if lb is None else float(lb) - const
+    up = INF if ub is None else float(ub) - const
     return cols[order], coefs[order], lo, up, const
 
 
-def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int],
-           reader: RowReader) -> tuple[dict, dict]:
+def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int]) -> tuple[dict, dict]:
     """For each name -> (mutable param, [constraint data]): how those rows move with the param's value, from the rows
     read at the value v0, v0 + 1 and v0 + 2 (the third checks that they are affine in it)."""
     moves: dict[str, list[TargetMove]] = {}
@@ -308,7 +305,7 @@ def _moves(groups: dict[str, tuple], rows: dict[int, int], col_of: dict[int, int
         samples = []
         for dv in (0.0, 1.0, 2.0):
             param.set_value(v0 + dv)
-            samples.append([_row_terms(con, col_of, reader) for con in cons])
+            samples.append([_row_terms(con, col_of) for con in cons])
         param.set_value(v0)
         out = []
         for con, s0, s1, s2 in zip(cons, *samples, strict=True):
@@ -368,7 +365,7 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
             groups.setdefault(k, (m.target_value[k], []))[1].append(con)
     for name, (param, con) in (movable or {}).items():
         groups[name] = (param, [c for c in (con.values() if con.is_indexed() else [con]) if id(c) in rows])
-    moves, v0s = _moves(groups, rows, col_of, RowReader(lp.cols))
+    moves, v0s = _moves(groups, rows, col_of)
     build_index = list(p.build_index)  # the index of build and stock (RM x T)
     by_pair = columns_of(lp, m.stock, build_index).reshape(len(p.pairs), len(p.years))
     stock_cols = {pair: row[row >= 0].astype(np.int32) for pair, row in zip(p.pairs, by_pair, strict=True)

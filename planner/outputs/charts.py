@@ -1,5 +1,5 @@
 """Charts of an analysed case as Vega-Lite specifications: the HTML reports carry the data and the specification,
-and the browser draws them with Vega (inlined from `planner/static/vega.js`: offline, nothing to fetch).
+and the browser draws them with Vega (inlined from `planner/outputs/static/vega.js`: offline, nothing to fetch).
 
 A chart here is a plain dict in the Vega-Lite grammar (https://vega.github.io/vega-lite/), built from the analysis
 tables only; nothing is drawn in Python, so `planner run` pays milliseconds for its charts. In the page every mark
@@ -281,7 +281,7 @@ def cocontrol_chart(co: pd.DataFrame, names: dict) -> dict:
 
 @functools.cache
 def bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (`planner/static/vega.js`, see its README)."""
+    """Vega, Vega-Lite and Vega-Embed as one script (`planner/outputs/static/vega.js`, see its README)."""
     return (Path(__file__).parent / "static" / "vega.js").read_text(encoding="utf-8")
 
 

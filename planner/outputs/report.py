@@ -1,6 +1,6 @@
 """The HTML report of a solved case: one self-contained file that opens offline (nothing to fetch), bilingual, written
 from the analysis tables through a Jinja2 template with autoescape on, so names and descriptions from the data are
-always shown as text, never run as markup. The charts are Vega-Lite specs (`planner.charts`) drawn by the browser
+always shown as text, never run as markup. The charts are Vega-Lite specs (`planner.outputs.charts`) drawn by the browser
 with the Vega bundle inlined in the page: interactive (tooltips with every figure), vector in print, and free for
 `planner run` (milliseconds, where drawing them with matplotlib took 4-5 s of CPU).
 
@@ -17,15 +17,15 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from .analysis import PCT_KINDS, YI, Analysis
-from .analysis.common import SECTOR_ZH, tightest, year_spans
-from .inputs import CITY
-from .safe import atomic
+from ..analysis import PCT_KINDS, YI, Analysis
+from ..analysis.common import SECTOR_ZH, tightest, year_spans
+from ..base.safe import atomic
+from ..inputs.load import CITY
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("planner", "templates"),
+    loader=jinja2.PackageLoader("planner.outputs", "templates"),
     autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
 )
@@ -54,7 +54,7 @@ _ENV.filters["raw"] = lambda x: "" if x is None or (isinstance(x, float) and x !
 
 
 def _atomic_write(path: Path, text: str) -> Path:
-    with atomic(path) as tmp:  # planner.safe: temporary file, renamed when whole; removed on an interrupt
+    with atomic(path) as tmp:  # planner.base.safe: temporary file, renamed when whole; removed on an interrupt
         tmp.write_text(text, encoding="utf-8")
     return path
 
@@ -149,7 +149,7 @@ def sentences(f: dict) -> list[str]:
 
 
 def chart_specs(a: Analysis) -> dict[str, dict]:
-    """The report's charts, key -> Vega-Lite spec (`planner.charts`), in page order; the browser draws them."""
+    """The report's charts, key -> Vega-Lite spec (`planner.outputs.charts`), in page order; the browser draws them."""
     from . import charts as ch
 
     res, ctx = a.result, a.ctx

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from .errors import Problem
+from ..base.errors import Problem
 from .schema import MAX_ABS, MIN_ABS, TEXT_MAX, WARN_ABS, WARN_TINY, Column, Table
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed

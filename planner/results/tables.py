@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .inputs import CITY, Data
+from ..inputs.load import CITY, Data
+from ..model import Params
+from ..model.targets import CEILING, GE, LE, last_year, rows
+from ..solver.solve import Solution
 from .levels import level_map
-from .model import Params
-from .model.targets import CEILING, GE, LE, last_year, rows
 from .record import run_record
-from .solve import Solution
 
 REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
 SINK, NET = "co2_sink", "co2_net"  # co2 is gross (energy and processes); sinks added by measures are co2_sink
@@ -42,22 +42,9 @@ class Result:
     def optimal(self) -> bool:
         return self.solution.optimal
 
-    def to_excel(self, path) -> object:
-        """Write the workbook (`planner.export.write_excel`); returns its path."""
-        from .export import write_excel
-
-        return write_excel(self, path)
-
-    def to_html(self, path) -> object:
-        """Write the self-contained HTML report (`planner.report.write_report`); returns its path."""
-        from .analysis import analyse
-        from .report import write_report
-
-        return write_report(analyse(self), path)
-
 
 def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
-    """stock[r, m, t]: units of m standing in r in every model year (`planner.levels`)."""
+    """stock[r, m, t]: units of m standing in r in every model year (`planner.results.levels`)."""
     lm = level_map(p)
     st, _ = lm.stocks(lm.builds(build))
     years = lm.years.tolist()
@@ -66,7 +53,7 @@ def stocks(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[st
 
 def levels(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
     """level[r, i, t] for every region, indicator and year from the base year to the last model year
-    (`planner.levels`: the baseline plus each pair's effects on its stock or stock-years)."""
+    (`planner.results.levels`: the baseline plus each pair's effects on its stock or stock-years)."""
     return level_map(p).levels(build)
 
 
@@ -291,7 +278,7 @@ def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
     g = p.grid
     if g is None:
         return pd.DataFrame(columns=cols)
-    from .grid import DEMAND, GENERATION, IMPORT, THERMAL
+    from ..inputs.grid import DEMAND, GENERATION, IMPORT, THERMAL
 
     ef = g.factors["thermal_co2"]
     records = []

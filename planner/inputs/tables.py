@@ -6,7 +6,7 @@ rows counted). `raw_tables` reads them all and refuses files and sheets that are
 checks a header (unknown, misspelt, duplicated, missing columns) and gives the rows as text. Validation
 (`planner.inputs`) is the same for both sources.
 
-Workbook layout (written by `planner.template`): one sheet per table, named as the table; row 1 the column names
+Workbook layout (written by `planner.inputs.template`): one sheet per table, named as the table; row 1 the column names
 (ids such as ``max_build``), row 2 the Chinese name and unit, row 3 the column's description; data from row 4.
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..base.errors import Problem
 from .case import Case, _display
 from .cells import did_you_mean
-from .errors import Problem
 from .schema import TABLES, Table
 
 HEADER_ROWS = 3  # in a data-entry workbook: names, Chinese name and unit, description

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..base.errors import InputError, Problem
 from .case import Case, _display, load_case
 from .cells import convert, did_you_mean, magnitude_warning, typed
-from .errors import InputError, Problem
 from .overrides import apply_overrides
 from .schema import TABLES, Table
-from .sources_io import frame, raw_tables
+from .tables import frame, raw_tables
 
 __all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
 

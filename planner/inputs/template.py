@@ -7,7 +7,7 @@ choices, numbers a validation of their bounds (and of the magnitude the solver c
 ``data = "inputs.xlsx"``; `planner.inputs` reads it with the same checks, naming sheet, row and column.
 
 The workbook holds the data folder as it is, without the case's overrides (a case naming the workbook applies its
-own). Every text cell is text (`planner.safe.text_only`).
+own). Every text cell is text (`planner.base.safe.text_only`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..base.safe import atomic, text_only
 from .case import Case, load_case
-from .inputs import load
-from .safe import atomic, text_only
+from .load import load
 from .schema import COLUMN_ZH, MAX_ABS, TABLES, Column
-from .sources_io import HEADER_ROWS
+from .tables import HEADER_ROWS
 
 SPARE_ROWS = 500  # rows below the data that carry the drop-downs and validations, for new entries
 ABOUT = [

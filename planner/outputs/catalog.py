@@ -25,8 +25,8 @@ import math
 
 import pandas as pd
 
-from .inputs import Data
-from .model.params import crf, derive
+from ..inputs.load import Data
+from ..model.params import crf, derive
 
 # IPCC AR5 WG1 (2013), Table 8.7, GWP100 without climate-carbon feedbacks; fgas is already in t CO2e.
 GWP100 = {"co2": 1.0, "ch4": 28.0, "fgas": 1.0}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 
-from .model.targets import CEILING, peak_targets, rows
+from ..model.targets import CEILING, peak_targets, rows
 
 __all__ = ["Reference", "State", "copy_limits", "limits", "onto_first_stage", "peak_targets", "prepare", "reference",
            "state"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..base.errors import Problem
 from .case import Case, _display
 from .cells import convert, did_you_mean, magnitude_warning
-from .errors import Problem
 from .schema import TABLES, Column
 
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import signal
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 
 _pending: dict[str, int] = {}  # temporaries to remove if the process is interrupted -> the process that made them
-_children: set[int] = set()  # worker processes (planner.parallel) to end if the process is interrupted
-_owner = [os.getpid()]  # the process that installed the handlers (a forked worker inherits them for a moment)
+_owner = [os.getpid()]  # the process that installed the handlers (a study's worker processes inherit them)
 
 
 def text_cell(s: str) -> str:
@@ -86,12 +84,19 @@ def atomic(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it onto ``path`` when the block ends without error."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    _pending[tmp] = os.getpid()
+    while True:  # the name is registered before the file exists: an interrupt at any moment removes it
+        tmp = str(path.parent / f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+        _pending[tmp] = os.getpid()
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~umask))
+            break
+        except FileExistsError:
+            _pending.pop(tmp, None)
+        except BaseException:
+            _pending.pop(tmp, None)
+            raise
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -100,58 +105,21 @@ def atomic(path: str | Path) -> Iterator[Path]:
         _pending.pop(tmp, None)
 
 
-def track_child(pid: int) -> None:
-    """Register a worker process to be ended (SIGTERM) if this process is interrupted."""
-    _children.add(pid)
-
-
-def untrack_child(pid: int) -> None:
-    _children.discard(pid)
-
-
-def become_child() -> None:
-    """In a forked child (`planner.parallel`): its parent's other children are not its own to end, and SIGTERM
-    removes the temporaries this process made, then ends it quietly."""
-    _children.clear()
-    signal.signal(signal.SIGTERM, _on_signal)
-
-
 def _remove_own_temporaries() -> None:
     me = os.getpid()
     for tmp, pid in list(_pending.items()):
-        if pid == me:  # a forked child never removes its parent's temporaries, nor the parent the child's
+        if pid == me:  # a worker never removes its parent's temporaries, nor the parent a worker's
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 
-def _signal_children() -> None:
-    for pid in list(_children):
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
-
-
-def _wait_children(wait: float = 2.0) -> None:
-    """Wait (at most ``wait`` seconds) until the children have removed their temporaries and ended."""
-    deadline = time.monotonic() + wait
-    for pid in list(_children):
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] != 0:
-                    break
-            except ChildProcessError:  # not ours to wait for (a pool's worker) or gone already
-                break
-            time.sleep(0.005)
-
-
 def _on_signal(signum, frame) -> None:  # noqa: ARG001
-    """Remove temporaries, end the child processes, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once,
-    whatever was running. In a forked child: remove the temporaries it made and exit quietly."""
+    """Remove temporaries, print one line, exit 130 (SIGINT) or 143 (SIGTERM) at once, whatever was running. In a
+    worker process of a study: remove the temporaries it made and exit quietly."""
     if os.getpid() != _owner[0]:
         _remove_own_temporaries()
         os._exit(128 + signum)
-    _signal_children()
     _remove_own_temporaries()
-    _wait_children()
     name = "SIGINT" if signum == signal.SIGINT else "SIGTERM"
     with contextlib.suppress(Exception):
         sys.stdout.flush()

@@ -33,8 +33,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .errors import Problem as _Problem
+from ..base.errors import InputError
+from ..base.errors import Problem as _Problem
 from .schema import OVERRIDABLE
 
 SETTINGS = {
@@ -92,7 +92,7 @@ class Case:
     @classmethod
     def load(cls, path: str | Path) -> Case:
         """Read a case file (``planner.Case.load("cases/baseline.toml")``); raise `InputError` on bad input."""
-        return load_case(path)
+        return load_case(path, cls)
 
     def with_overrides(self, changes: dict | None = None, /, **tables) -> Case:
         """A new case with changed settings and data cells; this case is left as it was.
@@ -126,15 +126,6 @@ class Case:
         if problems:
             raise InputError(problems)
         return new
-
-    def solve(self, time_limit: float | None = None, extra=None):
-        """Validate, build, solve and tabulate (`planner.run`): a `planner.Result` of pandas tables.
-
-        Raises `InputError` (bad input) or `InfeasibleError` (targets in conflict, with the diagnosis).
-        """
-        from . import run
-
-        return run(self, time_limit=time_limit, extra=extra)
 
 
 def _display(path: Path) -> str:
@@ -257,8 +248,9 @@ def _check_columns(table: str, label: str, cols: dict, where: str, problems: lis
             problems.append(Problem(where, f"{label}.{col}", f"expected a single value, got {v!r}"))
 
 
-def load_case(path: str | Path) -> Case:
-    """Read a case file (and the files it extends); raise `InputError` listing every problem."""
+def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
+    """Read a case file (and the files it extends); raise `InputError` listing every problem. ``cls``: the class
+    of the case made (`planner.Case`, which adds `solve`, or this module's `Case`)."""
     path = Path(path)
     problems: list[Problem] = []
     seen: list[Path] = []
@@ -294,7 +286,7 @@ def load_case(path: str | Path) -> Case:
                                 f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
     if problems:
         raise InputError(problems)
-    return Case(
+    return cls(
         name=settings["name"],
         path=path.resolve(),
         data_dir=data_dir,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
-from .case import _display
-from .inputs import Data, file_hashes
+from ..inputs.case import _display
+from ..inputs.load import Data, file_hashes
 
 PACKAGES = ("planner", "pyomo", "highspy", "pandas", "numpy", "openpyxl", "typer")
 

@@ -1,0 +1,77 @@
+"""The public API on top of the stages: `run` (read, build, solve, tabulate), and `Case` and `Result` with the
+convenience methods a notebook uses (`Case.solve`, `Result.to_excel`, `Result.to_html`), which reach the later
+stages; the stage packages below hold the same classes without them, so no arrow runs back up a floor.
+
+    >>> import planner
+    >>> result = planner.run("cases/baseline.toml")
+    >>> planner.Case.load("cases/baseline.toml").with_overrides({"discount_rate": 0.04}).solve()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .inputs import case as _case
+from .results import tables as _tables
+
+
+class Case(_case.Case):
+    """A case file, resolved (`planner.inputs.case.Case`), that can solve itself."""
+
+    def solve(self, time_limit: float | None = None, extra: Callable | None = None) -> Result:
+        """Validate, build, solve and tabulate (`planner.run`): a `planner.Result` of pandas tables.
+
+        Raises `InputError` (bad input) or `InfeasibleError` (targets in conflict, with the diagnosis).
+        """
+        return run(self, time_limit=time_limit, extra=extra)
+
+
+class Result(_tables.Result):
+    """The result tables of a solved case (`planner.results.Result`), with the workbook and report a call away."""
+
+    def to_excel(self, path) -> Path:
+        """Write the workbook (`planner.outputs.workbook.write_excel`); returns its path."""
+        from .outputs.workbook import write_excel
+
+        return write_excel(self, path)
+
+    def to_html(self, path) -> Path:
+        """Write the self-contained HTML report (`planner.outputs.report.write_report`); returns its path."""
+        from .analysis import analyse
+        from .outputs.report import write_report
+
+        return write_report(analyse(self), path)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case file (and the files it extends) as a `planner.Case`; raise `InputError` listing every problem."""
+    return _case.load_case(path, Case)
+
+
+def run(case: Case | str | Path, time_limit: float | None = None, extra: Callable | None = None) -> Result:
+    """Validate, build, solve and tabulate a case.
+
+    Raises `InputError` (bad input) or `InfeasibleError` (targets in conflict, with the diagnosis).
+    ``extra(model, params)`` may add the user's own constraints after the build.
+    """
+    from .base.errors import InfeasibleError
+    from .inputs import load
+    from .model import build_model, derive
+    from .results import collect
+    from .solver import diagnose, solve
+
+    data = load(case)
+    start = time.perf_counter()
+    p = derive(data)
+    m = build_model(p, extra=extra)
+    build_seconds = time.perf_counter() - start
+    counts = {"variables": m.nvariables(), "constraints": m.nconstraints()}
+    sol = solve(m, time_limit=time_limit)
+    if sol.status in ("infeasible", "infeasible_or_unbounded"):
+        raise InfeasibleError(diagnose(p, original=m), data)
+    options = {} if time_limit is None else {"time_limit": time_limit}
+    res = collect(data, p, sol, counts, build_seconds, options)
+    return Result(**{f.name: getattr(res, f.name) for f in dataclasses.fields(res)})
