@@ -1,21 +1,30 @@
-"""A sweep point with a peak target: the compiled two-stage path against two warm raw-highspy solves (like with like).
+"""Points of a study against the floor: the compiled two-stage path against two warm raw-highspy solves.
 
 On a case with a peak target (the shipped case: ``carbon_peak_2030``) a point that changes anything besides a peak
-ceiling costs two warm solves (`planner.solver.compiled`): the first stage (the case without its peaks), then the case with the
-peak rows set from the first stage's path. This script times, per point, median of each loop run twice interleaved
-(the better median kept: a shared machine):
+ceiling costs two warm solves (`planner.solver.compiled`): the first stage (the case without its peaks), then the case
+with the peak rows set from the first stage's path. Three kinds of point are timed, each against the raw loop that
+does the same work on the same LPs:
 
-- ``planner``: `planner.study.points.Runner.solve(point, detail=False)`, the code path of `planner.sweep` (parse the
-  point, change both HiGHS objects in place, warm first stage, E0 by the sparse map, peak rows, warm second stage,
-  arrays read back); ``with tables`` adds the row of the sweep table;
-- ``raw``: two `highspy.Highs` of their own, passed the same two LPs, the same row changes in both, warm ``run()`` of
-  the first, E0 as one sparse product on its column vector, the peak rows' bounds in one ``changeRowsBounds``, warm
-  ``run()`` of the second, arrays read back;
+- ``share``: a sweep of a non-fossil share target (``--target``, from ``--high`` down to ``--low``): planner parses
+  the point, changes both HiGHS objects in place, re-solves the first stage warm, maps its builds to the peak's path,
+  writes the peak rows and re-solves the second stage warm; the raw loop makes the same row changes in its own two
+  `highspy.Highs`, runs the first warm, computes E0 with one sparse product and runs the second warm;
+- ``ceiling``: a sweep of the peak ceiling alone (one warm solve each: the first stage is skipped);
+- ``montecarlo``: samples of every measure cost with a low/high range (`planner.study.montecarlo`): planner writes the
+  drawn costs into both objectives in place; the raw loop writes the same cost vectors with ``changeColsCost``.
 
-and the same for a sweep of the peak ceiling alone (one warm solve each: the first stage is skipped).
+``planner`` is `planner.study.points.Runner.solve(point, detail=False)`, the code path of `planner.sweep`; ``with
+table`` adds the row of the sweep table (``detail=True``), which `planner.sweep` always adds. Every loop starts each
+round from the case's own optimum with the same basis (`setBasis`), so both follow the same simplex path. The loops
+run ``--rounds`` times, interleaved (planner, raw, planner with table); the figure of a round is the median over its
+points, and the report gives the median of the rounds with their range (min-max), never the best round.
 
-    .venv/bin/python benchmarks/bench_peak.py cases/baseline.toml --points 20 --json benchmarks/results_peak.json
-    .venv/bin/python benchmarks/bench_peak.py 38x78x15 --points 20     # a scaled instance (instances.py)
+``--startup`` times, in ``--rounds`` fresh processes, what a sweep pays before its first point (read, build, compile:
+`Runner`) and its first point (cold: HiGHS starts without a basis).
+
+    .venv/bin/python benchmarks/bench_peak.py cases/baseline.toml --points 20 --rounds 5 \
+        --json benchmarks/results_peak.json
+    .venv/bin/python benchmarks/bench_peak.py 38x78x15 --points 20 --rounds 5     # a scaled instance (instances.py)
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,10 +82,39 @@ def _raw_peak(c, pk):
     return R, at, yi, before, during
 
 
+def _instance(case: str) -> str:
+    if re.fullmatch(r"\d+x\d+x\d+", case):  # a scaled instance (instances.py): regions x measures x years
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from instances import make_instance
+
+        r, ms, y = map(int, case.split("x"))
+        return str(make_instance(Path(tempfile.mkdtemp()) / "inst", r, ms, y))
+    return case
+
+
+def spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def startup(case: str, rounds: int) -> dict:
+    """A sweep's start (`Runner`: read, derive, build, compile) and its first, cold point, in fresh processes."""
+    code = ("import json, sys, time; t = time.perf_counter(); import planner; "
+            "from planner.study.points import Runner; i = time.perf_counter() - t; t = time.perf_counter(); "
+            "r = Runner(planner.Case.load(sys.argv[1])); s = time.perf_counter() - t; t = time.perf_counter(); "
+            "rec = r.solve({}, detail=True); p = time.perf_counter() - t; "
+            "print(json.dumps({'import_s': i, 'start_s': s, 'first_point_s': p, 'status': rec['status']}))")
+    runs = []
+    for _ in range(rounds):
+        out = subprocess.run([sys.executable, "-c", code, case], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {k: spread([r[k] for r in runs]) for k in ("import_s", "start_s", "first_point_s")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("case")
     ap.add_argument("--points", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--target", default="nonfossil_share_2025")
     ap.add_argument("--low", type=float, default=0.275)
     ap.add_argument("--high", type=float, default=0.29)
@@ -84,49 +123,26 @@ def main() -> None:
 
     import planner
     from planner.solver.peak import onto_first_stage
-    from planner.study.points import Runner
+    from planner.study.montecarlo import cost_ranges, samples
+    from planner.study.points import Runner, points
 
-    case = a.case
-    if re.fullmatch(r"\d+x\d+x\d+", case):  # a scaled instance (instances.py): regions x measures x years
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from instances import make_instance
-
-        r, ms, y = map(int, case.split("x"))
-        case = str(make_instance(Path(tempfile.mkdtemp()) / "inst", r, ms, y))
-    t = time.perf_counter()
+    case = _instance(a.case)
+    started = startup(case, a.rounds)
     runner = Runner(planner.Case.load(case))
-    build_s = time.perf_counter() - t
     c = runner.compiled
     if not c.peaks:
         sys.exit("the case has no peak target")
     (pk_id, pk), = list(c.peaks.items())[:1]
     k, n = a.target, a.points
-    values = list(np.linspace(a.high, a.low, n))
-
-    # Like with like: every loop, planner's and the raw one, starts at the case's own optimum with the same basis
-    # (`setBasis`, which also drops the factorization each object kept), so both follow the same simplex path and
-    # the ratio measures the work around HiGHS, not two different warm starts.
-    iters = {"planner": 0, "raw": 0}
+    key = f"targets.{k}.value"
     runner.solve({}, detail=False)
     basis_first, basis_second = c.first.h.getBasis(), c.h.getBasis()
-
-    def same_start(first: highspy.Highs, second: highspy.Highs) -> None:
-        first.setBasis(basis_first)
-        second.setBasis(basis_second)
-
-    def planner_loop(key: str, vals: list, detail: bool) -> tuple[float, list, list]:
-        runner.solve({}, detail=False)
-        same_start(c.first.h, c.h)
-        times, objs, solves = [], [], []
-        for v in vals:
-            t = time.perf_counter()
-            rec = runner.solve({key: v}, detail=detail, diagnosis=False)
-            times.append(time.perf_counter() - t)
-            iters["planner"] += c.h.getInfo().simplex_iteration_count + (
-                c.first.h.getInfo().simplex_iteration_count if rec["solves"] == 2 else 0)
-            objs.append(rec["objective"])
-            solves.append(rec["solves"])
-        return statistics.median(times), objs, solves
+    base_cap = float(pk.limits(c.first.build_values(c.reference.x))[list(pk.years).index(pk.year)])
+    kinds = {
+        "share": [{key: float(v)} for v in np.linspace(a.high, a.low, n)],
+        "ceiling": [{f"targets.{pk_id}.value": float(v)} for v in np.linspace(base_cap * 1.04, base_cap * 0.98, n)],
+        "montecarlo": points(samples(cost_ranges(runner.case), n, seed=1)),
+    }
 
     # -- raw: two HiGHS objects from the compiled LPs, warm, the same changes
     h1, h2 = _copy(c.first), _copy(c)
@@ -134,89 +150,84 @@ def main() -> None:
     rows, const = pk.rows, pk.const
     nr = len(rows)
     lower = np.full(nr, -INF)
+    cols1, cols2 = c.first.build_col, c.build_col
+    keep = cols1 >= 0
+    state = {"x1": None, "act1": None}
 
-    def raw_point(first_changes, second_changes, ceiling=None, run_first=True) -> float:
-        nonlocal x1, act1
+    def raw_solve(first_changes, second_changes, ceiling=None, run_first=True, costs=None) -> float:
+        if costs is not None:
+            h1.changeColsCost(int(keep.sum()), cols1[keep].astype(np.int32), costs[keep])
+            h2.changeColsCost(int(keep.sum()), cols2[keep].astype(np.int32), costs[keep])
         if run_first:
             _apply(h1, first_changes)
             h1.run()
             sol1 = h1.getSolution()
-            x1, act1 = np.asarray(sol1.col_value), np.asarray(sol1.row_value)[rows]
-            iters["raw"] += h1.getInfo().simplex_iteration_count
+            state["x1"], state["act1"] = np.asarray(sol1.col_value), np.asarray(sol1.row_value)[rows]
         _apply(h2, second_changes)
-        e0 = pk.level0 + R @ x1
+        e0 = pk.level0 + R @ state["x1"]
         cap = e0[yi] if ceiling is None else ceiling
         rhs = np.where(before, e0[at], np.where(during, np.minimum(cap, e0[at]), cap))
-        # the same bounds planner writes: a limit from the path that misses the first stage's row level by rounding
-        # alone is that level (`planner.solver.peak.onto_first_stage`)
-        h2.changeRowsBounds(nr, rows, lower, onto_first_stage(rhs - const, act1, const, before | during))
+        # the same bounds planner writes (`planner.solver.peak.onto_first_stage`)
+        h2.changeRowsBounds(nr, rows, lower, onto_first_stage(rhs - const, state["act1"], const, before | during))
         h2.run()
-        iters["raw"] += h2.getInfo().simplex_iteration_count
         sol = h2.getSolution()
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
         return h2.getInfo().objective_function_value
 
-    x1 = act1 = None
-    raw_point(_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
-    share_changes = [(_row_changes(c.first, k, v), _row_changes(c, k, v)) for v in values]
+    base_costs = np.array([runner.params.unit_cost[ms] for _, ms, _ in c.build_index]) * c.cost_factor
+    at_base = (_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
 
-    def raw_loop_share() -> tuple[float, list]:
-        raw_point(_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
-        same_start(h1, h2)
-        times, objs = [], []
-        for ch1, ch2 in share_changes:
-            t = time.perf_counter()
-            objs.append(raw_point(ch1, ch2))
-            times.append(time.perf_counter() - t)
-        return statistics.median(times), objs
+    def raw_work(kind: str, point: dict):
+        """What the raw loop does for a point, prepared outside the clock (planner parses its point inside)."""
+        if kind == "share":
+            v = point[key]
+            return {"first_changes": _row_changes(c.first, k, v), "second_changes": _row_changes(c, k, v)}
+        if kind == "ceiling":
+            return {"first_changes": [], "second_changes": [], "ceiling": point[f"targets.{pk_id}.value"],
+                    "run_first": False}
+        new = runner.point_params(point)
+        uc = np.array([new.unit_cost[ms] for _, ms, _ in c.build_index])
+        return {"first_changes": [], "second_changes": [], "costs": uc * c.cost_factor}
 
-    key = f"targets.{k}.value"
-    iters.update(planner=0, raw=0)
-    p1, objs, solves = planner_loop(key, values, False)
-    r1, raw_objs = raw_loop_share()
-    share_iters = dict(iters)
-    d1 = planner_loop(key, values, True)[0]
-    p2 = planner_loop(key, values, False)[0]
-    r2 = raw_loop_share()[0]
-    d2 = planner_loop(key, values, True)[0]
-    same = all(abs(x - y) <= 1e-6 * max(1.0, abs(y)) for x, y in zip(objs, raw_objs, strict=True) if x is not None)
+    def restart_planner() -> None:
+        runner.solve({}, detail=False)
+        c.first.h.setBasis(basis_first)
+        c.h.setBasis(basis_second)
 
-    # -- a sweep of the ceiling alone: one warm solve each
-    runner.solve({}, detail=False)
-    base_cap = float(pk.limits(c.first.build_values(c.reference.x))[list(pk.years).index(pk.year)])
-    caps = list(np.linspace(base_cap * 1.04, base_cap * 0.98, n))
-    ckey = f"targets.{pk_id}.value"
-    iters.update(planner=0, raw=0)
-    q1, cobjs, csolves = planner_loop(ckey, caps, False)
+    def restart_raw() -> None:
+        raw_solve(*at_base, costs=base_costs)
+        h1.setBasis(basis_first)
+        h2.setBasis(basis_second)
 
-    def raw_loop_cap() -> tuple[float, list]:
-        raw_point(_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
-        same_start(h1, h2)
-        times, objs = [], []
-        for cap in caps:
-            t = time.perf_counter()
-            objs.append(raw_point([], [], ceiling=cap, run_first=False))
-            times.append(time.perf_counter() - t)
-        return statistics.median(times), objs
-
-    s1, raw_cobjs = raw_loop_cap()
-    ceiling_iters = dict(iters)
-    q2 = planner_loop(ckey, caps, False)[0]
-    s2 = raw_loop_cap()[0]
-    csame = all(abs(x - y) <= 1e-6 * max(1.0, abs(y)) for x, y in zip(cobjs, raw_cobjs, strict=True)
-                if x is not None)
-    out = {
-        "case": a.case, "points": n, "build_and_compile_s": build_s, "rows": c.n_rows, "cols": c.n_cols,
-        "first_stage_rows": c.first.n_rows, "peak": pk_id, "target": k, "values": [values[0], values[-1]],
-        "share_solves": sorted(set(solves)), "planner_point_ms": 1e3 * min(p1, p2),
-        "planner_point_tabulated_ms": 1e3 * min(d1, d2), "raw_two_warm_solves_ms": 1e3 * min(r1, r2),
-        "ratio": min(p1, p2) / min(r1, r2), "same_objectives": same,
-        "ceiling_solves": sorted(set(csolves)), "ceiling_values": [caps[0], caps[-1]],
-        "planner_ceiling_point_ms": 1e3 * min(q1, q2), "raw_one_warm_solve_ms": 1e3 * min(s1, s2),
-        "ceiling_ratio": min(q1, q2) / min(s1, s2), "ceiling_same_objectives": csame,
-        "simplex_iterations_share_sweep": share_iters, "simplex_iterations_ceiling_sweep": ceiling_iters,
-        "statuses": sorted({"optimal" if o is not None else "not optimal" for o in objs + cobjs}),
-    }
+    results = {}
+    for kind, pts in kinds.items():
+        work = [raw_work(kind, p) for p in pts]
+        rounds = {"planner": [], "raw": [], "planner_with_table": []}
+        objs = {}
+        for _ in range(a.rounds):
+            for loop in ("planner", "raw", "planner_with_table"):
+                (restart_raw if loop == "raw" else restart_planner)()
+                times, got = [], []
+                for p, w in zip(pts, work, strict=True):
+                    t = time.perf_counter()
+                    if loop == "raw":
+                        got.append(raw_solve(**w))
+                    else:
+                        got.append(runner.solve(p, detail=loop != "planner", diagnosis=False)["objective"])
+                    times.append(time.perf_counter() - t)
+                rounds[loop].append(statistics.median(times))
+                objs[loop] = got
+        same = all(x is not None and abs(x - y) <= 1e-6 * max(1.0, abs(y))
+                   for x, y in zip(objs["planner"], objs["raw"], strict=True))
+        ratio = [p / r for p, r in zip(rounds["planner"], rounds["raw"], strict=True)]
+        ratio_table = [p / r for p, r in zip(rounds["planner_with_table"], rounds["raw"], strict=True)]
+        results[kind] = {
+            "points": len(pts), "planner_ms": spread([1e3 * x for x in rounds["planner"]]),
+            "planner_with_table_ms": spread([1e3 * x for x in rounds["planner_with_table"]]),
+            "raw_ms": spread([1e3 * x for x in rounds["raw"]]), "ratio": spread(ratio),
+            "ratio_with_table": spread(ratio_table), "same_objectives": same}
+    out = {"case": a.case, "rows": c.n_rows, "cols": c.n_cols, "peak": pk_id, "rounds": a.rounds,
+           "startup": started, **results, "when": time.strftime("%Y-%m-%d %H:%M")}
     print(json.dumps(out, indent=1))
     if a.json:
         Path(a.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

@@ -152,15 +152,50 @@ def stage_linopy(work: Path) -> dict:
     return out
 
 
-def _linopy_once(z, keep: np.ndarray) -> dict:
+def stage_linopy_warm(work: Path) -> dict:
+    """linopy builds the case once (the peak rows a block of their own), hands it to HiGHS through its public
+    ``linopy.io.to_highspy``, and the two stages run on that object as planner runs them: the first with the peak
+    rows freed, the second warm from its basis with their limits: the same warm second stage as planner's."""
+    import highspy
     import linopy
+    from linopy.io import to_highspy
+
+    _, z = _lp(work)
+    free = np.asarray(z["free"])
+    blocks = _blocks(z, np.ones_like(free), split=free)
+    t = time.perf_counter()
+    m = _linopy_model(z, blocks)
+    h = to_highspy(m)
+    h.setOptionValue("output_flag", False)
+    t_build = time.perf_counter() - t
+    clabels = np.asarray(m.matrices.clabels)
+    peak = np.asarray(m.constraints["peak_ub"].labels.values).ravel() if free.any() else np.zeros(0, dtype=int)
+    rows = np.searchsorted(clabels, peak).astype(np.int32)
+    assert np.array_equal(clabels[rows], peak)
+    lo, up = np.asarray(h.getLp().row_lower_)[rows], np.asarray(h.getLp().row_upper_)[rows]
+    t = time.perf_counter()
+    if len(rows):
+        free_lo, free_up = np.full(len(rows), -highspy.kHighsInf), np.full(len(rows), highspy.kHighsInf)
+        h.changeRowsBounds(len(rows), rows, free_lo, free_up)
+        h.run()
+        h.changeRowsBounds(len(rows), rows, lo, up)
+    h.run()
+    t_solve = time.perf_counter() - t
+    return {"objective": h.getInfo().objective_function_value + float(z["offset"][0]), "build_s": t_build,
+            "solve_s": t_solve, "build_solve_s": t_build + t_solve, "solves": 2 if len(rows) else 1,
+            "peak_mb": peak_mb(), "linopy": linopy.__version__}
+
+
+def _blocks(z, keep: np.ndarray, split: np.ndarray | None = None) -> list:
+    """The padded (row, term) arrays of each row family (the rows of ``split`` a block "peak" of their own)."""
     import scipy.sparse as sp
-    import xarray as xr
 
     n, nr = len(z["c"]), len(z["rl"])
     A = sp.csc_matrix((z["value"], z["index"], z["start"]), shape=(nr, n)).tocsr()
-    fam = z["family"]
-    blocks = []  # the padded (row, term) arrays of each row family, made before the clock starts
+    fam = np.array(z["family"], dtype=object)
+    if split is not None:
+        fam = np.where(split, "peak", fam)
+    blocks = []
     for name in dict.fromkeys(fam.tolist()):
         rows = np.flatnonzero((fam == name) & keep)
         if not len(rows):
@@ -174,7 +209,13 @@ def _linopy_once(z, keep: np.ndarray) -> dict:
             coef[k, : e - s] = sub.data[s:e]
             col[k, : e - s] = sub.indices[s:e]
         blocks.append((name, rows, coef, col))
-    t = time.perf_counter()
+    return blocks
+
+
+def _linopy_model(z, blocks: list):
+    import linopy
+    import xarray as xr
+
     m = linopy.Model()
     x = m.add_variables(lower=xr.DataArray(z["lb"], dims="col"),
                         upper=xr.DataArray(np.where(np.isinf(z["ub"]), np.inf, z["ub"]), dims="col"), name="x")
@@ -190,6 +231,14 @@ def _linopy_once(z, keep: np.ndarray) -> dict:
                 m.add_constraints(expr.isel(row=sel), sign, xr.DataArray(bound[sel], dims="row"),
                                   name=f"{name}_{'ub' if sign == '<=' else 'lb'}")
     m.add_objective((xr.DataArray(z["c"], dims="col") * x).sum())
+    return m
+
+
+def _linopy_once(z, keep: np.ndarray) -> dict:
+    """linopy builds one LP (the rows of ``keep``) and solves it cold with HiGHS (``io_api="direct"``)."""
+    blocks = _blocks(z, keep)  # made before the clock starts
+    t = time.perf_counter()
+    m = _linopy_model(z, blocks)
     t_build = time.perf_counter() - t
     t = time.perf_counter()
     m.solve(solver_name="highs", io_api="direct", output_flag=False)
@@ -204,9 +253,16 @@ def run_stage(args: list[str]) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def _spread(values: list[float]) -> dict:
+    import statistics
+
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--instances", default="3x78x15,38x78x15,100x200x15,3x78x40")
+    ap.add_argument("--repeat", type=int, default=5, help="rounds of every stage, interleaved (medians reported)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--stage", nargs="+")
     a = ap.parse_args()
@@ -214,7 +270,7 @@ def main() -> None:
         kind, *rest = a.stage
         work = Path(rest[-1])
         out = {"planner": lambda: stage_planner(rest[0], work), "floor": lambda: stage_floor(work),
-               "linopy": lambda: stage_linopy(work)}[kind]()
+               "linopy": lambda: stage_linopy(work), "linopy_warm": lambda: stage_linopy_warm(work)}[kind]()
         print(json.dumps(out))
         return
     sys.path.insert(0, str(HERE))
@@ -223,15 +279,30 @@ def main() -> None:
     results = {}
     for spec in a.instances.split(","):
         r, ms, y = map(int, spec.split("x"))
+        runs: dict[str, list[dict]] = {"planner": [], "floor": [], "linopy": [], "linopy_warm": []}
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             case = str(make_instance(work / "inst", r, ms, y))
-            res = {"planner": run_stage(["planner", case, str(work)])}
-            if "error" not in res["planner"]:
-                res["floor"] = run_stage(["floor", str(work)])
-                res["linopy"] = run_stage(["linopy", str(work)])
+            for _ in range(a.repeat):
+                runs["planner"].append(run_stage(["planner", case, str(work)]))
+                if "error" in runs["planner"][-1]:
+                    break
+                for stage in ("floor", "linopy", "linopy_warm"):
+                    runs[stage].append(run_stage([stage, str(work)]))
+        res = {"rounds": runs}
+        ok = [i for i in range(len(runs["planner"])) if all("error" not in runs[s][i] for s in runs)]
+        if ok:
+            first = runs["planner"][ok[0]]
+            res["size"] = {k: first[k] for k in ("rows", "cols", "nnz")}
+            res["median"] = {
+                s: {k: _spread([runs[s][i][k] for i in ok]) for k in runs[s][ok[0]]
+                    if isinstance(runs[s][ok[0]][k], float)} for s in runs}
+            res["planner_over_linopy_cold"] = _spread([runs["planner"][i]["build_solve_s"]
+                                                       / runs["linopy"][i]["build_solve_s"] for i in ok])
+            res["planner_over_linopy_warm"] = _spread([runs["planner"][i]["build_solve_s"]
+                                                       / runs["linopy_warm"][i]["build_solve_s"] for i in ok])
         results[spec] = res
-        print(spec, json.dumps(res, indent=1), flush=True)
+        print(spec, json.dumps({k: v for k, v in res.items() if k != "rounds"}, indent=1), flush=True)
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))
 

@@ -106,6 +106,7 @@ class Compiled:
     stock_cols: dict[tuple[str, str], np.ndarray]  # (r, m) -> HiGHS columns of stock[r, m, t], every model year
     cost_factor: np.ndarray  # D(m, tau) for every build index: its cost is unit_cost[m] * D
     cost_in_place: bool  # every column with a cost is a build column
+    build_measure: np.ndarray  # the place in Params.measures of each build index's measure
     offset: float
     compile_seconds: float = 0.0
     first: Compiled | None = None  # the first stage (the case without its peak targets), if there is a peak
@@ -192,7 +193,7 @@ class Compiled:
         self._first("set_costs", unit_cost, factor)
         factor = self.cost_factor if factor is None else factor
         keep = self.build_col >= 0
-        uc = np.array([unit_cost[m] for _, m, _ in self.build_index])
+        uc = np.array([unit_cost[m] for m in self.params.measures])[self.build_measure]
         cost = (uc * factor)[keep]
         cols = self.build_col[keep].astype(np.int32)
         self.h.changeColsCost(len(cols), cols, cost)
@@ -330,10 +331,10 @@ def _on(cols: np.ndarray, some: np.ndarray, coefs: np.ndarray) -> np.ndarray:
     return out
 
 
-def unit_costs(measures, rate: float) -> dict[str, float]:
-    """Annual net cost of one unit standing (`planner.model.params.derive`), from a measures table."""
-    return {row.measure_id: float(row.capex) * crf(rate, int(row.lifetime)) + float(row.fixed_om)
-            - float(row.savings) for row in measures.itertuples()}
+def unit_costs(capex: list[float], fixed_om: list[float], savings: list[float], lifetime: list[int],
+               rate: float) -> list[float]:
+    """Annual net cost of one unit standing of each measure (`planner.model.params.derive`, the same arithmetic)."""
+    return [c * crf(rate, n) + f - s for c, f, s, n in zip(capex, fixed_om, savings, lifetime, strict=True)]
 
 
 def cost_factors(p: Params, index: list[tuple[str, str, int]]) -> np.ndarray:
@@ -377,10 +378,12 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     costed = set(np.flatnonzero(c != 0).tolist())
     cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist())
                      and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
+    at = {ms: n for n, ms in enumerate(p.measures)}
     out = Compiled(
         h=h, params=p, n_rows=lp.n_rows, n_cols=lp.n_cols, nnz=lp.nnz, build_index=build_index,
         build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=lp.offset,
+        build_measure=np.array([at[ms] for _, ms, _ in build_index], dtype=np.int64),
     )
     if peak_targets(p):  # the first stage: the same LP with the peak rows (and rows of one's own) freed
         out.peaks = peak_rows(m, out.target_rows, build_index, np.array(upper))

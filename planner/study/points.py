@@ -117,6 +117,12 @@ class Runner:
         self.col_measure = np.array([ms for _, ms, _ in idx])
         self.col_sector = np.array([self.sector[ms] for ms in self.col_measure])
         self.capex = np.array([float(self.measures.at[ms, "capex"]) for ms in self.col_measure])
+        # each measure's cost columns as plain lists, in Params.measures order: a point that draws costs (a Monte
+        # Carlo sample sets 150 of them) writes into copies of these and recomputes the unit costs, no table copied
+        self.cost_columns = {col: [float(self.measures.at[ms, col]) for ms in p.measures]
+                             for col in ("capex", "fixed_om", "savings")}
+        self.lifetime = [int(self.measures.at[ms, "lifetime"]) for ms in p.measures]
+        self.measure_at = {ms: n for n, ms in enumerate(p.measures)}
         self._level_map()
 
     def _level_map(self) -> None:
@@ -208,7 +214,8 @@ class Runner:
                 else:
                     targets[k]["enabled_"] = bool(v)
             elif parts[0] == "measures":
-                if parts[1] not in self.measures.index or not self.compiled.cost_in_place:
+                if (parts[1] not in self.measure_at or parts[2] not in self.cost_columns
+                        or not self.compiled.cost_in_place):
                     return None
                 ms_over.setdefault(parts[1], {})[parts[2]] = float(v)
             elif parts[0] == "potentials":
@@ -226,11 +233,12 @@ class Runner:
                     return None
                 rate = float(v)
         if ms_over or rate != p.rate:
-            table = self.measures.copy()
+            cost = {col: list(values) for col, values in self.cost_columns.items()}
             for ms, cols in ms_over.items():
                 for col, v in cols.items():
-                    table.at[ms, col] = v
-            unit_cost = unit_costs(table.reset_index(), rate)
+                    cost[col][self.measure_at[ms]] = v
+            unit_cost = dict(zip(p.measures, unit_costs(cost["capex"], cost["fixed_om"], cost["savings"],
+                                                        self.lifetime, rate), strict=True))
         else:
             unit_cost = p.unit_cost
         new = dataclasses.replace(
