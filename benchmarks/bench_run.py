@@ -1,17 +1,15 @@
-"""`planner run` of a case, whole process and stage by stage (issue 8: the shipped case within 2 s whole-process).
+"""`planner run` of a case, whole process and stage by stage.
 
-    .venv/bin/python benchmarks/bench_run.py [cases/baseline.toml] [--repeat 3] [--json out.json] [--no-stages]
+    .venv/bin/python benchmarks/bench_run.py [cases/baseline.toml] [--repeat 7] [--json out.json] [--no-stages]
 
-1. Whole process: ``planner run CASE --out TMP`` as a fresh subprocess, ``--repeat`` times; wall seconds (median,
-   min) and peak RSS of the child (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``; each run in its own
+1. Whole process: ``planner run CASE --out TMP`` as a fresh subprocess, ``--repeat`` times; wall seconds (median
+   and range) and peak RSS of the child (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``; each run in its own
    ``python -c`` parent so the maximum is that run's, not the largest so far).
 2. Stages: the same steps as `planner.cli.run_cmd`, timed one by one in a fresh subprocess (imports counted as the
    first stage): imports, read + validate, derive, build, the compile to HiGHS, the peak's first stage, the solve,
-   result tables, analysis, the fork of the child that writes the workbook, console summary, IAMC, the report (chart
-   specs and HTML; the browser draws the charts), the wait for the workbook. The stages add up to about the whole
-   process minus the interpreter's start; the workbook child's CPU and the workbook written in line are printed
-   beside them. (The state before issue 8 is in `results_run_before.json`, measured by this script's version of
-   that time.)
+   result tables, analysis, console summary, workbook, IAMC, the report (chart specs and HTML; the browser draws the
+   charts). The stages add up to about the whole process minus the interpreter's start. Medians of ``--repeat``
+   processes, with their range.
 
 Also ``planner --help`` and ``planner validate CASE`` as processes, and which heavy modules each imports.
 No timing is asserted anywhere: this prints a table (and writes JSON with ``--json``).
@@ -47,7 +45,6 @@ print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.r
 # Runs in a fresh interpreter: `planner run` step by step, each step timed; JSON on the last line.
 _STAGES = r"""
 import contextlib, io, json, sys, time
-from functools import partial
 from pathlib import Path
 T = {}
 def tm(name, fn):
@@ -57,7 +54,7 @@ def imports():
     import planner.cli  # what `planner run` imports before it starts
 tm("imports: planner.cli", imports)
 def imports_run():
-    import planner.inputs, planner.model, planner.results, planner.solve  # pandas, Pyomo, HiGHS
+    import planner.inputs, planner.model, planner.results, planner.solver  # pandas, Pyomo, HiGHS
 tm("imports: pandas, Pyomo, HiGHS", imports_run)
 import gc
 import planner.cli as cli
@@ -65,13 +62,13 @@ gc.set_threshold(*cli.GC_THRESHOLDS)  # as the command sets them
 from planner.inputs import load
 from planner.model import build_model, derive
 from planner.results import collect
-S = sys.modules["planner.solve"]
+S = sys.modules["planner.solver.solve"]
 peak = sys.modules["planner.solver.peak"]
 data = tm("read + validate", lambda: load(case))
 p = tm("derive", lambda: derive(data))
 m = tm("build (Pyomo)", lambda: build_model(p))
 counts = {"variables": m.nvariables(), "constraints": m.nconstraints()}
-lp = tm("compile to HiGHS (Pyomo standard form)", lambda: S._compile(m))
+lp = tm("compile to HiGHS (standard form)", lambda: S._compile(m))
 ref = tm("peak first stage (same LP, peak rows freed)", lambda: S._prepare_peak(m, lp, None))
 sol = tm("solve (HiGHS, warm from the first stage), read", lambda: S._solve_lp(m, lp, None))
 if ref is not None:
@@ -81,26 +78,23 @@ def analysis():
     from planner.analysis import analyse
     return analyse(res)
 a = tm("analysis", analysis)
-def fork_book():
-    from planner.parallel import write_file
-    return write_file(out / "case.xlsx", partial(cli._fill_workbook, a))  # XlsxWriter imported in the child
-book = tm("workbook: fork the child that writes it", fork_book)
-with contextlib.redirect_stdout(io.StringIO()):
-    tm("console summary", lambda: cli.print_summary(res, a))
+def console():
+    from planner.outputs.console import summary_lines
+    return summary_lines(res, a)
+tm("console summary", console)
+def workbook():
+    from planner.outputs.workbook import write_excel
+    return write_excel(res, out / "case.xlsx", a)
+tm("workbook (XlsxWriter imported here)", workbook)
 def iamc():
     from planner.outputs.iamc import write_iamc
     return write_iamc(a, out / "case_iamc.csv")
 tm("IAMC CSV", iamc)
-from planner import report as rep
+from planner.outputs import report as rep
 tm("report: chart specs (alone; the HTML step makes them again)", lambda: rep.chart_specs(a))
 tm("report: HTML (chart specs, Vega bundle, tables)", lambda: rep.write_report(a, out / "report.html"))
-tm("workbook: wait for the child", book.result)
-import resource
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-T["(CPU of the workbook child, beside the stages)"] = ru.ru_utime + ru.ru_stime
-from planner.outputs.workbook import write_excel
-tm("(the workbook written in line, for comparison)", lambda: write_excel(res, out / "case2.xlsx", a))
-T["(the workbook written in line, for comparison)"] = T.pop("(the workbook written in line, for comparison)")
+T["(report: chart specs (alone; the HTML step makes them again))"] = T.pop(
+    "report: chart specs (alone; the HTML step makes them again)")
 print(json.dumps(T))
 """
 
@@ -142,7 +136,7 @@ def planner_cmd() -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("case", nargs="?", default="cases/baseline.toml")
-    ap.add_argument("--repeat", type=int, default=3, help="whole-process runs (and stage runs)")
+    ap.add_argument("--repeat", type=int, default=7, help="whole-process runs (and stage runs)")
     ap.add_argument("--json", type=Path, help="write the numbers to this JSON file")
     ap.add_argument("--no-stages", action="store_true", help="whole process only")
     args = ap.parse_args()
@@ -152,7 +146,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runs = [process([*cmd, "run", args.case, "--out", tmp]) for _ in range(args.repeat)]
         result["run"] = {"wall_median": statistics.median(r["wall"] for r in runs),
-                         "wall_min": min(r["wall"] for r in runs),
+                         "wall_min": min(r["wall"] for r in runs), "wall_max": max(r["wall"] for r in runs),
                          "cpu_median": statistics.median(r["cpu"] for r in runs),
                          "rss_mb_max": max(r["rss_mb"] for r in runs), "walls": [r["wall"] for r in runs]}
         small = {"--help": ["--help"], "validate": ["validate", args.case]}
@@ -164,9 +158,10 @@ def main() -> None:
         if not args.no_stages:
             per = [stages(args.case, tmp) for _ in range(args.repeat)]
             result["stages"] = {k: statistics.median(s[k] for s in per) for k in per[0]}
+            result["stage_ranges"] = {k: [min(s[k] for s in per), max(s[k] for s in per)] for k in per[0]}
     r = result["run"]
-    print(f"planner run {args.case}: wall median {r['wall_median']:.2f} s (min {r['wall_min']:.2f} s, "
-          f"{args.repeat} runs), CPU (user + system, with workers) {r['cpu_median']:.2f} s, peak RSS "
+    print(f"planner run {args.case}: wall median {r['wall_median']:.2f} s ({r['wall_min']:.2f}-{r['wall_max']:.2f} s, "
+          f"{args.repeat} runs), CPU (user + system) {r['cpu_median']:.2f} s, peak RSS "
           f"{r['rss_mb_max']:.0f} MB (largest process); load average {result['load_average'][0]:.2f}")
     print(f"  imports: {', '.join(r['imports'])}")
     for label in ("--help", "validate"):

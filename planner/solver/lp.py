@@ -99,15 +99,16 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     objective = objectives[0]
     place: dict[int, tuple[int, int]] = {}  # id(var) -> (order its component was met in, place in the component)
     variables: dict[int, object] = {}
-    met = [0]
 
-    def meet(vs: list) -> None:
+    def meet(vs) -> None:  # a variable met for the first time brings its whole component, in the component's order
         for v in vs:
             if id(v) not in place:
-                for n, w in enumerate(v.parent_component().values(ORDER)):
-                    place.setdefault(id(w), (met[0], n))
-                met[0] += 1
+                rank = len(met)
+                met.append(v.parent_component())
+                for n, w in enumerate(met[-1].values(ORDER)):
+                    place.setdefault(id(w), (rank, n))
 
+    met: list = []
     obj_vars, obj_coefs, offset = linear(objective.expr, objective)
     meet(obj_vars)
     rows, lower, upper, entry_row, entry_var, entry_value = [], [], [], [], [], []
@@ -116,29 +117,29 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
         if lb is None and ub is None:
             continue
         vs, coefs, const = linear(con.body, con)
-        kept = [(v, a) for v, a in zip(vs, coefs, strict=True) if a != 0]
-        if not kept:
+        if 0 in coefs or 0.0 in coefs:
+            vs, coefs = [v for v, a in zip(vs, coefs, strict=True) if a != 0], [a for a in coefs if a != 0]
+        if not vs:
             if (lb is None or lb <= const) and (ub is None or ub >= const):
                 continue
             raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
-        meet([v for v, _ in kept])
+        meet(vs)
         r = len(rows)
         rows.append(con)
         lower.append(-INF if lb is None else lb - const)
         upper.append(INF if ub is None else ub - const)
-        for v, a in kept:
-            variables[id(v)] = v
-            entry_row.append(r)
-            entry_var.append(id(v))
-            entry_value.append(a)
+        entry_row.extend([r] * len(vs))
+        entry_var.extend(vs)
+        entry_value.extend(coefs)
     for v, a in zip(obj_vars, obj_coefs, strict=True):
         if a != 0:
             variables[id(v)] = v
+    variables.update((id(v), v) for v in entry_var)
     used = sorted(variables, key=place.__getitem__)
     col = {vid: j for j, vid in enumerate(used)}
     cols = [variables[vid] for vid in used]
     n = len(cols)
-    entry_col = np.fromiter(map(col.__getitem__, entry_var), dtype=np.int64, count=len(entry_var))
+    entry_col = np.fromiter((col[id(v)] for v in entry_var), dtype=np.int64, count=len(entry_var))
     entry_row = np.array(entry_row, dtype=np.int64)
     order = np.lexsort((entry_row, entry_col))
     start = np.zeros(n + 1, dtype=np.int64)
@@ -147,11 +148,12 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     for v, a in zip(obj_vars, obj_coefs, strict=True):
         if a != 0:
             cost[col[id(v)]] += a
+    bounds = [v.bounds for v in cols]
     return StandardForm(
         cols=cols, rows=rows, start=start, index=entry_row[order], value=np.array(entry_value, dtype=float)[order],
         lower=np.array(lower, dtype=float), upper=np.array(upper, dtype=float), cost=cost, offset=offset,
-        col_lower=np.array([-INF if v.lb is None else float(v.lb) for v in cols], dtype=float),
-        col_upper=np.array([INF if v.ub is None else float(v.ub) for v in cols], dtype=float),
+        col_lower=np.array([-INF if lo is None else lo for lo, _ in bounds], dtype=float),
+        col_upper=np.array([INF if up is None else up for _, up in bounds], dtype=float),
         maximize=objective.sense == pyo.maximize)
 
 
