@@ -52,7 +52,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-YEARS = [2020, 2021, 2022, 2023, 2025, 2030, 2035]
+YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2030, 2035]
 FROZEN_YEARS = [2020, 2025, 2030, 2035]
 REGIONS = ["main_urban", "northeast", "southeast"]
 EXOGENOUS = {"gdp", "industrial_value_added", "land_area"}
@@ -76,32 +76,42 @@ ENERGY_2021 = 92_710_000  # tce, 9,271万, 统计快报 (rb_cq_energy_2021)
 COAL_SHARE_2020 = 0.443  # en_cq_energy_14fyp
 OIL_SHARE_2020 = 0.15  # en_assume_energy_mix_2020 (plan: oil 'kept at' 15%)
 RENEWABLE_SHARE_OF_ELEC_2020 = 0.514  # renewables 51.4% of electricity consumption 2020 (en_cq_energy_14fyp)
-ELEC_DEMAND_2020 = 119_563_813  # MWh, PyPSA-China-PIK Provincial_Load_2020_2060_MWh.csv, Chongqing 2020 (rb_pypsa_load)
-ELEC_DEMAND_2025 = 162_000_000  # MWh, energy 14th FYP projection 1,620亿 kWh (en_cq_energy_14fyp)
 INDUSTRY_ENERGY_2020 = 40_000_000  # tce, "about 40 Mtce" (rb_chinanews_energy_13fyp)
 
 # elasticities (d ln X / d ln GDP)
 E_ENERGY = {2022: 0.42, 2026: 0.39, 2031: 0.35}  # from the year on; 0.42 = 2015-2021 record, 0.39 = 2015-2020
-E_ELEC_LATE = {2026: 0.75, 2031: 0.60}  # after the FYP projection; 2008-2020 record about 0.67 (rb_assume_electricity)
+E_ELEC_LATE = {2026: 0.75, 2031: 0.60}  # after the record; 2008-2020 record about 0.67 (rb_assume_electricity)
 E_OIL = {2021: 0.30, 2026: -0.10, 2031: -0.20}  # NEV sales (national NEV policy in force) bend oil down after 2025
 E_GAS = {2021: 0.40, 2026: 0.20, 2031: 0.10}
 E_INDUSTRY_ENERGY = {2021: 0.30, 2026: 0.25, 2031: 0.20}  # vs industrial value added
 
-# power plants (PyPSA-China-PIK capacities ~2020, ma_pypsa_china_capacity; hours are assumptions)
+# power plants (PyPSA-China-PIK capacities ~2020, ma_pypsa_china_capacity): the 2020 coal/gas split of thermal output
 COAL_MW, GAS_MW = 15_450, 940
 COAL_H, GAS_H = 3_500, 2_000
-HYDRO_MW, HYDRO_H = 7_790, 3_450
-WIND_MW_2020, WIND_H = 970, 2_000
-PV_MW_2020, PV_H = 670, 950
+# the electricity record 2020-2023 (rb_nbs_power_record: NBS/CEC series, Wind exports copied in GitHub
+# energyandcleanair/china_co2): 全社会用电量 and the generation of plants of 6 MW and above, MWh. NBS "thermal" holds
+# biomass and waste-to-energy plants too; they are taken out (BIO_MWH) and counted as local non-fossil.
+DEMAND_REC = {2020: 118_700_000, 2021: 134_100_000, 2022: 140_400_000, 2023: 145_300_000, 2024: 161_260_000}
+THERMAL_REC = {2020: 53_500_000, 2021: 67_380_000, 2022: 75_160_000, 2023: 84_340_000}
+HYDRO_REC = {2020: 22_290_000, 2021: 23_230_000, 2022: 17_180_000, 2023: 16_840_000, 2024: 17_310_000}
+# wind and PV: mean capacity of the year (6 MW+, end-year MW 2019-2023: wind 640/970/1,650/1,820/2,060, PV
+# 650/670/630/690/1,610) x utilisation hours (wind 2,108/2,144/1,942/2,109 h; PV 653 h in 2020, 700 h assumed after)
+WIND_REC = {2020: 1_700_000, 2021: 2_810_000, 2022: 3_370_000, 2023: 4_090_000}
+PV_REC = {2020: 430_000, 2021: 450_000, 2022: 460_000, 2023: 810_000}
+WIND_MW_2023, PV_MW_2023, WIND_H, PV_H = 2_060, 1_610, 2_050, 700  # held after the record: more is the plan's
+HYDRO_MW, HYDRO_H = 8_260, 2_436  # conventional hydro 2023; mean full-load hours of 2020-2024 (2,861, 2,937, 2,172,
+#                                   2,039, 2,170 h: three drought-hit years in five), rb_assume_electricity
+SMALL_HYDRO_MWH = 2_000_000  # hydro under 6 MW, outside the 6 MW+ statistics (assumption, rb_assume_electricity)
 # biomass and waste-to-energy, MWh: 2020 assumed (about 1.2万 t/d of waste burned x 0.3 MWh/t + 0.2 TWh biomass);
 # 2025: 25 incineration plants burn about 2万 t/d (mb_cq_wte_2025) x 365 x 0.38 MWh/t + 0.2 TWh biomass; +1%/yr after
 BIO_MWH = {2020: 1_500_000, 2025: 3_000_000, 2030: 3_150_000, 2035: 3_310_000}
-WIND_PV_MW = {2020: WIND_MW_2020 + PV_MW_2020, 2025: 3_640, 2030: 4_640, 2035: 5_640}  # 2025: ma_cq_opinion_2022_8
-WIND_SHARE_OF_ADDITIONS = 0.5
 XINJIANG_MWH = 36_000_000  # 疆电入渝 > 360亿 kWh/yr (ma_xinhua_hami_cq_2025)
 XINJIANG_GREEN = 0.5  # > 180亿 kWh of it wind and solar
-XINJIANG_2025 = 10_500_000  # June-December 2025 in ramp-up: 7/12 x 36 TWh x 0.5, assumption
+XINJIANG_2025 = 10_500_000  # June-December 2025 (10.1 TWh delivered by 9 Dec 2025, rb_nbs_power_record), assumption
 XINJIANG_FOSSIL_CO2 = 0.85  # t/MWh delivered (Hami coal units incl. 7% line loss), assumption
+# thermal capacity in service, MW (6 MW+ thermal incl. biomass, rb_nbs_power_record): 2020-2024; held after 2024
+# (no named new unit found: new thermal capacity is the measure coal_power_new, with its capex)
+THERMAL_CAPACITY = {2020: 15_320, 2021: 15_400, 2022: 16_450, 2023: 17_650, 2024: 17_939}
 
 COAL_EQ = 0.305  # tce/MWh, coal-equivalent (docs/data.md; CEC 2020 供电煤耗 305.5 g/kWh)
 CO2_COAL, CO2_OIL, CO2_GAS = 2.66, 2.15, 1.64  # t CO2/tce (docs/data.md)
@@ -110,6 +120,7 @@ THERMAL_SO2, THERMAL_NOX, THERMAL_PM = 0.16e-3, 0.179e-3, 0.032e-3  # t/MWh, CEC
 MUST_RUN_SHARE = 0.5  # of 2020 thermal output
 
 # regional keys
+PLAN_ROOM_SPLIT = {"main_urban": 0.35, "northeast": 0.40, "southeast": 0.25}  # wind and PV sites (NONFOSSIL_SHARE)
 THERMAL_MW = {"main_urban": 12_050 + GAS_MW, "northeast": 2_100 + 600, "southeast": 700}
 NONFOSSIL_SHARE = {  # share of each technology's output by region (rb_assume_electricity_regions)
     "hydro": {"main_urban": 0.25, "northeast": 0.25, "southeast": 0.50},
@@ -121,6 +132,7 @@ NONFOSSIL_SHARE = {  # share of each technology's output by region (rb_assume_el
 # cement output index, national (NBS 2020 23.77, 2021 23.63, 2022 21.18, 2023 20.23亿 t), then -2 %/yr to 2030,
 # -1 %/yr to 2035 (rb_assume_co2)
 CEMENT = {2020: 1.0, 2021: 0.994, 2022: 0.891, 2023: 0.851}
+CEMENT[2024] = CEMENT[2023] * 0.98
 CEMENT[2025] = CEMENT[2023] * 0.98**2
 CEMENT[2030] = CEMENT[2025] * 0.98**5
 CEMENT[2035] = CEMENT[2030] * 0.99**5
@@ -136,7 +148,7 @@ WATER_DOMESTIC, WATER_INDUSTRY = 0.45, 0.03  # rest agricultural/rural; en_assum
 # 2023 population 3,191.43万 (en_cq_stats_2023) at 71.6%; then urbanisation +0.6 / +0.5 / +0.4 points a year to
 # 2025 / 2030 / 2035 with population -0.2%/yr (assumed)
 URBAN_POP = {2020: 3205.42 * 0.6946, 2021: 3212.43 * 0.7032, 2022: 2280.32, 2023: 3191.43 * 0.716,
-             2025: 3191.43 * 0.998**2 * 0.728, 2030: 3191.43 * 0.998**7 * 0.753, 2035: 3191.43 * 0.998**12 * 0.773}
+             2024: 3191.43 * 0.998 * 0.722, 2025: 3191.43 * 0.998**2 * 0.728, 2030: 3191.43 * 0.998**7 * 0.753, 2035: 3191.43 * 0.998**12 * 0.773}
 
 FOREST_COVER = {2020: 0.525, 2021: 0.545, 2022: 0.5504, 2023: 0.5506}
 FOREST_STOCK = {2021: 250_270_000, 2023: 274_000_000}
@@ -194,29 +206,35 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
     f20 = frozen[frozen["year"] == 2020].groupby("indicator_id")["value"].sum()
 
     # electricity ---------------------------------------------------------------------------------------
-    e_fyp = np.log(ELEC_DEMAND_2025 / ELEC_DEMAND_2020) / np.log(g[2025])
-    demand = {y: ELEC_DEMAND_2020 * g[y] ** e_fyp for y in YEARS if y <= 2025}
+    # the record to 2024 (demand) and 2023 (generation); after it demand follows GDP (elasticity 0.75 in 2025-30,
+    # 0.60 in 2031-35: the 2008-2020 record is about 0.67), local generation the plants in service at the end of
+    # 2023, imports the contracts in force and 疆电入渝; thermal output closes the balance
+    demand = dict(DEMAND_REC)
+    demand[2025] = demand[2024] * (g[2025] / g[2024]) ** E_ELEC_LATE[2026]
     demand[2030] = demand[2025] * (g[2030] / g[2025]) ** E_ELEC_LATE[2026]
     demand[2035] = demand[2030] * (g[2035] / g[2030]) ** E_ELEC_LATE[2031]
-
-    wind_pv = ramp(WIND_PV_MW)
-    add = {y: wind_pv[y] - WIND_PV_MW[2020] for y in YEARS}
+    bio = ramp(BIO_MWH)
     gen = {
-        "hydro": {y: HYDRO_MW * HYDRO_H for y in YEARS},
-        "wind": {y: (WIND_MW_2020 + WIND_SHARE_OF_ADDITIONS * add[y]) * WIND_H for y in YEARS},
-        "pv": {y: (PV_MW_2020 + (1 - WIND_SHARE_OF_ADDITIONS) * add[y]) * PV_H for y in YEARS},
-        "bio": ramp(BIO_MWH),
+        "hydro": {y: HYDRO_REC.get(y, HYDRO_MW * HYDRO_H) + SMALL_HYDRO_MWH for y in YEARS},
+        "wind": {y: WIND_REC.get(y, WIND_MW_2023 * WIND_H) for y in YEARS},
+        "pv": {y: PV_REC.get(y, PV_MW_2023 * PV_H) for y in YEARS},
+        "bio": bio,
     }
-    thermal_2020 = COAL_MW * COAL_H + GAS_MW * GAS_H
-    local_2020 = sum(t[2020] for t in gen.values())
-    contracts_2020 = ELEC_DEMAND_2020 - thermal_2020 - local_2020
-    contract_share = contracts_2020 / ELEC_DEMAND_2020
-    contracts = {y: contract_share * demand[min(y, 2025)] for y in YEARS}
+    thermal_rec = {y: THERMAL_REC[y] - bio[y] for y in THERMAL_REC}  # coal and gas: NBS thermal less biomass
+    local_rec = {y: sum(gen[k][y] for k in gen) for y in THERMAL_REC}
+    contracts_rec = {y: demand[y] - local_rec[y] - thermal_rec[y] for y in THERMAL_REC}
+    contracts_held = float(np.mean(list(contracts_rec.values())))  # the 2020-2023 mean, held: fixed contracts
+    contracts = {y: contracts_rec.get(y, contracts_held) for y in YEARS}
     xinjiang = {y: 0.0 if y < 2025 else (XINJIANG_2025 if y == 2025 else XINJIANG_MWH) for y in YEARS}
-    # renewable share of the 2020 contracts, from renewables 51.4% of consumption
-    contract_green = (RENEWABLE_SHARE_OF_ELEC_2020 * ELEC_DEMAND_2020 - local_2020) / contracts_2020
+    thermal_2020 = thermal_rec[2020]
+    local_2020 = local_rec[2020]
+    contracts_2020 = contracts[2020]
+    contract_share = contracts_2020 / demand[2020]
+    e_fyp = E_ELEC_LATE[2026]
+    # renewable share of the contracts, from renewables 51.4% of 2020 consumption
+    contract_green = (RENEWABLE_SHARE_OF_ELEC_2020 * demand[2020] - local_2020) / contracts_2020
 
-    coal_frac = COAL_MW * COAL_H / thermal_2020
+    coal_frac = COAL_MW * COAL_H / (COAL_MW * COAL_H + GAS_MW * GAS_H)
     thermal_co2 = coal_frac * COAL_EQ * CO2_COAL + (1 - coal_frac) * GAS_HEAT_RATE * CO2_GAS
     thermal_coal = coal_frac * COAL_EQ
     thermal_gas = (1 - coal_frac) * GAS_HEAT_RATE
@@ -267,8 +285,14 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
     npc = res["nonpower_coal"]
     gas_np = {y: gas[y] - thermal_gas * res["elec_thermal"][y] for y in YEARS}
     fuel = {y: CO2_COAL * npc[y] + CO2_OIL * oil[y] + CO2_GAS * gas_np[y] for y in YEARS}
-    k = (co2_2020 - co2_power_2020 - PROCESS_2020) / fuel[2020]
+    # the part of non-power fossil use not burned (feedstock of gas and coal chemicals, coke and carbon products,
+    # lubricants and asphalt) and the statistical difference, from 2020: the non-power combustion CO2 of the CEADs
+    # boundary (total less power and heat less cement process) against the fuels at full factors. Burned fuel is
+    # (1 - nonenergy) x the non-power fuels, every year, and emits at the full factors that every measure uses too.
+    nonenergy = 1 - (co2_2020 - co2_power_2020 - PROCESS_2020) / fuel[2020]
+    k = 1 - nonenergy
     co2 = {s: {} for s in SECTORS}
+    co2["co2_process"] = {y: PROCESS_2020 * CEMENT[y] for y in YEARS}
     for y in YEARS:
         co2["co2_power"][y] = residual_co2 + thermal_co2 * res["elec_thermal"][y]
         co2["co2_transport"][y] = f20["co2_transport"] * oil[y] / oil[2020]
@@ -312,7 +336,8 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
 
     # electricity factors ------------------------------------------------------------------------------------
     res["_factors"] = dict(thermal_co2=thermal_co2, thermal_coal=thermal_coal, thermal_gas=thermal_gas,
-                           residual_co2=residual_co2, residual_coal=residual_coal, k=k, e_fyp=e_fyp,
+                           residual_co2=residual_co2, residual_coal=residual_coal, k=k, nonenergy=nonenergy,
+                           e_fyp=e_fyp,
                            contract_share=contract_share, contract_green=contract_green, thermal_2020=thermal_2020,
                            coal_frac=coal_frac)
     res["_gen_parts"] = parts
@@ -339,10 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     # rows of every variant (blank): the exogenous drivers and the resource pools (landfilled waste and landfill CH4,
     # roof area, land, steel, scrap); kept verbatim. Before variants existed every other row was frozen technology.
     legacy = not (base["variant"] != "").any()
-    shared = base[(base["variant"] == "") & (base["indicator_id"].isin(EXOGENOUS) | (not legacy))].copy()
+    shared = base[(base["variant"] == "") & (base["indicator_id"].isin(EXOGENOUS) | (not legacy))
+                  & (base["indicator_id"] != "wind_pv_plan_room")].copy()
     exo = shared[shared["indicator_id"].isin(EXOGENOUS)]
     frozen = base[(base["variant"] == "frozen_technology") | (legacy & ~base["indicator_id"].isin(EXOGENOUS))]
-    frozen = frozen[~frozen["indicator_id"].isin(ELEC)].copy()
+    frozen = frozen[~frozen["indicator_id"].isin([*ELEC, "thermal_capacity", "co2_process", "wind_pv_added"])].copy()
     frozen["variant"] = "frozen_technology"
 
     def city_exo(i: str) -> dict[int, float]:
@@ -407,8 +433,47 @@ def main(argv: list[str] | None = None) -> int:
                        "2020 = coal 15,450 MW x 3,500 h + gas 940 MW x 2,000 h; split by thermal capacity "
                        "(rb_assume_electricity_regions)"))
 
+    # ---- thermal capacity in service (the capacity row of the grid balance), both variants
+    for variant, years in (("reference", YEARS), ("frozen_technology", FROZEN_YEARS)):
+        for y in years:
+            mw = (THERMAL_CAPACITY[min(y, 2024)] if variant == "reference"
+                  else THERMAL_CAPACITY[2020] * ref["_g"][y])
+            add(variant, "thermal_capacity", y, split(mw, thermal_share), "rb_nbs_power_record",
+                "thermal_capacity",
+                ("reference: coal, gas and biomass plants of 6 MW and above in service at the end of the year "
+                 "(NBS/CEC, rb_nbs_power_record), held after 2024: no named new unit was found, new capacity is "
+                 "the measure coal_power_new; split by thermal capacity (rb_assume_electricity_regions)")
+                if variant == "reference" else
+                f"frozen technology: 2020 capacity x GDP index {ref['_g'][y]:.4f} (the 2020 full-load hours held)")
+    # ---- cement process CO2 (part of co2_industry), both variants
+    for variant, years in (("reference", YEARS), ("frozen_technology", FROZEN_YEARS)):
+        for y in years:
+            t = ref["co2_process"][y] if variant == "reference" else PROCESS_2020 * ref["_g"][y]
+            add(variant, "co2_process", y, split(t, fshare["co2_industry"]), "rb_reference_co2",
+                fkey["co2_industry"],
+                ("reference: cement process CO2, CEADs 2019 19.62 Mt (en_ceads_2019) x 0.998 x the national cement "
+                 "output index (rb_reference_co2); part of co2_industry and co2; split as co2_industry")
+                if variant == "reference" else
+                f"frozen technology: 2020 process CO2 x GDP index {ref['_g'][y]:.4f} (as co2_industry)")
+
+    # ---- wind and PV added by the plan's measures: none in either baseline (claims of the measures only)
+    for variant, years in (("reference", YEARS), ("frozen_technology", FROZEN_YEARS)):
+        for y in years:
+            add(variant, "wind_pv_added", y, {r: 0 for r in REGIONS}, "el_plan_wind_pv", "",
+                "none in the baseline: the plan's wind and PV measures claim it (el_plan_wind_pv)")
+    # the room the city's plan leaves (exogenous, both variants): 1,970 MW from 2024 to 2030, +400 MW/yr after
+    room = {2020: 0, 2023: 0, 2024: 1970, 2030: 1970, 2035: 3970}
+    for y, mw in room.items():
+        for r, share in PLAN_ROOM_SPLIT.items():
+            rows.append(dict(variant="", region_id=r, indicator_id="wind_pv_plan_room", year=y,
+                             value=round(mw * share, 1), source_id="el_plan_wind_pv", split_key="wind_pv_resource",
+                             note="564万kW (2030, 渝委发〔2022〕8号) less 367万kW in service at the end of 2023 = "
+                                  "1,970 MW from 2024; +400 MW/yr after 2030 (the plan's 2025-30 pace, assumption); "
+                                  "split by wind and PV resource (rb_assume_electricity_regions: hydro/wind/PV plant "
+                                  "location); only the city total is used (a city-scope target)"))
+
     # ---- reference rows for every other non-exogenous indicator
-    done = set(ELEC)
+    done = set(ELEC) | {"thermal_capacity", "co2_process", "wind_pv_added"}
     th_rows = {(r["region_id"], r["year"]): r["value"] for r in rows
                if r["variant"] == "reference" and r["indicator_id"] == "elec_thermal"}
 
@@ -465,8 +530,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{fac['residual_co2']:,.0f} t (heat supply, captive plants; 2020 CEADs share less the grid thermal "
             "part, held) split by gdp_2020 (rb_reference_co2)")
         add("reference", "co2_industry", y, sec["co2_industry"], "rb_reference_co2", fkey["co2_industry"],
-            "reference: cement process CO2 (CEADs 2019 19.62 Mt x national cement output index) + k x non-power "
-            f"fuel CO2 (k = {fac['k']:.4f} calibrated on 2020) less transport, buildings and other "
+            "reference: cement process CO2 (co2_process) + the burned part of non-power fuels at full factors "
+            f"(2.66 / 2.15 / 1.64 t per tce of coal / oil / gas; {fac['nonenergy']:.1%} of non-power fossil use is "
+            "non-energy use and statistical difference, from 2020) less transport, buildings and other "
             "(rb_reference_co2)")
         add("reference", "co2_transport", y, sec["co2_transport"], "rb_reference_co2", fkey["co2_transport"],
             "reference: 2020 sector value x oil index (rb_reference_co2)")
@@ -502,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     fgas = {y: fg[2020] * g[min(y, 2023)] * (1.0 if y <= 2025 else (0.9 if y <= 2030 else 0.7)) for y in YEARS}
     stock = {2020: FOREST_STOCK_2020, **FOREST_STOCK}
     stock[2022] = (stock[2021] + stock[2023]) / 2
-    for y in (2025, 2030, 2035):
+    for y in (2024, 2025, 2030, 2035):
         stock[y] = stock[2023] + FOREST_GROWTH * (y - 2023)
     waste = dict(WASTE)
     waste[2020] = (float(frozen[(frozen["indicator_id"] == "bulk_solid_waste_generated") & (frozen["year"] == 2020)]
@@ -511,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
                          ["value"].sum()))
     gen23 = waste[2022][0] * gi[2023] / gi[2022]
     waste[2023] = (gen23, gen23 * WASTE_UTIL_2023)
-    for y in (2025, 2030, 2035):
+    for y in (2024, 2025, 2030, 2035):
         gen_y = gen23 * (gi[y] / gi[2023]) ** 0.5
         waste[y] = (gen_y, gen_y * WASTE_UTIL_2023)
     water_int = {y: 0.965 ** min(y - 2020, 5) * 0.97 ** max(y - 2025, 0) for y in YEARS}
@@ -634,7 +700,8 @@ def electricity_table(ref: dict) -> pd.DataFrame:
 
     row("thermal_co2", round(fac["thermal_co2"], 4), "t CO2/MWh", "rb_assume_electricity",
         f"coal units {fac['coal_frac']:.4f} of thermal output at 0.305 tce/MWh x 2.66 t/tce = 0.8113, gas units at "
-        "0.2457 tce/MWh (CCGT 50%) x 1.64 = 0.403; output shares from 15,450 MW x 3,500 h and 940 MW x 2,000 h")
+        "0.2457 tce/MWh (CCGT 50%) x 1.64 = 0.403; output shares from 15,450 MW x 3,500 h and 940 MW x 2,000 h "
+        "(ma_pypsa_china_capacity, 2020)")
     row("thermal_coal", round(fac["thermal_coal"], 4), "tce/MWh", "rb_assume_electricity",
         "coal burned per MWh of thermal output: coal-unit share x 0.305 tce/MWh (CEC 2020 供电煤耗 305.5 g/kWh); "
         f"gas units use {fac['thermal_gas']:.5f} tce gas/MWh of thermal output (in energy_gas)")
@@ -657,7 +724,7 @@ def electricity_table(ref: dict) -> pd.DataFrame:
     row("nonfossil_coal_equivalent", COAL_EQ, "tce/MWh", "rb_assume_electricity",
         "coal-equivalent method (发电煤耗法) as in docs/data.md: non-fossil MWh counted at 0.305 tce")
     row("must_run", int(round(MUST_RUN_SHARE * fac["thermal_2020"])), "MWh/yr", "rb_assume_electricity",
-        "city thermal floor = 50% of 2020 thermal output: Chongqing is a receiving grid whose hydro and Sichuan "
+        "city thermal floor = 50% of 2020 coal and gas output: Chongqing is a receiving grid whose hydro and Sichuan "
         "imports collapse in the dry season (Dec-Apr) and in droughts (Aug 2022); the 16.4 GW coal and gas fleet "
         "kept online at ~45% minimum stable load for ~3,600 h of dry-season and summer-peak hours gives ~26-28 TWh")
     th = THERMAL_MW
@@ -665,6 +732,42 @@ def electricity_table(ref: dict) -> pd.DataFrame:
     for region, mw in th.items():
         row("thermal_share", round(mw / tot, 6), "share", "rb_assume_electricity_regions",
             f"{mw:,} MW of {tot:,} MW coal and gas capacity (rb_assume_electricity_regions)", region=region)
+    # what thermal output costs (the objective's c_th = coal_price x thermal_coal + gas_price x thermal_gas + vom)
+    for y, v, why in ((2020, 800, "Huanghua 5,500 kcal spot average 581.2 yuan/t = 740 yuan/tce (Wind series in "
+                       "GitHub energyandcleanair/china_co2) + about 60 yuan/tce to deliver to Chongqing (the Nov 2018 "
+                       "Chongqing delivered index, 609 yuan/t at 5,000 kcal = 853 yuan/tce, against the northern "
+                       "ports' 760-800)"),
+                      (2021, 1050, "blend of about 75% contract coal and 25% spot (Huanghua 2021 average 1,103 "
+                       "yuan/tce) + 60 delivery"),
+                      (2022, 1150, "blend: contract coal at the 570-770 yuan/t range of 发改价格〔2022〕303号 "
+                       "(725-980 yuan/tce) and spot (1,627 yuan/tce) + 60 delivery"),
+                      (2023, 1050, "blend: contract range and spot (about 1,300-1,400 yuan/tce) + 60 delivery"),
+                      (2025, 950, "upper half of the 303号 contract range (675-770 yuan/t = 859-980 yuan/tce) + "
+                       "60 delivery, held in real terms (interpolated 2024)")):
+        row("coal_price", v, "yuan/tce", "el_assume_coal_price", "delivered to Chongqing power plants: " + why,
+            year=y)
+    row("gas_price", 2059, "yuan/tce", "el_assume_thermal_cost",
+        "2.5 yuan/m3 for power generation (Chongqing's price not found; national gas-for-power about 2.3-2.8) / "
+        "1.2143 kgce/m3 (35.6 MJ/m3)")
+    row("thermal_vom", 25, "yuan/MWh", "el_assume_thermal_cost",
+        "O&M besides fuel: 3.5 EUR/MWh (Lazard LCOE 13.0 via PyPSA-China-PIK costs_2020.csv) x 7.8 yuan/EUR = 27; "
+        "Chinese SCR and desulphurisation running costs (4.8-8.6 yuan/MWh, Yang et al. 2017) sit inside it")
+    row("thermal_max_hours", 5500, "h/yr", "el_assume_thermal_cost",
+        "full-load hours a year that the thermal fleet can run at most (maintenance, forced outages, dry-season "
+        "and peak duty): above the 2023 record of 4,780 h (84.34 TWh on 17.65 GW, rb_nbs_power_record) and below "
+        "the national coal fleet's highs of about 6,000 h (2004-2011); assumption")
+    for y, v, why in ((2020, 0.5257, "华中 regional grid average of the NDRC series (2012 vintage, the last one "
+                       "published; Chongqing was in 华中)"),
+                      (2021, 0.5354, "华中 regional average, MEE/NBS 2021 electricity CO2 factors (2024年第12号)"),
+                      (2022, 0.5395, "华中 regional average, MEE/NBS 2022 factors"),
+                      (2023, 0.5271, "华中 regional average, MEE/NBS 2023 factors; held flat after 2023 until "
+                       "later vintages are published")):
+        row("import_co2_official", v, "t CO2/MWh", "el_official_import_factor",
+            "net imported electricity on the assessment basis (provincial CO2 = fuel combustion + net imports x "
+            "the regional grid's average factor): " + why, year=y)
+    row("benchmark_tariff", 396.4, "yuan/MWh", "ma_ndrc_2019_1658",
+        "Chongqing coal-power benchmark tariff (燃煤发电基准价), for comparison with the model's marginal value of "
+        "electricity only; no saving in the data is valued at it")
     row("grid_factor_official", 0.4743, "t CO2/MWh", "rb_mee_grid_factor_2021",
         "MEE/NBS 2021 provincial average electricity CO2 factor, Chongqing (comparison only)", year=2021)
     row("grid_factor_official", 0.5227, "t CO2/MWh", "rb_mee_grid_factor_2022",

@@ -5,7 +5,8 @@ For each (region, measure) with a potential, from its own effects in that region
     CO2e cut per unit  = -Σ_g GWP_g · effect[g]       g ∈ {co2, ch4, fgas}; GWP of CH4 = case setting gwp_ch4
     air PE cut per unit   = -Σ_{p air}   effect[p] · 1000 / kg_per_equivalent[p]   (pollution_equivalents.csv)
     water PE cut per unit = -Σ_{p water} effect[p] · 1000 / kg_per_equivalent[p]
-    cost per t CO2e    = c[m] / CO2e cut per unit     (c = annualized net cost per unit, yuan per year)
+    cost per t CO2e    = c[r, m] / CO2e cut per unit  (c = annualized net cost per unit in the report year, yuan per
+                         year, its electricity valued at the grid's variable cost: `Params.system_cost`)
     abatement          = cut per unit · max_stock     (at full potential, per year); ``deployed``: · stock in the
                          report year
 
@@ -62,8 +63,8 @@ def mac_table(ctx: Context, metric: str = "co2e") -> pd.DataFrame:
         rows.append({
             "region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
             "measure_en": ctx.measure_en.get(m, ""), "sector": ctx.sector.get(m, ""),
-            "annual_cost_per_unit": p.unit_cost[m], "cut_per_unit": cut,
-            "cost_per_unit_cut": p.unit_cost[m] / cut,
+            "annual_cost_per_unit": p.system_cost(r, m, y), "cut_per_unit": cut,
+            "cost_per_unit_cut": p.system_cost(r, m, y) / cut,
             "potential": cut * p.max_stock[r, m], "deployed": cut * s,
             "co2e_per_unit": ghg, "air_pe_per_unit": air, "water_pe_per_unit": water,
             "co_benefit": _co_benefit(metric, ghg, air, water),

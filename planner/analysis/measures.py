@@ -74,7 +74,8 @@ def reduced_costs(ctx: Context) -> pd.DataFrame:
             say = "at the margin: any dearer and less is built, any cheaper and more"
         rows.append({"region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
                      "sector": ctx.sector.get(m, ""), "unit": ctx.measure_unit.get(m, ""),
-                     "annual_cost_per_unit": p.unit_cost[m], "reduced_cost": best, "reduced_cost_year": best_year,
+                     "annual_cost_per_unit": p.system_cost(r, m, ctx.report_year), "reduced_cost": best,
+                     "reduced_cost_year": best_year,
                      "state": state, "meaning": say})
     return pd.DataFrame.from_records(rows, columns=[
         "region_id", "measure_id", "measure_zh", "sector", "unit", "annual_cost_per_unit", "reduced_cost",
@@ -145,9 +146,10 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
                     value[key[0]] = value.get(key[0], 0.0) + lam * contribution
         total = sum(v for v in value.values() if v > 0)
         needed = sorted(((k, v) for k, v in value.items() if v > 0), key=lambda kv: -kv[1])
-        if p.unit_cost[m] < 0:
-            reason = (f"pays for itself: saves {-p.unit_cost[m]:,.0f} yuan per {ctx.measure_unit[m]} per year "
-                      "net of its annualized cost")
+        cost = p.system_cost(r, m, ctx.report_year)
+        if cost < 0:
+            reason = (f"pays for itself: saves {-cost:,.0f} yuan per {ctx.measure_unit[m]} per year net of its "
+                      f"annualized cost (in {ctx.report_year}, electricity at the grid's thermal cost)")
             kind = "no-regret"
         elif needed:
             parts = [f"{ctx.target_zh.get(k, k)} ({k}, {v / total:.0%})" for k, v in needed if v / total >= 0.05]

@@ -61,13 +61,17 @@ def target_pathways(ctx: Context) -> pd.DataFrame:
                                                    "in_own_terms", "baseline", "level", "required"])
 
 
-def co2_peak(ctx: Context, indicator: str = "co2") -> dict:
-    """Peak year and level of city CO2, with measures and without."""
+def co2_peak(ctx: Context, indicator: str | None = None) -> dict:
+    """Peak year and level of city CO2, with measures and without, on the basis of the case's peak target (its
+    indicator: co2_official, the assessment basis, in the shipped data), else territorial co2."""
+    if indicator is None:
+        peaks = [t["indicator_id"] for t in ctx.p.targets if t["kind"] == "peak"]
+        indicator = peaks[0] if peaks else "co2"
     ind = ctx.result.indicators
     c = ind[(ind["region_id"] == "city") & (ind["indicator_id"] == indicator)].set_index("year")
     if c.empty:
         return {}
-    return {"plan_year": int(c["level"].idxmax()), "plan_level": float(c["level"].max()),
+    return {"indicator": indicator, "plan_year": int(c["level"].idxmax()), "plan_level": float(c["level"].max()),
             "baseline_year": int(c["baseline"].idxmax()), "baseline_level": float(c["baseline"].max()),
             "last_year": int(c.index.max()), "last_level": float(c["level"].iloc[-1]),
             "last_baseline": float(c["baseline"].iloc[-1])}

@@ -2,8 +2,8 @@
 and by `planner.model` (the balance, `planner/model/electricity.py`, whose docstring gives the math).
 
 `read_grid` turns the validated table into a `Grid` (thermal-output factors, regional thermal shares, must-run and
-import factors by year); `check` lists the problems of a table and of the baseline's balance identity; `spill` books
-the thermal output a measure moves to the regions by their thermal shares.
+import factors by year); `check` lists the problems of a table and of the baseline's balance identity. How a measure's
+thermal output is booked to the regions by their thermal shares: `planner.model.params.Params.flows`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 DEMAND, GENERATION, IMPORT, THERMAL = "elec_demand", "elec_gen_nonfossil", "elec_import", "elec_thermal"
+CAPACITY = "thermal_capacity"  # MW of thermal capacity in service (with thermal_max_hours: the capacity row)
 BALANCE = (DEMAND, GENERATION, IMPORT, THERMAL)
 # indicator moved by thermal output -> the parameters whose sum is its change per MWh of thermal output
 MOVED_BY_THERMAL = {
@@ -29,6 +30,9 @@ MOVED_BY_THERMAL = {
     "pm": ("thermal_pm",),
 }
 OPTIONAL = ("thermal_gas",)  # 0 when not given (an all-coal thermal fleet)
+# the price of thermal output: fuel (coal_price x thermal_coal + gas_price x thermal_gas) + thermal_vom, yuan/MWh;
+# without these parameters thermal output has no cost in the objective (a grid that only counts)
+PRICES = ("coal_price", "gas_price", "thermal_vom")
 FACTORS = tuple(dict.fromkeys(p for ps in MOVED_BY_THERMAL.values() for p in ps))
 REQUIRED = (*(p for p in FACTORS if p not in OPTIONAL), "import_co2", "must_run", "thermal_share")
 
@@ -42,6 +46,10 @@ class Grid:
     must_run: dict[int, float]  # year -> MWh/yr
     import_co2: dict[int, float]  # year -> t CO2/MWh imported
     official: dict[int, float] = field(default_factory=dict)  # year -> published provincial grid factor, t/MWh
+    cost: dict[int, float] = field(default_factory=dict)  # year -> yuan per MWh of thermal output (fuel + O&M)
+    max_hours: float | None = None  # full-load hours of thermal capacity a year (the capacity row), None: no row
+    import_official: dict[int, float] = field(default_factory=dict)  # year -> t CO2/MWh of net imports (assessment)
+    tariff: dict[int, float] = field(default_factory=dict)  # year -> benchmark tariff, yuan/MWh (comparison only)
 
     def moved(self, indicators: list[str]) -> dict[str, float]:
         """Indicator -> change per MWh of city thermal output, for the indicators the data has."""
@@ -60,6 +68,12 @@ def _by_year(rows: pd.DataFrame, years: list[int]) -> dict[int, float]:
     return {y: float(v) for y, v in zip(years, values, strict=True)}
 
 
+def parameter_path(table: pd.DataFrame, parameter: str, years: list[int]) -> dict[int, float]:
+    """A city parameter of the electricity table in every year (blank year: all years; dated rows interpolated)."""
+    rows = table[table["region_id"].isin(["", None]) & (table["parameter"] == parameter)]
+    return _by_year(rows, years) if not rows.empty else {}
+
+
 def read_grid(table: pd.DataFrame, regions: list[str], years: list[int]) -> Grid | None:
     """The grid of a validated electricity table, or None when the data has no balance (no rows)."""
     if table.empty:
@@ -72,6 +86,18 @@ def read_grid(table: pd.DataFrame, regions: list[str], years: list[int]) -> Grid
     share_rows = table[table["parameter"] == "thermal_share"]
     shares = {r: float(share_rows.loc[share_rows["region_id"] == r, "value"].sum()) for r in regions}
     official = table[table["parameter"] == "grid_factor_official"]
+
+    def path(parameter: str) -> dict[int, float]:
+        rows = city[city["parameter"] == parameter]
+        return _by_year(rows, years) if not rows.empty else {}
+
+    price = {p: path(p) for p in PRICES}
+    cost = {}
+    if any(price.values()):
+        cost = {y: price["coal_price"].get(y, 0.0) * factors.get("thermal_coal", 0.0)
+                + price["gas_price"].get(y, 0.0) * factors.get("thermal_gas", 0.0)
+                + price["thermal_vom"].get(y, 0.0) for y in years}
+    hours = path("thermal_max_hours")
     return Grid(
         factors=factors,
         shares=shares,
@@ -79,6 +105,10 @@ def read_grid(table: pd.DataFrame, regions: list[str], years: list[int]) -> Grid
         import_co2=_by_year(city[city["parameter"] == "import_co2"], years),
         official={int(y): float(v) for y, v in zip(official["year"], official["value"], strict=True)
                   if y is not None and y == y},
+        cost=cost,
+        max_hours=max(hours.values()) if hours else None,
+        import_official=path("import_co2_official"),
+        tariff=path("benchmark_tariff"),
     )
 
 
@@ -94,6 +124,9 @@ def check(table: pd.DataFrame, baseline: pd.DataFrame, indicators: list[str], re
         if not (rows["parameter"] == p).any():
             out.append((where, "parameter", f"missing parameter {p}; the grid balance needs "
                         + ", ".join(REQUIRED)))
+    if (city["parameter"] == "thermal_max_hours").any() and CAPACITY not in indicators:
+        out.append((where, "parameter", "thermal_max_hours limits thermal output by the thermal_capacity indicator; "
+                    "expected thermal_capacity (MW) in indicators.csv"))
     shares = table[table["parameter"] == "thermal_share"]
     if not shares.empty and abs(float(shares["value"].sum()) - 1.0) > 1e-6:
         out.append((shares["origin_"].iloc[0], "value",
@@ -119,17 +152,4 @@ def check(table: pd.DataFrame, baseline: pd.DataFrame, indicators: list[str], re
             origin = bl.loc[(bl["indicator_id"] == THERMAL) & (bl["year"] == y), "origin_"].iloc[0]
             out.append((origin, "value", f"baseline {THERMAL} {y} (city {th:,.0f} MWh) must equal {DEMAND} - "
                         f"{GENERATION} - {IMPORT} ({d - g - x:,.0f} MWh): the grid balance is an identity"))
-    return out
-
-
-def spill(effects: dict[tuple[str, str], dict[str, float]], grid: Grid, regions: list[str],
-          indicators: list[str]) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
-    """(region built, measure) -> {(region booked, indicator): effect per unit} of the thermal output it moves."""
-    moved = grid.moved(indicators)
-    out: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
-    for key, eff in effects.items():
-        delta = eff.get(DEMAND, 0.0) - eff.get(GENERATION, 0.0) - eff.get(IMPORT, 0.0)
-        if delta == 0.0:
-            continue
-        out[key] = {(r, i): grid.shares[r] * f * delta for r in regions if grid.shares[r] for i, f in moved.items()}
     return out

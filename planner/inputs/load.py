@@ -149,9 +149,14 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                     f"baseline of {i} in {r} does not reach {', '.join(map(str, lacking))}; expected "
                                     f"values from {case.base_year} (base year) to {case.last_year} (last model year)"))
     have = set(span)
+    derived = _check_formulas(data, indicators, problems)
+    for (r, i), (_, _, origin) in sorted(span.items(), key=lambda kv: kv[0]):
+        if i in derived:
+            problems.append(Problem(origin, "indicator_id", f"{i} is derived (indicators.csv formula); expected no "
+                                    "baseline rows: its level follows from its formula"))
     for r in sorted(regions):
         for i in indicators.index:
-            if (r, i) not in have:
+            if (r, i) not in have and i not in derived:
                 problems.append(Problem(data_file("baseline"), "indicator_id",
                                         f"no baseline rows for {i} in region {r}; expected rows for years "
                                         f"{case.base_year} to {case.last_year}"))
@@ -174,10 +179,13 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
             problems.append(Problem(row.origin_, "bounded_by", f"expected an indicator in the same unit "
                                     f"({row.unit}), got {b} in {indicators.at[b, 'unit']}"))
 
-    # effects: exogenous indicators are never moved
+    # effects: exogenous indicators are never moved, derived ones move through their formula
     for origin, m, i in zip(data["effects"]["origin_"], data["effects"]["measure_id"],
                             data["effects"]["indicator_id"], strict=True):
-        if i in exogenous:
+        if i in derived:
+            problems.append(Problem(origin, "indicator_id", f"{i} is derived (indicators.csv formula) and moves with "
+                                    f"its terms; expected no effect rows for it (measure {m})"))
+        elif i in exogenous:
             problems.append(Problem(origin, "indicator_id",
                                     f"{i} is exogenous (indicators.csv) and cannot be moved by measure {m}"))
 
@@ -226,6 +234,32 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
             elif not (case.base_year <= t.base_year <= case.last_year) or (t.year and t.base_year >= t.year):
                 problems.append(Problem(where, "base_year", f"expected a year from {case.base_year} to before the "
                                         f"target year {t.year}, got {t.base_year}"))
+
+
+def _check_formulas(data: dict[str, pd.DataFrame], indicators: pd.DataFrame, problems: list[Problem]) -> set[str]:
+    """The derived indicators (a formula in indicators.csv), each term checked: its indicator defined earlier in the
+    table (no circle), its parameter a city parameter of electricity.csv."""
+    from .formula import parse
+
+    parameters = set(data["electricity"].loc[data["electricity"]["region_id"].isin(["", None]), "parameter"])
+    seen: set[str] = set()
+    derived: set[str] = set()
+    for row in data["indicators"].itertuples():
+        text = getattr(row, "formula", "") or ""
+        if text:
+            derived.add(row.indicator_id)
+            terms, problem = parse(text)
+            if problem:
+                problems.append(Problem(row.origin_, "formula", problem))
+            for _, par, ind in terms:
+                if ind not in seen:
+                    problems.append(Problem(row.origin_, "formula", f"{ind} must be an indicator listed above "
+                                            f"{row.indicator_id} in indicators.csv" + did_you_mean(ind, sorted(seen))))
+                if par is not None and par not in parameters:
+                    problems.append(Problem(row.origin_, "formula", f"{par} must be a city parameter of "
+                                            "electricity.csv" + did_you_mean(par, sorted(parameters))))
+        seen.add(row.indicator_id)
+    return derived
 
 
 def variants(baseline: pd.DataFrame) -> list[str]:

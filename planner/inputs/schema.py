@@ -20,6 +20,7 @@ TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensit
 GRID_PARAMETERS = (
     "thermal_co2", "thermal_coal", "thermal_gas", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
     "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
+    "coal_price", "gas_price", "thermal_vom", "thermal_max_hours", "import_co2_official", "benchmark_tariff",
 )
 SOURCE_KINDS = ("document", "dataset", "assumption")
 SECTORS = (
@@ -144,6 +145,9 @@ TABLES: dict[str, Table] = {
                        description="Where the definition comes from"),
                 Column("description", "text", required=False, default="",
                        description="What the indicator counts and how"),
+                Column("formula", "text", required=False, default="",
+                       description="A derived indicator: terms '[number *] [parameter *] indicator' joined by + or - "
+                                   "(parameters from electricity.csv, by year); it has no baseline or effect rows"),
             ),
             "Every quantity a target or report talks about",
         ),
@@ -268,9 +272,13 @@ TABLES: dict[str, Table] = {
             ("parameter", "region_id", "year"),
             (
                 Column("parameter", "choice", choices=GRID_PARAMETERS,
-                       description="thermal_*: change per MWh of thermal output; import_co2: t CO2/MWh imported; "
-                                   "must_run: city thermal floor (MWh/yr); thermal_share: a region's share of thermal "
-                                   "generation; grid_factor_official: published provincial factor (t/MWh)"),
+                       description="thermal_*: change per MWh of thermal output; import_co2: t CO2/MWh imported "
+                                   "(the imports' own mix); must_run: city thermal floor (MWh/yr); thermal_share: a "
+                                   "region's share of thermal generation; grid_factor_official: published provincial "
+                                   "factor (t/MWh, comparison); coal_price, gas_price: yuan/tce burned by power "
+                                   "plants; thermal_vom: yuan/MWh besides fuel; thermal_max_hours: full-load hours "
+                                   "of thermal capacity a year; import_co2_official: t CO2/MWh of net imports on "
+                                   "the assessment basis; benchmark_tariff: yuan/MWh (comparison)"),
                 Column("region_id", "id", required=False, default="", references="regions.region_id",
                        description="thermal_share only: the region; blank for city-grid parameters"),
                 Column("year", "int", required=False, default=None,

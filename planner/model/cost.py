@@ -1,8 +1,15 @@
-"""Objective: total discounted net cost of the measures standing in the model years::
+"""Objective: total discounted net cost of the measures standing in the model years, and of the thermal output they
+change on the city grid::
 
-    min sum_t df[t] * sum_{r, m} stock[r, m, t] * (capex[m] * crf(rate, lifetime[m]) + fixed_om[m] - savings[m])
+    min sum_t df[t] * ( sum_{r, m} stock[r, m, t] * (capex[m] * crf(rate, lifetime[m]) + fixed_om[m] - savings[m])
+                        + c_th[t] * thermal_change[t] )
 
     df[t] = (1 + rate) ** -(t - base_year),   crf(r, n) = r / (1 - (1 + r) ** -n)
+
+``c_th[t]`` is the variable cost of a MWh of thermal output (`planner.inputs.grid`: coal and gas burned per MWh at
+their prices, plus O&M besides fuel), so what a measure that generates, saves or imports electricity is worth comes
+out of the balance (`electricity.py`), never out of its ``savings``: a MWh less of thermal output saves c_th[t], and
+what it does to the targets (CO2, coal, the peak) their duals price. Without prices in the data c_th is 0.
 
 Investment enters as the annuity of each unit standing, so a unit built late in the horizon pays only for the years
 it stands inside it (no salvage value needed). Written directly in ``build``: the coefficient of
@@ -36,8 +43,16 @@ def add_objective(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> Non
         return
     coef = {(ms, tau): build_coefficient(p, ms, tau) for ms in p.measures for tau in p.years}
     keys = [(r, ms, tau) for r, ms in p.pairs for tau in p.years]
-    m.cost = pyo.Objective(
-        expr=LinearExpression(constant=0.0, linear_coefs=[coef[ms, tau] for _, ms, tau in keys],
-                              linear_vars=[m.build[k] for k in keys]),
-        sense=pyo.minimize,
-    )
+    coefs, variables = [coef[ms, tau] for _, ms, tau in keys], [m.build[k] for k in keys]
+    for t, c in thermal_coefficients(p).items():
+        coefs.append(c)
+        variables.append(m.thermal_change[t])
+    m.cost = pyo.Objective(expr=LinearExpression(constant=0.0, linear_coefs=coefs, linear_vars=variables),
+                           sense=pyo.minimize)
+
+
+def thermal_coefficients(p: Params) -> dict[int, float]:
+    """The objective coefficient of ``thermal_change[t]``: df[t] * c_th[t] (none without a priced grid)."""
+    if p.grid is None or not p.grid.cost:
+        return {}
+    return {t: p.df[t] * p.grid.cost[t] for t in p.years if p.grid.cost.get(t)}

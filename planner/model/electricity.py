@@ -34,7 +34,22 @@ Thermal output never falls below the must-run floor (constraint ``thermal_floor`
 
     sum_r level[r, elec_thermal, t] >= must_run[t]
 
-so no region's power CO2 can go negative and renewables cannot displace more thermal power than there is.
+so no region's power CO2 can go negative and renewables cannot displace more thermal power than there is. With
+``thermal_max_hours`` in the data, thermal output never exceeds what the thermal capacity standing can generate
+(constraint ``thermal_capacity_limit``), every model year t::
+
+    sum_r level[r, elec_thermal, t] <= thermal_max_hours * sum_r level[r, thermal_capacity, t]
+
+``thermal_capacity`` (MW) is the fleet in service or committed in the baseline; a measure that builds new thermal
+capacity adds to it (`coal_power_new`, with its capex), so new capacity is bought only where demand needs it, and a
+measure that cuts thermal output can save it.
+
+**What electricity is worth.** Thermal output has a cost in the objective (`cost.py`: c_th[t] per MWh), and every
+measure states only the MWh it generates, saves, uses or imports (imports through the corridors' own measures, with
+their prices and limits). The dual of ``thermal_balance[t]``, divided by df[t], is therefore the marginal value of a
+MWh of electricity to the city in year t (yuan/MWh of that year): c_th[t], plus what the capacity row and the
+targets that thermal output moves (CO2, coal, the peak) add at the margin, less the must-run floor's dual. The
+results report it beside the benchmark tariff (`planner.results.tables.electricity_table`).
 """
 
 from __future__ import annotations
@@ -44,6 +59,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from ..inputs.grid import (  # noqa: F401  the grid's names, as the model and its users have read them from here
     BALANCE,
+    CAPACITY,
     DEMAND,
     FACTORS,
     GENERATION,
@@ -55,7 +71,6 @@ from ..inputs.grid import (  # noqa: F401  the grid's names, as the model and it
     Grid,
     check,
     read_grid,
-    spill,
 )
 
 
@@ -78,3 +93,7 @@ def add_constraints(m: pyo.ConcreteModel, p) -> None:
                                                  + (m.thermal_stood[t - 1] if t > first else 0.0))
     m.thermal_floor = pyo.Constraint(
         m.T, rule=lambda _, t: pyo.quicksum(m.level[r, THERMAL, t] for r in p.regions) >= p.grid.must_run[t])
+    if p.grid.max_hours is not None and CAPACITY in p.indicators:
+        m.thermal_capacity_limit = pyo.Constraint(m.T, rule=lambda _, t: pyo.quicksum(
+            m.level[r, THERMAL, t] for r in p.regions) <= p.grid.max_hours * pyo.quicksum(
+            m.level[r, CAPACITY, t] for r in p.regions))

@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 from pyomo.common.gc_manager import PauseGC
 
-from ..inputs.grid import DEMAND, GENERATION, IMPORT, Grid, read_grid, spill
+from ..inputs.grid import DEMAND, GENERATION, IMPORT, Grid, read_grid
 from ..inputs.load import CITY, Data
 
 
@@ -50,6 +50,8 @@ class Params:
     targets: list[dict]  # enabled target rows
     bounded_by: dict[str, str]  # indicator -> the indicator its level may not exceed
     grid: Grid | None = None  # the city grid's electricity balance, if the data has one
+    # derived indicator -> its terms (coefficient, parameter path by year or None, indicator): indicators.csv formula
+    derived: dict[str, list[tuple[float, dict[int, float] | None, str]]] = field(default_factory=dict)
 
     @cached_property
     def flows(self) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
@@ -57,10 +59,16 @@ class Params:
         effects in its region plus the thermal output it moves on the grid, booked by thermal share."""
         out = {key: {(key[0], i): e for i, e in eff.items()} for key, eff in self.effects.items()}
         if self.grid is not None:
-            for key, moved in spill(self.effects, self.grid, self.regions, self.indicators).items():
+            moved, shares = self.thermal_moved, self.grid.shares
+            for key, eff in self.effects.items():
+                delta = eff.get(DEMAND, 0.0) - eff.get(GENERATION, 0.0) - eff.get(IMPORT, 0.0)
+                if not delta:
+                    continue
                 own = out.setdefault(key, {})
-                for ri, e in moved.items():
-                    own[ri] = own.get(ri, 0.0) + e
+                for r in self.regions:
+                    if shares.get(r):
+                        for i, f in moved.items():
+                            own[r, i] = own.get((r, i), 0.0) + shares[r] * f * delta
         return {k: {ri: e for ri, e in v.items() if e != 0.0} for k, v in out.items()}
 
     def total_effect(self, r: str, m: str) -> dict[str, float]:
@@ -112,8 +120,30 @@ class Params:
 
     @cached_property
     def thermal_moved(self) -> dict[str, float]:
-        """Indicator -> change per MWh of city thermal output (THERMAL itself 1); empty without a grid balance."""
-        return {} if self.grid is None else self.grid.moved(self.indicators)
+        """Indicator -> change per MWh of city thermal output (THERMAL itself 1); empty without a grid balance. A
+        derived indicator moves with its terms (a parameter's value of the last model year: `_derive_indicators`
+        refuses a parameter that varies over the years in which thermal output moves its term)."""
+        if self.grid is None:
+            return {}
+        moved = self.grid.moved(self.indicators)
+        for i, terms in self.derived.items():
+            f = sum(c * (par[self.years[-1]] if par else 1.0) * moved.get(j, 0.0) for c, par, j in terms)
+            if f:
+                moved[i] = f
+        return moved
+
+    def electricity_cost(self, r: str, m: str, t: int) -> float:
+        """What the thermal output a unit of m standing in r changes costs in year t (yuan; negative: saved): its
+        thermal change (`thermal_delta`, MWh) at the grid's variable cost c_th[t] (fuel and O&M; `planner.inputs.grid`).
+        The objective counts exactly this, through ``thermal_change`` (`planner.model.cost`)."""
+        if self.grid is None or not self.grid.cost:
+            return 0.0
+        return self.thermal_delta.get((r, m), 0.0) * self.grid.cost.get(t, 0.0)
+
+    def system_cost(self, r: str, m: str, t: int) -> float:
+        """Annual cost of a unit of m standing in r in year t, its electricity valued by the balance: ``unit_cost``
+        plus `electricity_cost`. Below zero, the measure pays for itself (no-regret)."""
+        return self.unit_cost[m] + self.electricity_cost(r, m, t)
 
     def weight(self, m: str, i: str, tau: int, t: int) -> float:
         """Coefficient of build[., m, tau] in the level of indicator i in year t (before the effect)."""
@@ -197,6 +227,53 @@ def _first_build(data: Data) -> dict[tuple[str, str], int]:
     return out
 
 
+def _derive_indicators(data: Data, baseline: dict, effects: dict, first_build: dict, grid: Grid | None,
+                       years: list[int]) -> dict[str, list]:
+    """Each derived indicator's baseline and effects from its formula's terms (indicators.csv ``formula``), written
+    into ``baseline`` and ``effects``; returns its terms. A term with a parameter takes the parameter's value of each
+    year in the baseline; a measure's effect takes its value of the last model year, so the parameter must not vary
+    over the years in which a measure moving the term can stand (nor, for a term thermal output moves, over the model
+    years): otherwise an `InputError` names the formula."""
+    from ..base.errors import InputError, Problem
+    from ..inputs.formula import parse
+    from ..inputs.grid import MOVED_BY_THERMAL, parameter_path
+
+    rows = data.indicators
+    if "formula" not in rows.columns:
+        return {}
+    regions, case = data.regions, data.case
+    every = list(range(case.base_year, case.last_year + 1))
+    last = years[-1]
+    out: dict[str, list] = {}
+    problems = []
+    for i, text, origin in zip(rows["indicator_id"], rows["formula"], rows["origin_"], strict=True):
+        if not text:
+            continue
+        terms = [(c, parameter_path(data.electricity, par, every) if par else None, j) for c, par, j in parse(text)[0]]
+        out[i] = terms
+        for r in regions:
+            for y in every:
+                baseline[r, i, y] = sum(c * (par[y] if par else 1.0) * baseline[r, j, y] for c, par, j in terms)
+        for key, eff in effects.items():
+            e = sum(c * (par[last] if par else 1.0) * eff.get(j, 0.0) for c, par, j in terms)
+            if e:
+                eff[i] = e
+            for c, par, j in terms:
+                if par and key in first_build and eff.get(j) and any(
+                        abs(par[y] - par[last]) > 1e-12 * abs(par[last]) for y in range(first_build[key], last + 1)):
+                    problems.append(Problem(origin, "formula", f"{i}: the parameter of the term on {j} varies in "
+                                            f"the years {key[1]} can stand in {key[0]}; a measure's effect is the same "
+                                            "every year, so expected the parameter constant from then on"))
+        for c, par, j in terms:
+            if par and grid is not None and (j == "elec_thermal" or j in MOVED_BY_THERMAL) \
+                    and any(abs(par[y] - par[last]) > 1e-12 * abs(par[last]) for y in years):
+                problems.append(Problem(origin, "formula", f"{i}: thermal output moves {j} in every model year; "
+                                        "expected its parameter constant over the model years"))
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    return out
+
+
 def derive(data: Data) -> Params:
     with PauseGC():  # many small dicts and tuples: no cyclic collection while they are made
         return _derive(data)
@@ -216,6 +293,8 @@ def _derive(data: Data) -> Params:
     regions = data.regions
     grid = read_grid(data.electricity, regions, list(range(case.base_year, case.last_year + 1)))
     targets = [t._asdict() for t in data.targets.itertuples(index=False) if t.enabled]
+    baseline, effects, first_build = _interpolate(data), _effects(data, regions), _first_build(data)
+    derived = _derive_indicators(data, baseline, effects, first_build, grid, case.years)
     return Params(
         regions=regions,
         measures=list(ms.index),
@@ -227,8 +306,8 @@ def _derive(data: Data) -> Params:
         lifetime=lifetime,
         unit_cost=unit_cost,
         df={t: (1.0 + case.discount_rate) ** -(t - case.base_year) for t in case.years},
-        baseline=_interpolate(data),
-        effects=_effects(data, regions),
+        baseline=baseline,
+        effects=effects,
         accumulates=dict(zip(data.indicators["indicator_id"], data.indicators["accumulates"], strict=True)),
         min_stock={(r, m): float(v or 0.0) for r, m, v in zip(pot["region_id"], pot["measure_id"],
                                                              pot["min_stock"], strict=True)},
@@ -236,9 +315,10 @@ def _derive(data: Data) -> Params:
                                                        pot["max_stock"], strict=True)},
         max_build={(r, m): (None if v is None or v != v else float(v))
                    for r, m, v in zip(pot["region_id"], pot["measure_id"], pot["max_build"], strict=True)},
-        first_build=_first_build(data),
+        first_build=first_build,
         targets=targets,
         bounded_by={i: b for i, b in zip(data.indicators["indicator_id"], data.indicators["bounded_by"], strict=True)
                     if b},
         grid=grid,
+        derived=derived,
     )

@@ -3,8 +3,11 @@ pollution equivalent, whether it cuts pollution and carbon together, and where i
 
 Computed from validated inputs alone (no solve), for ``planner data-report``:
 
-- annual net cost of one unit: ``capex * crf(rate, lifetime) + fixed_om - savings`` (low / high from
-  ``capex_low``/``capex_high``, ``fixed_om_low``/``fixed_om_high`` and ``savings_high``/``savings_low`` where given);
+- annual net cost of one unit: ``capex * crf(rate, lifetime) + fixed_om - savings + electricity`` (low / high from
+  ``capex_low``/``capex_high``, ``fixed_om_low``/``fixed_om_high`` and ``savings_high``/``savings_low`` where given),
+  where ``electricity`` is the thermal output the unit changes on the city grid at the grid's variable cost in 2030
+  (`Params.electricity_cost`: fuel and O&M, computed from electricity.csv, never typed into the data; the solved
+  case values it at the balance's marginal value, which the workbook and report show);
 - CO2e per unit: the all-region effects (or the mean of the regional rows where only those exist) of CO2 and of
   the other greenhouse gases weighted by their 100-year global warming potential (`GWP100`);
 - pollution equivalents per unit: ``sum_p -effect[p] * 1000 / kg_per_equivalent[p]`` over the pollutants of
@@ -44,12 +47,15 @@ def _num(x) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _effects(data: Data) -> dict[str, dict[str, float]]:
+def _effects(data: Data) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """measure -> {indicator: effect per unit}, the catalog figure: the mean over the regions where the measure can be
     built of its effect there, its own plus what it moves through the city grid's electricity balance (an electric
-    bus's power-plant CO2 and a panel's displaced coal are in it). Per-region figures are the model's (Params)."""
+    bus's power-plant CO2 and a panel's displaced coal are in it). Per-region figures are the model's (Params). Also
+    measure -> the cost of the thermal output a unit changes in 2030 (or the last model year), the same mean."""
     p = derive(data)
+    year = 2030 if 2030 in p.years else p.years[-1]
     out: dict[str, dict[str, float]] = {}
+    electricity: dict[str, float] = {}
     for m in p.measures:
         where = [r for r in p.regions if (r, m) in p.pair_set] or p.regions
         total: dict[str, float] = {}
@@ -57,7 +63,8 @@ def _effects(data: Data) -> dict[str, dict[str, float]]:
             for i, e in p.total_effect(r, m).items():
                 total[i] = total.get(i, 0.0) + e / len(where)
         out[m] = total
-    return out
+        electricity[m] = sum(p.electricity_cost(r, m, year) for r in where) / len(where)
+    return out, electricity
 
 
 def catalog(data: Data) -> pd.DataFrame:
@@ -67,20 +74,21 @@ def catalog(data: Data) -> pd.DataFrame:
     weights = {} if pe is None or pe.empty else dict(
         zip(pe["indicator_id"], pe["kg_per_equivalent"].astype(float), strict=True))
     kinds = dict(zip(data.tables["sources"]["source_id"], data.tables["sources"]["kind"], strict=True))
-    effects = _effects(data)
+    effects, electricity = _effects(data)
     records = []
     for m in ms.itertuples():
         f = crf(rate, int(m.lifetime))
-        cost = float(m.capex) * f + float(m.fixed_om) - float(m.savings)
+        el = electricity.get(m.measure_id, 0.0)
+        cost = float(m.capex) * f + float(m.fixed_om) - float(m.savings) + el
         capex_low, capex_high = _num(getattr(m, "capex_low", None)), _num(getattr(m, "capex_high", None))
         sav_low, sav_high = _num(getattr(m, "savings_low", None)), _num(getattr(m, "savings_high", None))
         om_low, om_high = _num(getattr(m, "fixed_om_low", None)), _num(getattr(m, "fixed_om_high", None))
         cost_low = (capex_low if capex_low is not None else float(m.capex)) * f \
             + (om_low if om_low is not None else float(m.fixed_om)) \
-            - (sav_high if sav_high is not None else float(m.savings))
+            - (sav_high if sav_high is not None else float(m.savings)) + el
         cost_high = (capex_high if capex_high is not None else float(m.capex)) * f \
             + (om_high if om_high is not None else float(m.fixed_om)) \
-            - (sav_low if sav_low is not None else float(m.savings))
+            - (sav_low if sav_low is not None else float(m.savings)) + el
         own = effects.get(m.measure_id, {})
         co2 = sum(g * own.get(i, 0.0) for i, g in GWP100.items())
         pe_cut = sum(-own.get(p, 0.0) * 1000.0 / w for p, w in weights.items())
@@ -98,7 +106,7 @@ def catalog(data: Data) -> pd.DataFrame:
         records.append({
             "measure_id": m.measure_id, "name_zh": m.name_zh, "name_en": m.name_en, "sector": m.sector,
             "clause": m.clause, "unit": m.unit, "capex": float(m.capex), "fixed_om": float(m.fixed_om),
-            "savings": float(m.savings), "lifetime": int(m.lifetime), "annual_cost": cost,
+            "savings": float(m.savings), "electricity": el, "lifetime": int(m.lifetime), "annual_cost": cost,
             "co2e_per_unit": co2, "pe_per_unit": pe_cut,
             "cost_per_t_co2e": cost / cut if cut > 0 else None,
             "cost_per_t_co2e_low": cost_low / cut if cut > 0 else None,
@@ -245,8 +253,10 @@ def markdown(data: Data) -> str:
         "# Measure catalog and data provenance",
         "",
         f"Generated by `planner data-report` from `{data.case.data_dir.name}/` (data hash {data.data_hash}) at a "
-        f"discount rate of {data.case.discount_rate:.0%}. Annual cost = capex x crf + fixed O&M - savings, per unit "
-        "standing; cost per t CO2e (CH4 at GWP100 = 28, IPCC AR5) and per pollution equivalent "
+        f"discount rate of {data.case.discount_rate:.0%}. Annual cost = capex x crf + fixed O&M - savings + "
+        "electricity, per unit standing, where electricity is the thermal output the unit changes on the city grid "
+        "at the grid's variable cost of 2030 (fuel and O&M from electricity.csv; no saving in the data carries a "
+        "price of electricity); cost per t CO2e (CH4 at GWP100 = 28, IPCC AR5) and per pollution equivalent "
         "(环境保护税法 annex 2 weights, "
         "`pollution_equivalents.csv`) divide it by what one unit cuts. Negative costs are no-regret measures. "
         "Co-control: *synergy* cuts both CO2 and pollution.",
@@ -254,9 +264,9 @@ def markdown(data: Data) -> str:
         f"{len(cat)} measures; sources: " + ", ".join(f"{n} {k}" for k, n in src["kind"].value_counts().items())
         + f"; {int(cat['assumed'].sum())} measures rest at least in part on an assumption.",
         "",
-        "| measure | 措施 | sector | clause | unit | capex | O&M/yr | savings/yr | life | yuan/t CO2e (low to high) "
-        "| yuan/PE | co-control | regions | sources |",
-        "|---|---|---|---|---|---:|---:|---:|---:|---|---:|---|---|---|",
+        "| measure | 措施 | sector | clause | unit | capex | O&M/yr | savings/yr | electricity/yr | life "
+        "| yuan/t CO2e (low to high) | yuan/PE | co-control | regions | sources |",
+        "|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---|---|---|",
     ]
 
     def f(x, d=0):
@@ -267,7 +277,8 @@ def markdown(data: Data) -> str:
             if r.cost_per_t_co2e is not None and r.cost_per_t_co2e == r.cost_per_t_co2e else ""
         lines.append(f"| {r.measure_id} | {_md(r.name_zh)} | {r.sector} | {_md(r.clause)} | {_md(r.unit)} | "
                      f"{f(r.capex)} | "
-                     f"{f(r.fixed_om)} | {f(r.savings)} | {r.lifetime} | {rng} | {f(r.cost_per_pe, 1)} | "
+                     f"{f(r.fixed_om)} | {f(r.savings)} | {f(r.electricity)} | {r.lifetime} | {rng} | "
+                     f"{f(r.cost_per_pe, 1)} | "
                      f"{r.co_control} | {r.regions} | {r.sources} |")
     base = data.case.base_year
     lines += ["", "## Indicators the targets use: published or derived", "",

@@ -11,7 +11,8 @@ from ..results.tables import NET, REPORTED, Result
 from .report import summary_facts
 
 # indicator -> (divisor, unit shown) in the console: Mt for CO2 and CH4, kt for pollutants
-SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
+SCALE = {"co2": (1e6, "Mt"), NET: (1e6, "Mt"), "co2_energy": (1e6, "Mt"), "co2_process": (1e6, "Mt"),
+         "co2_official": (1e6, "Mt"), "ch4": (1e3, "kt"), "fgas": (1e6, "Mt CO2e")}
 
 
 def _assumed_indicators(res: Result) -> set[str]:
@@ -50,17 +51,19 @@ def summary_lines(res: Result, a=None) -> list[str]:
     years = list(dict.fromkeys(y for y in (p.base_year, 2025, 2030, p.years[-1]) if p.base_year <= y <= p.years[-1]))
     assumed = _assumed_indicators(res)
     out.append("\nCity emissions, baseline -> with measures (* baseline rests mostly on assumed data):")
-    out.append(f"  {'indicator':<30}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
+    out.append(f"  {'indicator':<44}{'unit':<9}" + "".join(f"{y:>22}" for y in years))
     for i in (x for j in REPORTED for x in ((j, NET) if j == "co2" else (j,))):  # net CO2 beside gross CO2
         if (CITY, i, p.base_year) not in ind:
             continue
         div, unit = SCALE.get(i, (1e3, "kt"))
         cells = "".join(f"{ind[CITY, i, y][0] / div:>10,.1f} -> {ind[CITY, i, y][1] / div:>8,.1f}" for y in years)
         label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
-        out.append(f"  {label:<{30 - sum(1 for ch in label if ord(ch) > 0x2e80)}}{unit:<9}{cells}")
+        out.append(f"  {label:<{max(44 - sum(1 for ch in label if ord(ch) > 0x2e80), 1)}}{unit:<9}{cells}")
     if a.peak:
-        out.append(f"  CO2 peaks in {a.peak['plan_year']} at {a.peak['plan_level'] / 1e6:,.1f} Mt "
-                   f"(baseline still rising in {a.peak['baseline_year']})")
+        out.append(f"  CO2 ({a.peak['indicator']}) peaks in {a.peak['plan_year']} at "
+                   f"{a.peak['plan_level'] / 1e6:,.1f} Mt (baseline "
+                   + (f"still rising in {a.peak['baseline_year']})" if a.peak["baseline_year"] == a.peak["last_year"]
+                      else f"peaks in {a.peak['baseline_year']})"))
     out.append("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year; "
                "a lasting target shows its tightest year and the years it binds):")
     per_pp = dict(zip(zip(a.marginal["target_id"].tolist(), a.marginal["year"].tolist(), strict=True),

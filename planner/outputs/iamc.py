@@ -23,6 +23,9 @@ MODEL = "planner"
 NAMED = {
     "co2": ("Emissions|CO2", "Mt CO2/yr", 1e6),
     "co2_net": ("Emissions|CO2|Net of Measures' Sinks", "Mt CO2/yr", 1e6),
+    "co2_energy": ("Emissions|CO2|Energy", "Mt CO2/yr", 1e6),
+    "co2_process": ("Emissions|CO2|Industrial Processes", "Mt CO2/yr", 1e6),
+    "co2_official": ("Emissions|CO2|Assessment Basis (Energy incl. Net Electricity Imports)", "Mt CO2/yr", 1e6),
     "co2_sink": ("Carbon Removal|Measures", "Mt CO2/yr", 1e6),
     "ch4": ("Emissions|CH4", "Mt CH4/yr", 1e6),
     "so2": ("Emissions|Sulfur", "kt SO2/yr", 1e3),

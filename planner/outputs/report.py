@@ -79,13 +79,22 @@ def _rising(res, ctx) -> list[dict]:
     return out
 
 
+# the CO2 bases a headline can be on (indicators.csv): Chinese and English names
+BASIS = {"co2_official": ("考核口径:能源活动+净调入电力", "assessment basis: combustion + net electricity imports"),
+         "co2": ("本地排放:能源活动+工业过程", "territorial: combustion + industrial processes"),
+         "co2_energy": ("本地能源活动", "territorial combustion")}
+
 def summary_facts(a: Analysis) -> dict:
     """The plain-words summary shared by the report, the workbook's front sheet and the console."""
     res, ctx, tot = a.result, a.ctx, a.cost_totals
     ind = res.indicators[res.indicators["region_id"] == CITY].set_index(["indicator_id", "year"])
     y = ctx.report_year
-    co2 = (float(ind.at[("co2", y), "baseline"]), float(ind.at[("co2", y), "level"])) if ("co2", y) in ind.index \
-        else None
+    basis = a.peak.get("indicator", "co2") if a.peak else "co2"  # the peak target's basis (co2_official)
+
+    def pair(i):
+        return (float(ind.at[(i, y), "baseline"]), float(ind.at[(i, y), "level"])) if (i, y) in ind.index else None
+
+    co2, territorial = pair(basis), pair("co2")
     plan = a.cocontrol[a.cocontrol["level"] == "plan"]
     plan = plan.iloc[0].to_dict() if len(plan) else {}
     tg = res.targets
@@ -104,7 +113,8 @@ def summary_facts(a: Analysis) -> dict:
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
         "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
-        "co2": co2, "peak": a.peak, "plan": plan,
+        "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
+        "peak": a.peak, "plan": plan,
         "targets_total": int(tg["target_id"].nunique()), "rows_total": len(tg),
         "targets_met": int(tg.groupby("target_id")["status"].apply(lambda s: (s != "violated").all()).sum()),
         "binding": list(dict.fromkeys(a.binding["target_id"])), "drivers": drivers, "main_measures": main,
@@ -129,11 +139,15 @@ def sentences(f: dict) -> list[str]:
     if f["co2"]:
         b, lv = f["co2"]
         peak = f["peak"]
+        zh, en = BASIS.get(f["co2_basis"], ("", f["co2_basis"]))
+        terr = f.get("co2_territorial")
         out.append(
-            f"{f['report_year']}年二氧化碳排放 {lv / 1e6:,.1f} Mt(基准 {b / 1e6:,.1f} Mt,减少 {1 - lv / b:.1%})"
-            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt。" if peak else "。")
-            + f" CO2 in {f['report_year']}: {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
-            + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt." if peak else "."))
+            f"{f['report_year']}年二氧化碳排放({zh}) {lv / 1e6:,.1f} Mt(基准 {b / 1e6:,.1f} Mt,减少 {1 - lv / b:.1%})"
+            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt" if peak else "")
+            + (f";本地排放(含工业过程) {terr[1] / 1e6:,.1f} Mt。" if terr else "。")
+            + f" CO2 in {f['report_year']} ({en}): {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
+            + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt" if peak else "")
+            + (f"; territorial (combustion and processes) {terr[1] / 1e6:,.1f} Mt." if terr else "."))
     for r in f.get("rising", []):
         why_zh = ("约束它的目标 " + ", ".join(r["binding"]) + " 已达到" if r["binding"] else
                   "本情景没有对它起约束作用的目标,因此没有为它购买措施(见 pollutant_caps 情景)")
@@ -168,7 +182,9 @@ def chart_specs(a: Analysis) -> dict[str, dict]:
                                                 "亿元 (100 million yuan)", YI,
                                                 {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
     if a.peak:
-        out["co2"] = ch.pathway_chart(res.indicators, "co2", "全市二氧化碳排放 City CO2 emissions", "Mt CO2", 1e6,
+        zh, en = BASIS.get(a.peak.get("indicator", "co2"), ("", ""))
+        out["co2"] = ch.pathway_chart(res.indicators, a.peak.get("indicator", "co2"),
+                                      f"全市二氧化碳排放({zh}) City CO2 emissions ({en})", "Mt CO2", 1e6,
                                       a.peak.get("plan_year"))
     if len(a.sectors.columns) > 1:
         out["sector_cuts"] = ch.stacked_chart(a.sectors, "year", "各领域二氧化碳减排量 CO2 cut by sector", "Mt CO2/年",

@@ -30,7 +30,7 @@ from ..results.record import record_rows
 from ..results.tables import REPORTED, Result
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
-POLLUTANT_ZH = {"co2": "二氧化碳", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
+POLLUTANT_ZH = {"co2": "二氧化碳", "co2_process": "工业过程二氧化碳", "co2_official": "二氧化碳(考核口径)", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
                 "vocs": "挥发性有机物", "nh3": "氨", "cod": "化学需氧量", "nh3n": "氨氮"}
 # format kinds -> (Excel number format, scale divisor)
 FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00%", "pct1": "0.0%",
@@ -229,7 +229,7 @@ LABELS = [
 
 
 def _summary_rows(a: Analysis) -> list[tuple]:
-    from .report import sentences, summary_facts
+    from .report import BASIS, sentences, summary_facts
 
     f = summary_facts(a)
     s = a.result.summary
@@ -251,8 +251,12 @@ def _summary_rows(a: Analysis) -> list[tuple]:
     ]
     if f["co2"]:
         y = f["report_year"]
-        rows += [(f"CO2 {y} with the plan, Mt", f"{y}年二氧化碳排放(方案,百万吨)", f["co2"][1] / 1e6, "mt"),
-                 (f"CO2 {y} baseline, Mt", f"{y}年二氧化碳排放(基准,百万吨)", f["co2"][0] / 1e6, "mt")]
+        zh, en = BASIS.get(f["co2_basis"], ("", f["co2_basis"]))
+        rows += [(f"CO2 {y} with the plan ({en}), Mt", f"{y}年二氧化碳排放({zh},方案,百万吨)", f["co2"][1] / 1e6, "mt"),
+                 (f"CO2 {y} baseline ({en}), Mt", f"{y}年二氧化碳排放({zh},基准,百万吨)", f["co2"][0] / 1e6, "mt")]
+        if f.get("co2_territorial"):
+            rows.append((f"CO2 {y} with the plan (territorial: combustion + processes), Mt",
+                         f"{y}年二氧化碳排放(本地:能源活动+工业过程,方案,百万吨)", f["co2_territorial"][1] / 1e6, "mt"))
     if f["peak"]:
         rows += [("CO2 peak year (plan)", "碳排放达峰年份", f["peak"]["plan_year"], "year"),
                  ("CO2 peak level, Mt", "峰值(百万吨)", f["peak"]["plan_level"] / 1e6, "mt")]
@@ -567,9 +571,27 @@ def _sheet_electricity(book: Book, a: Analysis) -> None:
     el = getattr(a.result, "electricity", None)
     if el is None or len(el) == 0:
         return
-    cols = [(c, c.replace("_", " "), c, "year" if c == "year" else "num4" if c.startswith("factor") else "num")
-            for c in el.columns]
-    book.table("Electricity", el, cols, note="City grid: MWh per year; factors in t CO2/MWh. 电力平衡。")
+    names = {
+        "year": ("Year", "年份"), "demand": ("Demand, MWh", "全社会用电量"), "generation_nonfossil":
+        ("Local non-fossil generation, MWh", "本地非化石发电"), "imports": ("Net imports, MWh", "净外购电"),
+        "thermal": ("Thermal output, MWh", "火电发电量"), "must_run": ("Must-run floor, MWh", "必开机组出力下限"),
+        "thermal_capacity": ("Thermal output the fleet can give, MWh", "在役火电可发电量"),
+        "thermal_co2": ("Thermal CO2, t", "火电CO2"), "import_co2": ("Imported CO2 (its own mix), t", "外购电CO2(自身构成)"),
+        "import_co2_official": ("Imported CO2 (assessment basis), t", "外购电CO2(考核口径)"),
+        "factor_territorial": ("Factor, territorial, t/MWh", "本地口径排放因子"),
+        "factor_consumption": ("Factor, consumption-based, t/MWh", "消费口径排放因子"),
+        "factor_marginal_up": ("Factor, marginal (one more MWh), t/MWh", "边际排放因子(多用)"),
+        "factor_marginal_down": ("Factor, marginal (one MWh less), t/MWh", "边际排放因子(少用)"),
+        "factor_official": ("Published provincial factor, t/MWh", "官方省级排放因子"),
+        "thermal_cost": ("Thermal variable cost, yuan/MWh", "火电可变成本(元/MWh)"),
+        "marginal_value": ("Marginal value of electricity, yuan/MWh (yuan of the year)", "边际电价(元/MWh,当年价)"),
+        "benchmark_tariff": ("Coal benchmark tariff, yuan/MWh", "燃煤基准价(元/MWh)"),
+    }
+    cols = [(c, *names.get(c, (c.replace("_", " "), c)),
+             "year" if c == "year" else "num4" if c.startswith("factor") else "num") for c in el.columns]
+    book.table("Electricity", el, cols, note="City grid: MWh per year; factors in t CO2/MWh; values in yuan/MWh of "
+               "each year. What a MWh is worth comes out of the balance (its dual), never out of a measure's savings. "
+               "电力平衡:电量MWh,排放因子t CO2/MWh,电价元/MWh(当年价);电的价值由平衡的对偶值给出。")
 
 
 def _sheet_indicators(book: Book, a: Analysis) -> None:

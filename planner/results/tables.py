@@ -19,7 +19,8 @@ from ..solver.solve import Solution
 from .levels import level_map
 from .record import run_record
 
-REPORTED = ("co2", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
+REPORTED = ("co2", "co2_process", "co2_official", "ch4", "so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n")
+CO2_BASES = ("co2", "co2_energy", "co2_process", "co2_official")  # territorial total, its two parts, assessment
 SINK, NET = "co2_sink", "co2_net"  # co2 is gross (energy and processes); sinks added by measures are co2_sink
 DERIVED = {NET: ("净二氧化碳排放(扣除措施新增碳汇)", "Net CO2 emissions (co2 + co2_sink)", "t CO2")}
 TOL = 1e-6
@@ -197,8 +198,9 @@ def allocation_table(p: Params, data: Data, build: dict) -> pd.DataFrame:
         if eff is None:
             total = p.total_effect(r, m)
             eff = effects[r, m] = [total.get(i, 0.0) for i in REPORTED]
-        records.append((r, m, t, b, s, b * float(capex[m]), s * p.unit_cost[m], *(e * s for e in eff)))
-    cols = ["region_id", "measure_id", "year", "build", "stock", "investment", "annual_cost",
+        records.append((r, m, t, b, s, b * float(capex[m]), s * p.unit_cost[m], s * p.electricity_cost(r, m, t),
+                        *(e * s for e in eff)))
+    cols = ["region_id", "measure_id", "year", "build", "stock", "investment", "annual_cost", "electricity_cost",
             *(f"delta_{i}" for i in REPORTED)]
     return pd.DataFrame.from_records(records, columns=cols)
 
@@ -223,7 +225,7 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     for y in years:
         out[f"stock_{y}"] = _at_year(stock, row, pairs, y)
     out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
-    pv = alloc["annual_cost"] * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
+    pv = (alloc["annual_cost"] + alloc["electricity_cost"]) * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
     out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
     for i in REPORTED:
         out[f"cut_{i}"] = -_at_year(alloc[f"delta_{i}"].tolist(), row, pairs, mid)
@@ -267,26 +269,39 @@ def indicator_table(p: Params, lv: dict) -> pd.DataFrame:
     return df
 
 
-def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
-    """The city grid per year, base year to last: demand, local non-fossil generation, imports, thermal output and
-    its floor, and the emission factors of electricity they imply (t CO2/MWh): territorial (thermal CO2 / demand),
-    consumption-based (thermal and imported CO2 / demand), marginal (thermal_co2 for one more MWh of demand; for one MWh
-    less, 0 where thermal output sits at its must-run floor), beside the published provincial factor."""
-    cols = ["year", "demand", "generation_nonfossil", "imports", "thermal", "must_run", "thermal_co2", "import_co2",
-            "factor_territorial", "factor_consumption", "factor_marginal_up", "factor_marginal_down",
-            "factor_official"]
+def electricity_table(p: Params, lv: dict, row_duals: dict | None = None) -> pd.DataFrame:
+    """The city grid per year, base year to last: demand, local non-fossil generation, imports, thermal output, its
+    floor and the capacity it may use, the emission factors of electricity they imply (t CO2/MWh): territorial
+    (thermal CO2 / demand), consumption-based (thermal and imported CO2 / demand), marginal (thermal_co2 for one more
+    MWh of demand; for one MWh less, 0 where thermal output sits at its must-run floor), beside the published
+    provincial factor; and what a MWh is worth (yuan/MWh of each year): the variable cost of thermal output c_th, the
+    marginal value of electricity (the dual of the year's thermal balance over df: c_th plus what the capacity row,
+    the must-run floor and the targets thermal output moves add at the margin), beside the benchmark tariff."""
+    cols = ["year", "demand", "generation_nonfossil", "imports", "thermal", "must_run", "thermal_capacity",
+            "thermal_co2", "import_co2", "import_co2_official", "factor_territorial", "factor_consumption",
+            "factor_marginal_up", "factor_marginal_down", "factor_official", "thermal_cost", "marginal_value",
+            "benchmark_tariff"]
     g = p.grid
     if g is None:
         return pd.DataFrame(columns=cols)
-    from ..inputs.grid import DEMAND, GENERATION, IMPORT, THERMAL
+    from ..inputs.grid import CAPACITY, DEMAND, GENERATION, IMPORT, THERMAL
 
     ef = g.factors["thermal_co2"]
+    duals = row_duals or {}
+    capacity = CAPACITY if CAPACITY in p.indicators and g.max_hours is not None else None
     records = []
     for y in range(p.base_year, p.years[-1] + 1):
         d, gen, imp, th = (scope_level(p, lv, i, CITY, y) for i in (DEMAND, GENERATION, IMPORT, THERMAL))
         floor = g.must_run.get(y)
+        dual = duals.get(("thermal_balance", y))
         records.append({
             "year": y, "demand": d, "generation_nonfossil": gen, "imports": imp, "thermal": th, "must_run": floor,
+            "thermal_capacity": scope_level(p, lv, capacity, CITY, y) * g.max_hours if capacity else None,
+            "import_co2_official": imp * g.import_official[y] if y in g.import_official else None,
+            "thermal_cost": g.cost.get(y), "benchmark_tariff": g.tariff.get(y),
+            # the dual of thermal_change[t] - ... = 0 is the objective's change per MWh more thermal output, in
+            # present value: of the base year; /df gives yuan of the year
+            "marginal_value": dual / p.df[y] if dual is not None else None,
             "thermal_co2": th * ef, "import_co2": imp * g.import_co2.get(y, 0.0),
             "factor_territorial": th * ef / d if d else None,
             "factor_consumption": (th * ef + imp * g.import_co2.get(y, 0.0)) / d if d else None,
@@ -299,12 +314,15 @@ def electricity_table(p: Params, lv: dict) -> pd.DataFrame:
 
 def cost_split(p: Params, alloc: pd.DataFrame) -> dict[str, float]:
     """The discounted cost split in two, so a headline never reads as a mystery: what the no-regret measures (net
-    annual cost below zero) save, and what the other measures, deployed to meet the targets, cost. The two add up to
-    the objective: ``sum_t df[t] * c[m] * stock[r, m, t]`` over measures with ``c[m] < 0`` and ``c[m] >= 0``."""
+    annual cost below zero, their electricity valued by the balance: `Params.system_cost`) save, and what the other
+    measures, deployed to meet the targets, cost. The two add up to the objective: ``sum_t df[t] * c[r, m, t] *
+    stock[r, m, t]`` over the rows with ``c < 0`` and ``c >= 0``, c the system cost."""
     if alloc.empty:
         return {"no_regret_yuan": 0.0, "target_cost_yuan": 0.0}
-    pv = alloc["annual_cost"] * alloc["year"].map(p.df)
-    nr = alloc["measure_id"].map(lambda m: p.unit_cost[m] < 0)
+    pv = (alloc["annual_cost"] + alloc["electricity_cost"]) * alloc["year"].map(p.df)
+    nr = pd.Series([p.system_cost(r, m, t) < 0 for r, m, t in zip(
+        alloc["region_id"].tolist(), alloc["measure_id"].tolist(), alloc["year"].tolist(), strict=True)],
+        index=alloc.index)
     return {"no_regret_yuan": float(pv[nr].sum()), "target_cost_yuan": float(pv[~nr].sum())}
 
 
@@ -343,7 +361,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         indicators=indicator_table(p, lv),
         targets=evaluate_targets(p, lv, sol.duals, sol.peak_limits),
         summary=summary, counts=counts,
-        electricity=electricity_table(p, lv),
+        electricity=electricity_table(p, lv, sol.row_duals),
     )
 
 

@@ -48,7 +48,7 @@ import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plu
 from pyomo.common.gc_manager import PauseGC
 
 from ..model import Params, crf
-from ..model.cost import build_coefficient
+from ..model.cost import build_coefficient, thermal_coefficients
 from ..model.targets import peak_targets
 from .lp import STATUS, columns_of, compile_lp, linear, new_highs
 from .peak import onto_first_stage
@@ -101,12 +101,16 @@ class Compiled:
     build_index: list[tuple[str, str, int]]  # every build[r, m, tau] the model has
     build_col: np.ndarray  # its HiGHS column, or -1 where the compiler dropped an unused column
     target_rows: dict[tuple[str, int], int]
+    balance_rows: dict[int, int]  # year -> HiGHS row of thermal_balance[t] (its dual: the value of a MWh)
     moves: dict[str, list[TargetMove]]
     target_value0: dict[str, float]
     stock_cols: dict[tuple[str, str], np.ndarray]  # (r, m) -> HiGHS columns of stock[r, m, t], every model year
     cost_factor: np.ndarray  # D(m, tau) for every build index: its cost is unit_cost[m] * D
     cost_in_place: bool  # every column with a cost is a build column
     build_measure: np.ndarray  # the place in Params.measures of each build index's measure
+    thermal_col: np.ndarray  # HiGHS columns of thermal_change[t] with a cost (the priced grid), in model-year order
+    thermal_cost: np.ndarray  # their costs: df[t] * c_th[t]
+    thermal_years: list[int]  # the year of each
     offset: float
     compile_seconds: float = 0.0
     first: Compiled | None = None  # the first stage (the case without its peak targets), if there is a peak
@@ -189,7 +193,8 @@ class Compiled:
         self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), up)
 
     def set_costs(self, unit_cost: dict[str, float], factor: np.ndarray | None = None) -> None:
-        """Rewrite the cost of every build column from unit costs (and, for a new discount rate, new factors)."""
+        """Rewrite the cost of every build column from unit costs (and, for a new discount rate, new factors), and of
+        the thermal output columns (df[t] * c_th[t], `planner.model.cost.thermal_coefficients`)."""
         self._first("set_costs", unit_cost, factor)
         factor = self.cost_factor if factor is None else factor
         keep = self.build_col >= 0
@@ -197,12 +202,17 @@ class Compiled:
         cost = (uc * factor)[keep]
         cols = self.build_col[keep].astype(np.int32)
         self.h.changeColsCost(len(cols), cols, cost)
+        if len(self.thermal_col):
+            self.h.changeColsCost(len(self.thermal_col), self.thermal_col.astype(np.int32), self.thermal_cost)
 
-    def set_cost_factor(self, factor: np.ndarray) -> None:
-        """New discount factors D(m, tau) (a new discount rate); the costs follow with `set_costs`."""
+    def set_cost_factor(self, factor: np.ndarray, thermal_cost: np.ndarray | None = None) -> None:
+        """New discount factors D(m, tau) and thermal output costs df[t] * c_th[t] (a new discount rate); the costs
+        follow with `set_costs`."""
         if self.first is not None:
-            self.first.set_cost_factor(factor)
+            self.first.set_cost_factor(factor, thermal_cost)
         self.cost_factor = factor
+        if thermal_cost is not None:
+            self.thermal_cost = thermal_cost
 
     # ---------------------------------------------------------------------------------------- solving
 
@@ -360,6 +370,8 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     maximize = lp.maximize
     rows = lp.row_of
     target_rows = {key: rows[id(m.target[key])] for key in m.target if id(m.target[key]) in rows}
+    balance_rows = ({t: rows[id(con)] for t, con in m.thermal_balance.items() if id(con) in rows}
+                    if hasattr(m, "thermal_balance") else {})
     groups: dict[str, tuple] = {}
     for (k, _y), con in m.target.items():
         if id(con) in rows:
@@ -376,14 +388,24 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     expected = np.array([p.unit_cost[ms] for _, ms, _ in build_index]) * factor
     keep_b = build_col >= 0
     costed = set(np.flatnonzero(c != 0).tolist())
-    cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist())
-                     and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9))
+    grid_cost = thermal_coefficients(p)  # thermal_change[t] -> df[t] * c_th[t]
+    thermal_years = [t for t in p.years if t in grid_cost]
+    thermal_col = (np.array([col_of.get(id(m.thermal_change[t]), -1) for t in thermal_years], dtype=np.int64)
+                   if thermal_years else np.zeros(0, dtype=np.int64))
+    thermal_cost = np.array([grid_cost[t] for t in thermal_years])
+    keep_t = thermal_col >= 0
+    thermal_col, thermal_cost = thermal_col[keep_t], thermal_cost[keep_t]
+    thermal_years = [t for t, k in zip(thermal_years, keep_t.tolist(), strict=True) if k]
+    cost_in_place = (not maximize and costed <= set(build_col[keep_b].tolist()) | set(thermal_col.tolist())
+                     and np.allclose(c[build_col[keep_b]], expected[keep_b], rtol=1e-9, atol=1e-9)
+                     and np.allclose(c[thermal_col], thermal_cost, rtol=1e-9, atol=1e-9))
     at = {ms: n for n, ms in enumerate(p.measures)}
     out = Compiled(
         h=h, params=p, n_rows=lp.n_rows, n_cols=lp.n_cols, nnz=lp.nnz, build_index=build_index,
-        build_col=build_col, target_rows=target_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
+        build_col=build_col, target_rows=target_rows, balance_rows=balance_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=lp.offset,
         build_measure=np.array([at[ms] for _, ms, _ in build_index], dtype=np.int64),
+        thermal_col=thermal_col, thermal_cost=thermal_cost, thermal_years=thermal_years,
     )
     if peak_targets(p):  # the first stage: the same LP with the peak rows (and rows of one's own) freed
         out.peaks = peak_rows(m, out.target_rows, build_index, np.array(upper))

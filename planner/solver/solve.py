@@ -221,6 +221,9 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     # a potential is a bound of the stock variable: its reduced cost is the bound's dual
     values = np.where(ix.stock_col >= 0, rc[np.maximum(ix.stock_col, 0)], 0.0)
     sol.row_duals = {("stock_bounds", ix.stock[j]): float(values[j]) for j in np.flatnonzero(np.abs(values) > 1e-12)}
+    if hasattr(m, "thermal_balance"):  # the value of a MWh on the city grid (planner/model/electricity.py), every year
+        sol.row_duals.update({("thermal_balance", t): float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0
+                              for t, c in m.thermal_balance.items()})
     if hasattr(m, "indicator_bound"):
         sol.row_duals.update({("indicator_bound", k): float(run.row_dual[row[id(c)]])
                               for k, c in m.indicator_bound.items()

@@ -33,6 +33,7 @@ from ..inputs.case import Case
 from ..inputs.load import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
+from ..model.cost import thermal_coefficients
 from ..results.tables import REPORTED, SINK, target_records
 from ..solver.compiled import Compiled, compile_model, cost_factors, unit_costs
 from ..solver.diagnose import diagnose
@@ -277,7 +278,8 @@ class Runner:
                 c.set_target_value(k, value)
                 st[("value", k)], st[("enabled", k)] = value, True
         if st.get("rate", p.rate) != new.rate:
-            c.set_cost_factor(cost_factors(new, c.build_index))
+            grid = thermal_coefficients(new)
+            c.set_cost_factor(cost_factors(new, c.build_index), np.array([grid[t] for t in c.thermal_years]))
             st["rate"] = new.rate
             st["unit_cost"] = None  # force the cost vector
         if st.get("unit_cost", p.unit_cost) != new.unit_cost:
@@ -325,6 +327,8 @@ class Runner:
             mask = self.col_sector == s
             out[f"cost.{s}"] = float(cost[mask].sum())
             out[f"investment.{s}"] = float(invest[mask].sum())
+        if len(c.thermal_col):  # the thermal output the measures change, at its variable cost (the objective's)
+            out["cost.electricity"] = float(c.thermal_cost @ fs.x[c.thermal_col])
         out["investment"] = float(invest.sum())
         for ms, v in zip(self.by_measure, (self.measure_sum @ x).tolist(), strict=True):
             out[f"built.{ms}"] = v
@@ -335,7 +339,12 @@ class Runner:
             k, y = r["target_id"], r["year"]
             out[f"level.{k}.{y}"] = r["level"]
             out[f"marginal_cost.{k}.{y}"] = r["marginal_cost"]
+            if r["kind"] == "peak" and y == r["first_year"] + 1:  # the ceiling C the years after the peak are held to
+                out[f"peak_ceiling.{k}"] = r["limit"]
         years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
+        for y in years:  # the value of a MWh on the city grid (yuan/MWh of the year: the balance's dual over df)
+            if y in c.balance_rows:
+                out[f"electricity_value.{y}"] = float(fs.row_dual[c.balance_rows[y]]) / p.df[y]
         for i in REPORTED:
             if i in p.indicators:
                 for y in years:
