@@ -138,6 +138,16 @@ CEMENT[2030] = CEMENT[2025] * 0.98**5
 CEMENT[2035] = CEMENT[2030] * 0.99**5
 PROCESS_2020 = 19.62e6 * (1 - 0.002)  # CEADs 2019 cement process CO2 x 2019->2020 (en_ceads_2019)
 
+# pollutant totals 2020 (rb_reference_pollutants: no published Chongqing total was found): Chongqing's 2015 share of
+# the national total (a 2000-2015 provincial panel on GitHub; 2015 national totals of the 环境统计年报) x the 2020
+# national total of the 生态环境统计年报 (en_mee_env_stats_2020); the 2021-2023 path follows the national totals
+# (2021-2023 生态环境统计年报, second-hand copies): the record's trend, Chongqing's own not being published
+POLLUTANT_2020 = {"so2": 0.02667 * 3_182_200, "nox": 0.01732 * 10_196_600, "pm": 0.01360 * 6_114_000,
+                  "cod": 0.01708 * 25_648_000, "nh3n": 0.02179 * 984_000}
+NATIONAL_INDEX = {  # national total of the year / 2020
+    "so2": {2021: 0.864, 2022: 0.765, 2023: 0.748}, "nox": {2021: 0.969, 2022: 0.878, 2023: 0.878},
+    "pm": {2021: 0.879, 2022: 0.807, 2023: 0.836}, "cod": {2021: 1.0, 2022: 0.979, 2023: 0.979},
+    "nh3n": {2021: 1.0, 2022: 0.932, 2023: 0.932}}
 # pollutant source shares 2020 (rb_reference_pollutants)
 NOX_MOBILE, PM_MOBILE = 0.54, 0.05  # Sichuan 2015 inventory (en_sichuan_inventory_2015): mobile 54% of NOx
 VOC_INDUSTRY, VOC_MOBILE = 0.55, 0.25  # bl2_asm_vocs_2020 industrial share 0.55; mobile 25%, rest solvents etc.
@@ -331,6 +341,16 @@ def city_reference(gdp: dict[int, float], iva: dict[int, float], frozen: pd.Data
                                + (1 - WATER_DOMESTIC - WATER_INDUSTRY)) for y in YEARS}
         pol[f"key_industry_{p}"] = {y: f20[f"key_industry_{p}"] * ind_water[y] for y in YEARS}
     pol["nh3"] = {y: f20["nh3"] for y in YEARS}
+    # 2021-2023 follow the record's trend (the national totals); after 2023 the drivers, from the 2023 level
+    for p_id, index in NATIONAL_INDEX.items():
+        series = [p_id] + ([f"key_industry_{p_id}"] if f"key_industry_{p_id}" in pol else [])
+        for i in series:
+            driver = dict(pol[i])
+            for y in YEARS:
+                if y <= 2023:
+                    pol[i][y] = driver[2020] * index.get(y, 1.0)
+                else:
+                    pol[i][y] = driver[y] * driver[2020] * index[2023] / driver[2023]
     res.update(pol)
     res["_power_part"] = power_part
 
@@ -370,6 +390,15 @@ def main(argv: list[str] | None = None) -> int:
     frozen = base[(base["variant"] == "frozen_technology") | (legacy & ~base["indicator_id"].isin(EXOGENOUS))]
     frozen = frozen[~frozen["indicator_id"].isin([*ELEC, "thermal_capacity", "co2_process", "wind_pv_added"])].copy()
     frozen["variant"] = "frozen_technology"
+
+    # the 2020 pollutant totals (POLLUTANT_2020): every row of a pollutant and of its key-industry part rescaled
+    for p_id, total in POLLUTANT_2020.items():
+        for i in (p_id, f"key_industry_{p_id}"):
+            rows_i = frozen["indicator_id"] == i
+            old = frozen.loc[(frozen["indicator_id"] == p_id) & (frozen["year"] == 2020), "value"].sum()
+            if rows_i.any() and old and abs(old / total - 1) > 1e-3:  # once: the file keeps the rescaled rows
+                frozen.loc[rows_i, "value"] = (frozen.loc[rows_i, "value"] * total / old).round()
+                frozen.loc[rows_i, "text"] = frozen.loc[rows_i, "value"].astype(int).astype(str)
 
     def city_exo(i: str) -> dict[int, float]:
         s = exo[exo["indicator_id"] == i].groupby("year")["value"].sum()
