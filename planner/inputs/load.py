@@ -150,7 +150,7 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                     f"values from {case.base_year} (base year) to {case.last_year} (last model year)"))
     have = set(span)
     derived = _check_formulas(data, indicators, problems)
-    for (r, i), (_, _, origin) in sorted(span.items(), key=lambda kv: kv[0]):
+    for (_r, i), (_, _, origin) in sorted(span.items(), key=lambda kv: kv[0]):
         if i in derived:
             problems.append(Problem(origin, "indicator_id", f"{i} is derived (indicators.csv formula); expected no "
                                     "baseline rows: its level follows from its formula"))

@@ -258,13 +258,13 @@ def _derive_indicators(data: Data, baseline: dict, effects: dict, first_build: d
             e = sum(c * (par[last] if par else 1.0) * eff.get(j, 0.0) for c, par, j in terms)
             if e:
                 eff[i] = e
-            for c, par, j in terms:
+            for _c, par, j in terms:
                 if par and key in first_build and eff.get(j) and any(
                         abs(par[y] - par[last]) > 1e-12 * abs(par[last]) for y in range(first_build[key], last + 1)):
                     problems.append(Problem(origin, "formula", f"{i}: the parameter of the term on {j} varies in "
                                             f"the years {key[1]} can stand in {key[0]}; a measure's effect is the same "
                                             "every year, so expected the parameter constant from then on"))
-        for c, par, j in terms:
+        for _c, par, j in terms:
             if par and grid is not None and (j == "elec_thermal" or j in MOVED_BY_THERMAL) \
                     and any(abs(par[y] - par[last]) > 1e-12 * abs(par[last]) for y in years):
                 problems.append(Problem(origin, "formula", f"{i}: thermal output moves {j} in every model year; "

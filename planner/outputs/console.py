@@ -60,6 +60,12 @@ def summary_lines(res: Result, a=None) -> list[str]:
         label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
         out.append(f"  {label:<{max(44 - sum(1 for ch in label if ord(ch) > 0x2e80), 1)}}{unit:<9}{cells}")
     if a.peak:
+        ceil = f.get("peak_ceiling")
+        if ceil:
+            how = ("the case's value" if ceil["set_by"] == "value" else
+                   f"the no-peak path's level in {ceil['year']}: anything that raises that path loosens the peak")
+            out.append(f"  Peak ceiling after {ceil['year']} ({ceil['target_id']}): {ceil['ceiling'] / 1e6:,.1f} Mt, "
+                       f"set by {how}")
         out.append(f"  CO2 ({a.peak['indicator']}) peaks in {a.peak['plan_year']} at "
                    f"{a.peak['plan_level'] / 1e6:,.1f} Mt (baseline "
                    + (f"still rising in {a.peak['baseline_year']})" if a.peak["baseline_year"] == a.peak["last_year"]

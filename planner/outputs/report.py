@@ -84,6 +84,19 @@ BASIS = {"co2_official": ("考核口径:能源活动+净调入电力", "assessme
          "co2": ("本地排放:能源活动+工业过程", "territorial: combustion + industrial processes"),
          "co2_energy": ("本地能源活动", "territorial combustion")}
 
+
+def _peak_ceiling(res) -> dict | None:
+    """The ceiling C the years after a peak target's year are held to, and what set it: the target's value, or the
+    no-peak path's level in the peak year (docs/formulation.md, "The ceiling in the open")."""
+    tg = res.targets
+    rows = tg[(tg["kind"] == "peak") & (tg["year"] > tg["first_year"])]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    explicit = r["value"] is not None and r["value"] == r["value"]
+    return {"target_id": r["target_id"], "indicator_id": r["indicator_id"], "year": int(r["first_year"]),
+            "ceiling": float(r["limit"]), "set_by": "value" if explicit else "no-peak path"}
+
 def summary_facts(a: Analysis) -> dict:
     """The plain-words summary shared by the report, the workbook's front sheet and the console."""
     res, ctx, tot = a.result, a.ctx, a.cost_totals
@@ -113,7 +126,7 @@ def summary_facts(a: Analysis) -> dict:
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
         "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
-        "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
+        "peak_ceiling": _peak_ceiling(res), "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
         "peak": a.peak, "plan": plan,
         "targets_total": int(tg["target_id"].nunique()), "rows_total": len(tg),
         "targets_met": int(tg.groupby("target_id")["status"].apply(lambda s: (s != "violated").all()).sum()),

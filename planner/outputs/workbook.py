@@ -257,6 +257,11 @@ def _summary_rows(a: Analysis) -> list[tuple]:
         if f.get("co2_territorial"):
             rows.append((f"CO2 {y} with the plan (territorial: combustion + processes), Mt",
                          f"{y}年二氧化碳排放(本地:能源活动+工业过程,方案,百万吨)", f["co2_territorial"][1] / 1e6, "mt"))
+    if f.get("peak_ceiling"):
+        c = f["peak_ceiling"]
+        rows.append((f"Peak ceiling after {c['year']}, Mt (set by {c['set_by']})",
+                     f"{c['year']}年后排放上限(百万吨;{'情景给定' if c['set_by'] == 'value' else '不含达峰约束路径的达峰年水平'})",
+                     c["ceiling"] / 1e6, "mt"))
     if f["peak"]:
         rows += [("CO2 peak year (plan)", "碳排放达峰年份", f["peak"]["plan_year"], "year"),
                  ("CO2 peak level, Mt", "峰值(百万吨)", f["peak"]["plan_level"] / 1e6, "mt")]
