@@ -26,7 +26,8 @@ The reference baseline is computed for the city first, then split into the three
 3. CO2. co2_power = thermal_co2 x elec_thermal + a residual fixed at its 2020 level (heat supply and captive plants
    outside the grid balance). Cement process CO2 follows the national cement output index. Transport, buildings
    and other follow oil, gas and oil. Industry closes the non-power combustion CO2, computed from the fuels with a
-   factor k calibrated on 2020 (CEADs boundary: non-energy use and CEADs emission factors). co2 = sum of sectors.
+   the full factors on the burned part of non-power fuels: a share of them (non-energy use and statistical
+   difference, from 2020: CEADs combustion CO2 against the fuels) burns nothing. co2 = sum of sectors.
 4. Pollutants. The thermal-power part follows elec_thermal at ultra-low-emission factors; mobile sources follow oil
    times an emission-factor decline from the China 6 vehicle standard (in force 2019-2023) and fleet turnover;
    industrial combustion and process sources follow non-power coal; VOCs of industry follow industrial value added
