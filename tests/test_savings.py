@@ -282,3 +282,12 @@ def test_the_fuel_check_bites(components):
         if r["component"] == "cng":
             r["quantity"] = "30000"  # 36.4 tce against 29.1 in effects
     assert any(s.startswith("ev_bus energy_gas") for s in fuel_disagreements(broken)[1])
+
+
+def test_every_component_cites_a_source_of_the_data_set(components):
+    sources = {r["source_id"]: r["kind"] for r in _rows("sources.csv")}
+    for rows in components.values():
+        for r in rows:
+            assert r["source_id"] in sources, (r["measure_id"], r["component"], r["source_id"])
+    for s in ("sv_asm_savings", "sv_asm_ev_other", "sv_asm_eaf_opex", "sv_asm_freight"):
+        assert sources[s] == "assumption", s
