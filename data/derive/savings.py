@@ -131,8 +131,8 @@ def main(argv: list[str]) -> int:
     if new == text:
         return 0
     if check:
-        old_rows, new_rows = text.splitlines(), new.splitlines()
-        changed = [o.split(",", 1)[0] for o, n in zip(old_rows, new_rows) if o != n]
+        old_rows, new_rows = csv.reader(io.StringIO(text)), csv.reader(io.StringIO(new))
+        changed = [o[0] for o, n in zip(old_rows, new_rows) if o != n]
         print(f"data/measures.csv differs from data/derive/savings.csv for: {', '.join(changed)}", file=sys.stderr)
         return 1
     MEASURES.write_text(new, encoding="utf-8", newline="")
