@@ -213,8 +213,10 @@ def test_no_orphan_sources_and_every_document_has_a_reference(data):
     for name in ("regions", "districts", "indicators", "measures", "effects", "potentials", "targets",
                  "pollution_equivalents"):
         used |= set(data.tables[name]["source_id"])
-    # every baseline variant and the electricity factors, read from the files (a case sees one variant)
-    raw = [pd.read_csv(ROOT / "data" / f, keep_default_na=False) for f in ("baseline.csv", "electricity.csv")]
+    # every baseline variant, the electricity factors and the savings components, read from the files (a case sees
+    # one variant; data/derive/savings.csv is the derivation of the measures' savings)
+    raw = [pd.read_csv(ROOT / "data" / f, keep_default_na=False)
+           for f in ("baseline.csv", "electricity.csv", "derive/savings.csv")]
     for df in raw:
         used |= set(df["source_id"])
     notes = " ".join(" ".join(df["note"].astype(str)) for df in [*data.tables.values(), *raw] if "note" in df.columns)
@@ -648,14 +650,14 @@ def test_every_no_regret_measure_is_in_the_baseline_or_held_back(data):
         assert r.years_to_full >= 5, r.measure_id
 
 
-def test_savings_are_valued_at_resource_cost(data):
-    """Electricity a measure saves or generates is worth the 0.3964 yuan/kWh coal benchmark to society, not the
-    retail tariff (pl_asm_resource_prices): motors 200 kWh/kW, waste heat 7,000 MWh/MW, rooftop PV 850 kWh/kW,
-    landfill gas 4,860 kWh/t CH4; road fuels lose their consumption tax (gasoline 1.52, diesel 1.20 yuan/L)."""
+def test_savings_are_valued_at_resource_cost_without_electricity(data):
+    """Savings hold no electricity (issue 16): what a generated or saved MWh is worth comes out of the model's
+    balance, so motors, waste heat, rooftop PV and landfill gas save nothing else; road fuels lose their consumption
+    tax, a transfer (pl_asm_resource_prices: gasoline 1.52, diesel 1.20 yuan/L) and electric vehicles no longer pay
+    for their charging in savings (data/derive/savings.csv; tests/test_savings.py)."""
     ms = data.tables["measures"].set_index("measure_id")["savings"].astype(float)
-    assert ms["motor_efficiency"] == pytest.approx(200 * 0.3964)
-    assert ms["waste_heat_power"] == pytest.approx(7_000_000 * 0.3964)
-    assert ms["bld_rooftop_pv"] == pytest.approx(850 * 0.3964)
-    assert ms["wst_landfill_gas"] == pytest.approx(4_860 * 0.3964)
-    assert ms["ev_ridehail_official"] == pytest.approx(21_740 - 4_200 * 1.52)
-    assert ms["electric_forklift"] == pytest.approx(14_400 - 3_000 * 1.20)
+    for m in ("motor_efficiency", "waste_heat_power", "bld_rooftop_pv", "wst_landfill_gas", "pv_utility"):
+        assert ms[m] == 0, m
+    assert ms["ev_ridehail_official"] == pytest.approx(4_200 * (6.3 - 1.52) + 2_000)
+    assert ms["electric_forklift"] == pytest.approx(3_000 * (6.0 - 1.20))
+    assert ms["wst_waste_to_energy"] == pytest.approx(70)  # the gate fee alone
