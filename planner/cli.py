@@ -104,6 +104,9 @@ def run_cmd(
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds"),
     report: bool = typer.Option(True, "--report/--no-report",
                                 help="Write report.html (tables and charts; the browser draws the charts)"),
+    ranges: int = typer.Option(0, "--ranges", min=0, max=10_000,
+                               help="Monte Carlo samples of the measures' low/high costs: the 5-95% range of the "
+                                    "total cost and of the peak's marginal cost in the summary (0: none)"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
@@ -114,6 +117,10 @@ def run_cmd(
     _check_time_limit(time_limit)
     res = _solve_or_exit(case, time_limit)
     a = analyse(res)
+    if ranges:
+        from .study import cost_and_peak_ranges
+
+        a.notes["ranges"] = cost_and_peak_ranges(case, n=ranges, seed=1)
     name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
     if out is not None and out.suffix.lower() == ".xlsx":
         workbook, out_dir = out, out.parent  # --out names the workbook itself

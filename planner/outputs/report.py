@@ -126,7 +126,7 @@ def summary_facts(a: Analysis) -> dict:
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
         "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
-        "peak_ceiling": _peak_ceiling(res), "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
+        "peak_ceiling": _peak_ceiling(res), "ranges": a.notes.get("ranges"), "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
         "peak": a.peak, "plan": plan,
         "targets_total": int(tg["target_id"].nunique()), "rows_total": len(tg),
         "targets_met": int(tg.groupby("target_id")["status"].apply(lambda s: (s != "violated").all()).sum()),
@@ -161,6 +161,17 @@ def sentences(f: dict) -> list[str]:
             + f" CO2 in {f['report_year']} ({en}): {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
             + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt" if peak else "")
             + (f"; territorial (combustion and processes) {terr[1] / 1e6:,.1f} Mt." if terr else "."))
+    rg = f.get("ranges")
+    if rg and rg.get("objective"):
+        lo, mid, hi = (x / 1e8 for x in rg["objective"])
+        line_zh = f"措施成本在数据给出的高低区间内随机抽样{rg['samples']}次: 总折现净成本 {lo:,.1f}–{hi:,.1f} 亿元(5%–95%,中位 {mid:,.1f})"
+        line_en = (f"Over {rg['samples']} Monte Carlo samples of the measures' low/high costs the total cost lies between "
+                   f"{lo:,.1f} and {hi:,.1f} 亿元 (5-95%, median {mid:,.1f})")
+        if rg.get("peak_price"):
+            plo, pmid, phi = rg["peak_price"]
+            line_zh += f",达峰边际成本 {plo:,.0f}–{phi:,.0f} 元/吨(中位 {pmid:,.0f})"
+            line_en += f" and the peak's marginal cost between {plo:,.0f} and {phi:,.0f} yuan/t (median {pmid:,.0f})"
+        out.append(line_zh + "。 " + line_en + ".")
     for r in f.get("rising", []):
         why_zh = ("约束它的目标 " + ", ".join(r["binding"]) + " 已达到" if r["binding"] else
                   "本情景没有对它起约束作用的目标,因此没有为它购买措施(见 pollutant_caps 情景)")
@@ -257,7 +268,8 @@ def render(a: Analysis) -> str:
     co = a.cocontrol
     sources = res.data.tables["sources"]
     return _ENV.get_template("report.html.j2").render(
-        f=facts, s=res.summary, charts=(specs := chart_specs(a)), chart_specs=Markup(spec_json(specs)),
+        f=facts, basis=BASIS.get(facts["co2_basis"], ("", facts["co2_basis"])), s=res.summary,
+        charts=(specs := chart_specs(a)), chart_specs=Markup(spec_json(specs)),
         vega=Markup(bundle()), targets=(rows := mc.to_dict("records")),
         target_groups=_groups(rows),
         electricity=[] if res.electricity is None or res.electricity.empty else

@@ -8,7 +8,7 @@ the engines (`engines`) run the points serially, on the machine's cores or on a 
 
 from __future__ import annotations
 
-from .montecarlo import cost_ranges, monte_carlo, samples, summarize
+from .montecarlo import cost_and_peak_ranges, cost_ranges, monte_carlo, samples, summarize
 from .pareto import front
 from .points import points, values
 from .sweep import sweep
@@ -22,5 +22,5 @@ def __getattr__(name: str):
         return getattr(sensitivity, name)
     raise AttributeError(f"module 'planner.study' has no attribute {name!r}")
 
-__all__ = ["cost_ranges", "front", "monte_carlo", "morris", "points", "samples", "sobol", "summarize", "sweep",
+__all__ = ["cost_and_peak_ranges", "cost_ranges", "front", "monte_carlo", "morris", "points", "samples", "sobol", "summarize", "sweep",
            "values"]
