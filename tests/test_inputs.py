@@ -120,8 +120,8 @@ def test_all_problems_are_listed_at_once(case):
 
 
 def test_a_repeated_bad_cell_is_reported_on_every_row(tmp_path, monkeypatch):
-    """Each distinct text of a column is converted once (planner.inputs.cells.typed): a bad value or a number likely in the
-    wrong unit that repeats down a column is still reported on every row, in row order."""
+    """Each distinct text of a column is converted once (planner.inputs.cells.typed): a bad value or a number likely in
+    the wrong unit that repeats down a column is still reported on every row, in row order."""
     monkeypatch.chdir(tmp_path)
     case = make_case(tmp_path, measures=[measure("a", fixed_om=5), measure("b", fixed_om=5), measure("c")],
                      effects=[effect("a", "co2", -1)], potentials=[potential("r1", "a", 20)])

@@ -1,8 +1,8 @@
 """The HTML report of a solved case: one self-contained file that opens offline (nothing to fetch), bilingual, written
 from the analysis tables through a Jinja2 template with autoescape on, so names and descriptions from the data are
-always shown as text, never run as markup. The charts are Vega-Lite specs (`planner.outputs.charts`) drawn by the browser
-with the Vega bundle inlined in the page: interactive (tooltips with every figure), vector in print, and free for
-`planner run` (milliseconds, where drawing them with matplotlib took 4-5 s of CPU).
+always shown as text, never run as markup. The charts are Vega-Lite specs (`planner.outputs.charts`) drawn by the
+browser with the Vega bundle inlined in the page: interactive (tooltips with every figure), vector in print, and free
+for `planner run` (milliseconds, where drawing them with matplotlib took 4-5 s of CPU).
 
 Key numbers carry ``data-key`` / ``data-value`` attributes with the unrounded figure, so tests can prove that the
 report shows what the result tables hold.

@@ -38,7 +38,8 @@ FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00
 
 
 def clean_text(value) -> str:
-    """Text as stored in a cell (planner.base.safe.text_cell): control characters escaped, cut visibly at Excel's limit."""
+    """Text as stored in a cell (planner.base.safe.text_cell): control characters escaped, cut visibly at Excel's
+    limit."""
     return text_cell(str(value))
 
 

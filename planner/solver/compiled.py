@@ -1,9 +1,9 @@
 """The compiled HiGHS path: a built Pyomo model turned once into HiGHS arrays, then changed in place and re-solved warm.
 
 Pyomo stays the one statement of the formulation. `compile_model` compiles the built model into a `highspy.Highs`
-object it owns (`planner.solver.lp.compile_lp`: the standard form Pyomo's compiler gives, a ranged row as one HiGHS row) and
-keeps maps from the model's own components to HiGHS rows, columns and coefficients, derived from the components rather
-than from today's targets:
+object it owns (`planner.solver.lp.compile_lp`: the standard form Pyomo's compiler gives, a ranged row as one HiGHS
+row) and keeps maps from the model's own components to HiGHS rows, columns and coefficients, derived from the
+components rather than from today's targets:
 
 - target rows: every row of the ``target`` constraint, by its index ``(target_id, year)``; how each row moves with
   its target's value (``model.target_value[k]``) is measured on the model itself (the row's coefficients and bounds
@@ -22,8 +22,8 @@ peak rows and any ``movable`` rows freed (bounds -inf..inf), which is the case w
 in-place change except a peak ceiling (another target's value or switch, costs, the discount rate, potentials) goes
 to both and marks the first stage stale. `solve` then
 (1) re-solves the first stage warm if it is stale (a point that changes only a peak ceiling skips it), (2) maps its
-build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.solver.peakrows.PeakRows`: ``W`` a sparse matrix, built
-once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
+build vector to each peak's path ``E0(t) = B(t) + W x`` (`planner.solver.peakrows.PeakRows`: ``W`` a sparse matrix,
+built once, from the build vector to the level of the peak's indicator summed over its scope in each model year, from
 `Params.acting` and `Params.weight` as in `planner.model.indicators`; ``B`` the baseline over the scope), (3) writes
 the peak rows' upper bounds (a map ``(target_id, year) -> HiGHS row``), and (4) re-solves the second stage warm.
 A first stage that is not optimal makes the point not optimal with its status, as `planner.solve.solve` does; the

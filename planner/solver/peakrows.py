@@ -1,8 +1,10 @@
-"""The peak rows of a compiled model (`planner.solver.compiled`) and the map that gives their limits from the first stage.
+"""The peak rows of a compiled model (`planner.solver.compiled`) and the map that gives their limits from the first
+stage.
 
 A peak target's rows read ``L(t) <= E0(t)`` before its year y, ``L(y) <= min(C, E0(y))`` and ``L(t) <= C`` after
 (`planner.model.targets`), where ``E0`` is the level of its indicator over its scope in the first stage's solution
-(the case without its peaks, `planner.solver.peak`). That level is affine in the build vector (`planner.model.indicators`)::
+(the case without its peaks, `planner.solver.peak`). That level is affine in the build vector
+(`planner.model.indicators`)::
 
     E0(t) = B(t) + sum over (r_b, m, tau) of  e(r_b, m) * w(m, i, tau, t) * build[r_b, m, tau]
 

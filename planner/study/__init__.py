@@ -1,7 +1,7 @@
 """Studies that solve a case many times: sweeps, Monte Carlo, global sensitivity, Pareto fronts.
 
-Each builds the case once, compiles it to HiGHS (`planner.solver.compiled`) and re-solves warm with the changes made in place;
-the engines (`engines`) run the points serially, on the machine's cores or on a Dask cluster.
+Each builds the case once, compiles it to HiGHS (`planner.solver.compiled`) and re-solves warm with the changes made in
+place; the engines (`engines`) run the points serially, on the machine's cores or on a Dask cluster.
 
     from planner.study import sweep, monte_carlo, summarize, morris, sobol, front
 """

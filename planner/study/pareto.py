@@ -13,8 +13,8 @@ them ``points`` values of epsilon are solved warm, in place. The marginal cost a
 epsilon row, in yuan of ``year`` per unit of E: it rises as the cap tightens. Every target of the case still holds at
 every point.
 
-With a peak target every solve is the two-stage solve of `planner.solver.compiled`: the peak's no-peak path is the case's
-least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
+With a peak target every solve is the two-stage solve of `planner.solver.compiled`: the peak's no-peak path is the
+case's least-cost solution without its peaks (neither the cap nor the least-E objective), the same at every point, so a
 point re-solves the second stage only.
 """
 
@@ -70,8 +70,9 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
         m.epsilon_value = pyo.Param(mutable=True, initialize=0.0)
         m.epsilon = pyo.Constraint(expr=emission(m) <= m.epsilon_value)
 
-    # With a peak target the solve is in two stages (`planner.solver.compiled`); the first stage is the case itself without its
-    # peaks and without the cap (least cost, the user's hook), which the compiled model frees the epsilon row for.
+    # With a peak target the solve is in two stages (`planner.solver.compiled`); the first stage is the case itself
+    # without its peaks and without the cap (least cost, the user's hook), which the compiled model frees the epsilon
+    # row for.
     m = build_model(p, extra=with_cap)
     fast = compile_model(m, movable={"epsilon": (m.epsilon_value, m.epsilon)})
     row = fast.moves["epsilon"][0].row

@@ -2,14 +2,14 @@
 
 A point is a set of overrides in dotted form (``{"targets.nonfossil_share_2025.value": 0.3}``, as
 `planner.Case.with_overrides` and ``planner sweep --set`` take them). These change the compiled HiGHS object in
-place (`planner.solver.compiled`): a target's ``value`` or ``enabled``; a measure's ``capex``, ``fixed_om`` or ``savings``; a
-potential's ``max_stock``, ``min_stock`` or ``max_build``; the ``discount_rate``. Anything else (years, lifetimes,
-effects, a new target, a data folder) changes the structure: the points that share those overrides are solved on a
-model rebuilt for them, once. A point the compiled model cannot take in place (a potential so large that a bound row
-left out as redundant could now bind; a cost where the objective has more than build costs) is rebuilt alone.
+place (`planner.solver.compiled`): a target's ``value`` or ``enabled``; a measure's ``capex``, ``fixed_om`` or
+``savings``; a potential's ``max_stock``, ``min_stock`` or ``max_build``; the ``discount_rate``. Anything else (years,
+lifetimes, effects, a new target, a data folder) changes the structure: the points that share those overrides are
+solved on a model rebuilt for them, once. A point the compiled model cannot take in place (a potential so large that a
+bound row left out as redundant could now bind; a cost where the objective has more than build costs) is rebuilt alone.
 
-With a peak target the compiled model solves each point in two stages (`planner.solver.compiled`): the case without its peaks
-(re-solved only when the point changes something besides a peak ceiling), then the case with the peak rows set
+With a peak target the compiled model solves each point in two stages (`planner.solver.compiled`): the case without its
+peaks (re-solved only when the point changes something besides a peak ceiling), then the case with the peak rows set
 from it; ``solves`` says how many HiGHS solves the point took, and an infeasible first stage makes the point
 infeasible with the diagnosis `planner.solve.diagnose` gives it (the targets other than the peak).
 

@@ -12,8 +12,8 @@ dropped), ``objective`` (total discounted net cost, yuan), ``cost.<sector>`` and
 ``investment``, ``level.<target>.<year>`` and ``marginal_cost.<target>.<year>`` (yuan per unit of the target's
 indicator, in that year's money), ``built.<measure>`` (units built over the horizon, all regions),
 ``emissions.<pollutant>.<year>`` (city level), ``rebuilt`` (whether the point needed its own build), ``solves`` (2
-when a peak target's first stage was re-solved for the point, `planner.solver.compiled`), ``iterations`` and ``solve_seconds``
-(HiGHS, both stages).
+when a peak target's first stage was re-solved for the point, `planner.solver.compiled`), ``iterations`` and
+``solve_seconds`` (HiGHS, both stages).
 """
 
 from __future__ import annotations
