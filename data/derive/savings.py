@@ -117,7 +117,7 @@ def rewrite(text: str, components: dict[str, list[dict]]) -> str:
         m = r[header.index("measure_id")]
         if m in EXEMPT:
             continue
-        for i, v in zip(idx, value.get(m, (0.0, 0.0, 0.0))):
+        for i, v in zip(idx, value.get(m, (0.0, 0.0, 0.0)), strict=True):
             r[i] = _cell(r[i], v)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *body])
@@ -132,7 +132,7 @@ def main(argv: list[str]) -> int:
         return 0
     if check:
         old_rows, new_rows = csv.reader(io.StringIO(text)), csv.reader(io.StringIO(new))
-        changed = [o[0] for o, n in zip(old_rows, new_rows) if o != n]
+        changed = [o[0] for o, n in zip(old_rows, new_rows, strict=False) if o != n]
         print(f"data/measures.csv differs from data/derive/savings.csv for: {', '.join(changed)}", file=sys.stderr)
         return 1
     MEASURES.write_text(new, encoding="utf-8", newline="")

@@ -70,6 +70,13 @@ def summary_lines(res: Result, a=None) -> list[str]:
                    f"{a.peak['plan_level'] / 1e6:,.1f} Mt (baseline "
                    + (f"still rising in {a.peak['baseline_year']})" if a.peak["baseline_year"] == a.peak["last_year"]
                       else f"peaks in {a.peak['baseline_year']})"))
+    rg = a.notes.get("ranges") if hasattr(a, "notes") else None
+    if rg and rg.get("objective"):
+        lo, mid, hi = (yi(x) for x in rg["objective"])
+        out.append(f"\nCost ranges over {rg['optimal']} of {rg['samples']} Monte Carlo samples of the measures' "
+                   f"low/high costs (5%-median-95%): total {lo} / {mid} / {hi} 亿元"
+                   + ("; peak's marginal cost {:,.0f} / {:,.0f} / {:,.0f} yuan/t".format(*rg["peak_price"])
+                      if rg.get("peak_price") else ""))
     out.append("\nTargets (achieved vs required, in the target's own terms; marginal cost in yuan of the row's year; "
                "a lasting target shows its tightest year and the years it binds):")
     per_pp = dict(zip(zip(a.marginal["target_id"].tolist(), a.marginal["year"].tolist(), strict=True),

@@ -126,7 +126,8 @@ def summary_facts(a: Analysis) -> dict:
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
         "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
-        "peak_ceiling": _peak_ceiling(res), "ranges": a.notes.get("ranges"), "co2": co2, "co2_basis": basis, "co2_territorial": territorial if basis != "co2" else None,
+        "peak_ceiling": _peak_ceiling(res), "ranges": a.notes.get("ranges"), "co2": co2, "co2_basis": basis,
+        "co2_territorial": territorial if basis != "co2" else None,
         "peak": a.peak, "plan": plan,
         "targets_total": int(tg["target_id"].nunique()), "rows_total": len(tg),
         "targets_met": int(tg.groupby("target_id")["status"].apply(lambda s: (s != "violated").all()).sum()),
@@ -164,8 +165,10 @@ def sentences(f: dict) -> list[str]:
     rg = f.get("ranges")
     if rg and rg.get("objective"):
         lo, mid, hi = (x / 1e8 for x in rg["objective"])
-        line_zh = f"措施成本在数据给出的高低区间内随机抽样{rg['samples']}次: 总折现净成本 {lo:,.1f}–{hi:,.1f} 亿元(5%–95%,中位 {mid:,.1f})"
-        line_en = (f"Over {rg['samples']} Monte Carlo samples of the measures' low/high costs the total cost lies between "
+        line_zh = (f"措施成本在数据给出的高低区间内随机抽样{rg['samples']}次: "
+                   f"总折现净成本 {lo:,.1f}–{hi:,.1f} 亿元(5%–95%,中位 {mid:,.1f})")
+        line_en = (f"Over {rg['samples']} Monte Carlo samples of the measures' low/high costs the total cost lies "
+                   f"between "
                    f"{lo:,.1f} and {hi:,.1f} 亿元 (5-95%, median {mid:,.1f})")
         if rg.get("peak_price"):
             plo, pmid, phi = rg["peak_price"]

@@ -30,7 +30,8 @@ from ..results.record import record_rows
 from ..results.tables import REPORTED, Result
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
-POLLUTANT_ZH = {"co2": "二氧化碳", "co2_process": "工业过程二氧化碳", "co2_official": "二氧化碳(考核口径)", "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
+POLLUTANT_ZH = {"co2": "二氧化碳", "co2_process": "工业过程二氧化碳", "co2_official": "二氧化碳(考核口径)",
+                "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
                 "vocs": "挥发性有机物", "nh3": "氨", "cod": "化学需氧量", "nh3n": "氨氮"}
 # format kinds -> (Excel number format, scale divisor)
 FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00%", "pct1": "0.0%",
@@ -261,7 +262,8 @@ def _summary_rows(a: Analysis) -> list[tuple]:
     if f.get("peak_ceiling"):
         c = f["peak_ceiling"]
         rows.append((f"Peak ceiling after {c['year']}, Mt (set by {c['set_by']})",
-                     f"{c['year']}年后排放上限(百万吨;{'情景给定' if c['set_by'] == 'value' else '不含达峰约束路径的达峰年水平'})",
+                     f"{c['year']}年后排放上限(百万吨;"
+                     f"{'情景给定' if c['set_by'] == 'value' else '不含达峰约束路径的达峰年水平'})",
                      c["ceiling"] / 1e6, "mt"))
     if f["peak"]:
         rows += [("CO2 peak year (plan)", "碳排放达峰年份", f["peak"]["plan_year"], "year"),
@@ -582,7 +584,8 @@ def _sheet_electricity(book: Book, a: Analysis) -> None:
         ("Local non-fossil generation, MWh", "本地非化石发电"), "imports": ("Net imports, MWh", "净外购电"),
         "thermal": ("Thermal output, MWh", "火电发电量"), "must_run": ("Must-run floor, MWh", "必开机组出力下限"),
         "thermal_capacity": ("Thermal output the fleet can give, MWh", "在役火电可发电量"),
-        "thermal_co2": ("Thermal CO2, t", "火电CO2"), "import_co2": ("Imported CO2 (its own mix), t", "外购电CO2(自身构成)"),
+        "thermal_co2": ("Thermal CO2, t", "火电CO2"),
+        "import_co2": ("Imported CO2 (its own mix), t", "外购电CO2(自身构成)"),
         "import_co2_official": ("Imported CO2 (assessment basis), t", "外购电CO2(考核口径)"),
         "factor_territorial": ("Factor, territorial, t/MWh", "本地口径排放因子"),
         "factor_consumption": ("Factor, consumption-based, t/MWh", "消费口径排放因子"),

@@ -225,7 +225,8 @@ def measure_table(p: Params, alloc: pd.DataFrame) -> pd.DataFrame:
     for y in years:
         out[f"stock_{y}"] = _at_year(stock, row, pairs, y)
     out["investment"] = alloc.groupby(keys, sort=False)["investment"].sum().reindex(idx).to_numpy()
-    pv = (alloc["annual_cost"] + alloc["electricity_cost"]) * (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
+    discount = (1 + p.rate) ** -(alloc["year"] - p.base_year).astype(float)
+    pv = (alloc["annual_cost"] + alloc["electricity_cost"]) * discount
     out["discounted_cost"] = pv.groupby([alloc[k] for k in keys], sort=False).sum().reindex(idx).to_numpy()
     for i in REPORTED:
         out[f"cut_{i}"] = -_at_year(alloc[f"delta_{i}"].tolist(), row, pairs, mid)

@@ -402,7 +402,8 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
     at = {ms: n for n, ms in enumerate(p.measures)}
     out = Compiled(
         h=h, params=p, n_rows=lp.n_rows, n_cols=lp.n_cols, nnz=lp.nnz, build_index=build_index,
-        build_col=build_col, target_rows=target_rows, balance_rows=balance_rows, moves=moves, target_value0=v0s, stock_cols=stock_cols,
+        build_col=build_col, target_rows=target_rows, balance_rows=balance_rows, moves=moves, target_value0=v0s,
+        stock_cols=stock_cols,
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=lp.offset,
         build_measure=np.array([at[ms] for _, ms, _ in build_index], dtype=np.int64),
         thermal_col=thermal_col, thermal_cost=thermal_cost, thermal_years=thermal_years,
