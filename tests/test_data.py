@@ -373,6 +373,15 @@ REFERENCE_PUBLISHED = [
      "PyPSA-China-PIK provincial load 2020 (rb_pypsa_load)"),
     ("electricity use 2025, MWh (energy plan projection)", lambda p: city(p, "elec_demand", 2025), 162_000_000,
      0.001, "重庆市能源发展“十四五”规划: 1,620亿 kWh"),
+    ("electricity use 2021, MWh", lambda p: city(p, "elec_demand", 2021), 134_100_000, 0.005,
+     "NBS record 1,341亿 kWh (rb_nbs_power_record)"),
+    ("electricity use 2023, MWh", lambda p: city(p, "elec_demand", 2023), 145_300_000, 0.005,
+     "NBS record 1,453亿 kWh (rb_nbs_power_record)"),
+    ("CO2 2020 on the assessment basis (combustion + net imports at the 华中 factor)",
+     lambda p: city(p, "co2_official", 2020), 158_870_000, 0.03,
+     "15,886.96万 t energy-activity CO2, quoted from 重庆统计年鉴2021 (bl2_cq_energy_2020_yb_cited)"),
+    ("process CO2 2020 (cement)", lambda p: city(p, "co2_process", 2020), 19_620_000, 0.03,
+     "CEADs 2019 cement process CO2 19.62 Mt (en_ceads_2019); cement output flat in 2020"),
     ("industrial energy 2020, tce", lambda p: city(p, "energy_industry", 2020), 40_000_000, 0.05,
      "about 4,000万 tce (rb_chinanews_energy_13fyp)"),
     ("forest coverage 2021", lambda p: city(p, "forest_area", 2021) / city(p, "land_area", 2021), 0.545, 0.005,
@@ -546,6 +555,14 @@ def test_generator_reproduces_the_shipped_rows():
     r = subprocess.run([sys.executable, str(ROOT / "data" / "derive" / "reference_baseline.py"), "--check"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_thermal_co2_is_the_coal_and_gas_it_burns(elec):
+    """One set of factors: a MWh of thermal output emits what its coal (2.66 t CO2/tce) and gas (1.64 t CO2/tce)
+    emit, so a measure that saves a tce of coal in a power plant moves CO2 by 2.66 t, as one that saves it in a
+    boiler does (docs/data.md, factors)."""
+    burned = 2.66 * factor(elec, "thermal_coal") + 1.64 * factor(elec, "thermal_gas")
+    assert factor(elec, "thermal_co2") == pytest.approx(burned, rel=0.002)
 
 
 def test_reference_grid_factor_is_near_the_official_provincial_factor(pv, elec):

@@ -254,3 +254,49 @@ def test_pollutant_caps_case_caps_every_pollutant_or_says_which_cannot_hold():
     else:
         rows = res.targets[res.targets["target_id"].isin(pollutant)]
         assert len(rows) == 11 * 11 and (rows["status"] != "violated").all()
+
+
+# ------------------------------------------------------------------------------------- the reference case's electricity
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return planner.run(ROOT / "cases" / "baseline.toml")
+
+
+def test_wind_and_pv_stay_within_the_citys_plan(reference):
+    """渝委发〔2022〕8号 foresees 1,970 MW of wind and PV beyond end-2023 by 2030 (data/baseline.csv
+    wind_pv_plan_room): the measures add no more, and the limit binds (more would pay, cases/high_potential.toml)."""
+    ind = reference.indicators[reference.indicators["region_id"] == "city"].set_index(["indicator_id", "year"])
+    assert ind.at[("wind_pv_added", 2030), "level"] <= ind.at[("wind_pv_plan_room", 2030), "level"] + 1e-6
+    assert ind.at[("wind_pv_plan_room", 2030), "level"] == pytest.approx(1970)
+    limit = reference.targets[reference.targets["target_id"] == "wind_pv_plan_limit"]
+    assert (limit["status"] == "binding").any()
+
+
+def test_the_key_project_cuts_hold(reference):
+    """The 14th five-year key-project cuts (渝府发〔2022〕39号), their 2024-25 remainder, are met in 2025."""
+    t = reference.targets[reference.targets["target_id"].str.endswith("_key_projects_2025")]
+    assert len(t) >= 4 and (t["status"] != "violated").all()
+    assert (t["achieved"] >= t["value"] * (1 - 1e-7)).all()
+
+
+def test_a_sweep_reports_the_runs_value_of_electricity(reference):
+    """The sweep's electricity_value.<year> (dual of the compiled balance row / df) is the run's marginal value."""
+    df = planner.sweep(ROOT / "cases" / "baseline.toml", [{}], progress=False)
+    el = reference.electricity.set_index("year")
+    for y in (2025, 2030, 2035):
+        assert df.at[0, f"electricity_value.{y}"] == pytest.approx(el.at[y, "marginal_value"], rel=1e-6, abs=1e-3)
+    assert df.at[0, "objective"] == pytest.approx(reference.solution.objective, rel=1e-9)
+
+
+def test_the_value_of_electricity_is_at_least_what_thermal_output_costs(reference):
+    """Where no target makes electricity dearer, a MWh is worth the fuel and running cost of the thermal MWh it
+    needs (c_th); a binding CO2 or non-fossil target only adds to it. The value is never below c_th less the
+    must-run floor's dual, which is zero where thermal output stays above the floor."""
+    el = reference.electricity.set_index("year")
+    el = el[el["marginal_value"].notna()]  # model years (the base year has no balance row)
+    assert len(el) == 15
+    above_floor = el["thermal"] > el["must_run"] * (1 + 1e-6)
+    assert (el.loc[above_floor, "marginal_value"] >= el.loc[above_floor, "thermal_cost"] * (1 - 1e-6)).all()
+    assert el.loc[2030, "thermal_cost"] == pytest.approx(0.2948 * 950 + 0.00826 * 2059 + 25, rel=1e-3)

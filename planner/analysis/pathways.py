@@ -61,9 +61,16 @@ def target_pathways(ctx: Context) -> pd.DataFrame:
                                                    "in_own_terms", "baseline", "level", "required"])
 
 
+PLATEAU = 0.005  # a year within 0.5% of the highest level has reached the peak (a plateau, not a later peak)
+
+
 def co2_peak(ctx: Context, indicator: str | None = None) -> dict:
     """Peak year and level of city CO2, with measures and without, on the basis of the case's peak target (its
-    indicator: co2_official, the assessment basis, in the shipped data), else territorial co2."""
+    indicator: co2_official, the assessment basis, in the shipped data), else territorial co2.
+
+    The peak year is the first year within ``PLATEAU`` (0.5%) of the highest level: a path held flat at the peak's
+    ceiling after 2030 (184.4 Mt in 2030, 184.7 Mt from 2031) peaks in 2030, the year it reaches the plateau;
+    ``plan_max_year`` is the year of the highest level itself."""
     if indicator is None:
         peaks = [t["indicator_id"] for t in ctx.p.targets if t["kind"] == "peak"]
         indicator = peaks[0] if peaks else "co2"
@@ -71,8 +78,12 @@ def co2_peak(ctx: Context, indicator: str | None = None) -> dict:
     c = ind[(ind["region_id"] == "city") & (ind["indicator_id"] == indicator)].set_index("year")
     if c.empty:
         return {}
-    return {"indicator": indicator, "plan_year": int(c["level"].idxmax()), "plan_level": float(c["level"].max()),
-            "baseline_year": int(c["baseline"].idxmax()), "baseline_level": float(c["baseline"].max()),
+    def first_at_top(s: pd.Series) -> int:  # the first year within PLATEAU of the highest level
+        return int(s.index[s >= (1 - PLATEAU) * s.max()].min())
+
+    return {"indicator": indicator, "plan_year": first_at_top(c["level"]), "plan_level": float(c["level"].max()),
+            "plan_max_year": int(c["level"].idxmax()), "plan_year_level": float(c["level"][first_at_top(c["level"])]),
+            "baseline_year": first_at_top(c["baseline"]), "baseline_level": float(c["baseline"].max()),
             "last_year": int(c.index.max()), "last_level": float(c["level"].iloc[-1]),
             "last_baseline": float(c["baseline"].iloc[-1])}
 

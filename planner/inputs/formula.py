@@ -24,7 +24,7 @@ def parse(text: str) -> tuple[list[tuple[float, str | None, str]], str | None]:
     body = text.strip()
     if not body:
         return [], "expected a formula such as 'co2 - co2_process', got an empty cell"
-    pieces = re.split(r"\s*([+-])\s*", body)
+    pieces = re.split(r"\s*(?<![0-9][eE])([+-])\s*", body)  # not the sign of an exponent (1e-3)
     if pieces[0] == "":
         pieces = pieces[1:]
     else:

@@ -66,8 +66,12 @@ def summary_lines(res: Result, a=None) -> list[str]:
                    f"the no-peak path's level in {ceil['year']}: anything that raises that path loosens the peak")
             out.append(f"  Peak ceiling after {ceil['year']} ({ceil['target_id']}): {ceil['ceiling'] / 1e6:,.1f} Mt, "
                        f"set by {how}")
+        top = a.peak.get("plan_max_year", a.peak["plan_year"])
         out.append(f"  CO2 ({a.peak['indicator']}) peaks in {a.peak['plan_year']} at "
-                   f"{a.peak['plan_level'] / 1e6:,.1f} Mt (baseline "
+                   f"{a.peak.get('plan_year_level', a.peak['plan_level']) / 1e6:,.1f} Mt "
+                   + (f"(a plateau: its highest, {a.peak['plan_level'] / 1e6:,.1f} Mt in {top}, is within 0.5%) "
+                      if top != a.peak["plan_year"] else "")
+                   + "(baseline "
                    + (f"still rising in {a.peak['baseline_year']})" if a.peak["baseline_year"] == a.peak["last_year"]
                       else f"peaks in {a.peak['baseline_year']})"))
     rg = a.notes.get("ranges") if hasattr(a, "notes") else None

@@ -157,10 +157,11 @@ def sentences(f: dict) -> list[str]:
         terr = f.get("co2_territorial")
         out.append(
             f"{f['report_year']}年二氧化碳排放({zh}) {lv / 1e6:,.1f} Mt(基准 {b / 1e6:,.1f} Mt,减少 {1 - lv / b:.1%})"
-            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt" if peak else "")
+            + (f",{peak['plan_year']}年达峰,峰值 {peak['plan_level'] / 1e6:,.1f} Mt(平台期内最高)" if peak else "")
             + (f";本地排放(含工业过程) {terr[1] / 1e6:,.1f} Mt。" if terr else "。")
             + f" CO2 in {f['report_year']} ({en}): {lv / 1e6:,.1f} Mt against {b / 1e6:,.1f} Mt without measures"
-            + (f"; peak in {peak['plan_year']} at {peak['plan_level'] / 1e6:,.1f} Mt" if peak else "")
+            + (f"; peak in {peak['plan_year']}, highest level {peak['plan_level'] / 1e6:,.1f} Mt (on the plateau)"
+               if peak else "")
             + (f"; territorial (combustion and processes) {terr[1] / 1e6:,.1f} Mt." if terr else "."))
     rg = f.get("ranges")
     if rg and rg.get("objective"):
