@@ -21,7 +21,8 @@ def main(path: str) -> None:
     print(f"case {res.summary['case']}: objective {res.solution.objective / 1e8:,.1f} 亿元 (PV 2020), "
           f"without peak {(res.solution.reference_objective or 0) / 1e8:,.1f} 亿元")
     print("\nindicator      " + "".join(f"{y:>20}" for y in years))
-    for i, div, unit in (("co2", 1e6, "Mt"), ("co2_net", 1e6, "Mt"), ("energy_total", 1e4, "万tce"),
+    for i, div, unit in (("co2_official", 1e6, "Mt"), ("co2", 1e6, "Mt"), ("co2_process", 1e6, "Mt"),
+                         ("co2_net", 1e6, "Mt"), ("energy_total", 1e4, "万tce"),
                          ("elec_demand", 1e8 / 1e3, "亿kWh"), ("elec_thermal", 1e8 / 1e3, "亿kWh"),
                          ("so2", 1e3, "kt"), ("nox", 1e3, "kt"), ("pm", 1e3, "kt"), ("vocs", 1e3, "kt"),
                          ("nh3", 1e3, "kt"), ("cod", 1e3, "kt"), ("nh3n", 1e3, "kt"), ("ch4", 1e3, "kt")):
@@ -32,8 +33,13 @@ def main(path: str) -> None:
         print(f"{i:<9}{unit:<6}{cells}")
     share = ind.xs("energy_nonfossil", level=0)["level"] / ind.xs("energy_total", level=0)["level"]
     print("\nnon-fossil share:", ", ".join(f"{y} {share[y]:.1%}" for y in years))
-    co2 = ind.xs("co2", level=0)["level"]
-    print(f"CO2 peak: {co2.idxmax()} at {co2.max() / 1e6:.1f} Mt")
+    pk = a.peak
+    if pk:
+        print(f"CO2 peak ({pk['indicator']}): {pk['plan_year']} at {pk['plan_year_level'] / 1e6:.1f} Mt, highest "
+              f"{pk['plan_level'] / 1e6:.1f} Mt in {pk['plan_max_year']}")
+    wp = ind.xs("wind_pv_added", level=0)["level"] if ("wind_pv_added", 2030) in ind.index else None
+    if wp is not None:
+        print("wind and PV added by the measures (MW): " + ", ".join(f"{y} {wp[y]:,.0f}" for y in (2025, 2030, 2035)))
     mc = res.targets[(res.targets["status"] == "binding") & (res.targets["marginal_cost"].abs() > 1e-6)]
     print("\nbinding targets, marginal cost in yuan of the row's year (max over its years):")
     for k, g in mc.groupby("target_id", sort=False):
@@ -50,6 +56,13 @@ def main(path: str) -> None:
     el = res.electricity.set_index("year")
     print(el.loc[[2020, 2021, 2022, 2025, 2030, 2035], ["factor_territorial", "factor_consumption",
                                                         "factor_marginal_up", "factor_official"]].round(3))
+    print("\nelectricity (TWh, yuan/MWh):")
+    cols = ["demand", "generation_nonfossil", "imports", "thermal", "thermal_capacity", "thermal_cost",
+            "marginal_value", "benchmark_tariff"]
+    t = el.loc[[2020, 2023, 2024, 2025, 2026, 2028, 2030, 2032, 2035], cols].copy()
+    for c in ("demand", "generation_nonfossil", "imports", "thermal"):
+        t[c] = t[c] / 1e6
+    print(t.round(1).to_string())
     f = a.costs if hasattr(a, "costs") else None
     if isinstance(f, pd.DataFrame):
         print(f.head())

