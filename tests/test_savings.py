@@ -65,13 +65,9 @@ PRICED = [re.compile(p, re.IGNORECASE) for p in (
 # Notes allowed to price electricity for now, each for its reason; the test fails when the note no longer does, so
 # that the entry is removed.
 STILL_PRICED = {
-    # the lead replaces the two import measures with import corridors priced in the balance (issue 16)
-    "import_xinjiang_green": "replaced by an import corridor",
-    "import_sichuan_hydro": "replaced by an import corridor",
-    # fixed O&M (not savings) still buys electricity at a tariff although effects also state the MWh (elec_demand):
-    # the balance now charges that electricity a second time (reported to the lead, issue 16)
-    "vocs_rto_key_industry": "fixed_om: 150 MWh x 0.60 yuan",
-    "ccus_industry": "fixed_om: 0.108 MWh x 600 yuan",
+    # a price the city pays for energy it buys (the measure's fixed_om), not a value put on electricity saved
+    "import_xinjiang_green": "fixed_om: a green-power premium of 30 yuan/MWh on the line's energy",
+    "import_sichuan_uhv": "fixed_om: 0.33 yuan/kWh landed for the energy imported",
 }
 
 
@@ -196,7 +192,7 @@ def test_the_derivation_check_bites_and_keeps_the_rest_of_the_file(components):
     for r in rows[1:]:
         if r[0] == "ev_bus":
             r[h.index("savings")] = "55000"
-        if r[0] == "import_sichuan_hydro":
+        if r[0] == "import_sichuan_uhv":
             r[h.index("savings_high")] = "123"
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
@@ -205,7 +201,7 @@ def test_the_derivation_check_bites_and_keeps_the_rest_of_the_file(components):
     assert back != edited
     back_rows = {r[0]: r for r in csv.reader(io.StringIO(back))}
     assert float(back_rows["ev_bus"][h.index("savings")]) == pytest.approx(24_000 * 3.8 + 10_000)
-    assert back_rows["import_sichuan_hydro"][h.index("savings_high")] == "123"
+    assert back_rows["import_sichuan_uhv"][h.index("savings_high")] == "123"
 
 
 # ------------------------------------------------------------------------------------- (c) fuels vs effects
@@ -223,6 +219,8 @@ WHY_NOT = "effects differ:"
 # and a priced one is removed from the list.
 UNPRICED_FUEL = {
     ("vocs_rto_key_industry", "energy_gas"): "+48,000 m3 gas costed in fixed_om at 3 yuan/m3",
+    ("import_sichuan_uhv", "energy_coal"): "-coal of the thermal MWh it replaces: priced by the balance",
+    ("import_xinjiang_green", "energy_coal"): "-Hami coal, outside the city: the line's price holds it",
     ("ccus_industry", "energy_coal"): "+0.065 tce boiler coal costed in fixed_om at 800 yuan/tce",
     ("steel_ultra_low_emission", "energy_coal"): "+5 kgce/t coal not costed in savings (maybe in its O&M)",
     ("vocs_source_substitution", "energy_gas"): "+0.03 tce drying gas not costed (~62 yuan/t coating)",

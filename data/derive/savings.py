@@ -17,8 +17,9 @@ price_low/high where the data give a band (each defaults to the central value). 
 
 A measure without rows saves nothing (0, 0, 0); a row with component `none` records that its savings were only
 electricity. Where the data give no band of a component, its note says how price_low/high keep the measure's
-shipped ratio of savings_low/high to savings (sv_asm_savings in sources.csv). The two import measures are left as
-they are: the lead replaces them with import corridors priced in the balance (EXEMPT).
+shipped ratio of savings_low/high to savings (sv_asm_savings in sources.csv). The two import corridors are left as
+they are (EXEMPT): they buy energy at a price (fixed_om) and save nothing else; the balance values the thermal MWh
+they replace.
 
     python data/derive/savings.py          rewrite savings, savings_low, savings_high in data/measures.csv
     python data/derive/savings.py --check  exit 1 if data/measures.csv differs from what it would write
@@ -39,7 +40,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[1]
 COMPONENTS = DATA / "derive" / "savings.csv"
 MEASURES = DATA / "measures.csv"
-EXEMPT = {"import_xinjiang_green", "import_sichuan_hydro"}
+EXEMPT = {"import_xinjiang_green", "import_sichuan_uhv"}
 COLUMNS = ("savings", "savings_low", "savings_high")
 ELECTRIC = re.compile(r"elec|[kmgt]wh|power", re.IGNORECASE)
 COMPONENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
