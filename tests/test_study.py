@@ -112,13 +112,13 @@ def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
     assert first.loc[0, "status"] == "optimal"
     share, ceiling = "targets.nonfossil_share_2025.value", "targets.carbon_peak_2030.value"
     pts = [
-        {share: 0.28},
-        {share: 0.285, "measures.pv_utility.capex": 3.5e6, "measures.wind_onshore.savings": 5e5},
-        {share: 0.28, "potentials.northeast.wind_onshore.max_stock": 1000.0, "discount_rate": 0.05},
+        {share: 0.26},
+        {share: 0.265, "measures.pv_utility.capex": 3.5e6, "measures.wind_onshore.savings": 5e5},
+        {share: 0.26, "potentials.northeast.wind_onshore.max_stock": 1000.0, "discount_rate": 0.05},
         {"targets.carbon_peak_2030.enabled": False, "potentials.main_urban.pv_utility.max_build": 100.0},
-        {share: 0.285, ceiling: 1.29e8},  # explicit ceilings: binding after 2030 (no-peak 2030 level 1.23e8 t)
-        {share: 0.285, ceiling: 1.28e8},  # only the ceiling moves: the first stage is not re-solved
-        {share: 0.29},
+        {share: 0.265, ceiling: 1.86e8},  # explicit ceilings: binding after 2030 (no-peak 2030 level 1.847e8 t)
+        {share: 0.265, ceiling: 1.85e8},  # only the ceiling moves: the first stage is not re-solved
+        {share: 0.27},
     ]
     df = planner.sweep(case, pts, progress=False)
     assert not df["rebuilt"].any()

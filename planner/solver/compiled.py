@@ -53,7 +53,7 @@ from ..model.targets import peak_targets
 from .lp import STATUS, columns_of, compile_lp, linear, new_highs
 from .peak import onto_first_stage
 from .peakrows import PeakRows, peak_rows
-from .solve import Solution, solver_name
+from .solve import Solution, run_highs, solver_name
 
 INF = highspy.kHighsInf
 PRIMAL_TOL = 1e-7  # HiGHS's default primal feasibility tolerance
@@ -255,9 +255,8 @@ class Compiled:
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         start = time.perf_counter()
-        h.run()
+        name = run_highs(h)  # a warm start ending unknown is run again cold
         seconds = time.perf_counter() - start
-        name = h.getModelStatus().name
         status = STATUS.get(name, name.removeprefix("k").lower())
         info = h.getInfo()
         out = FastSolution(status=status, objective=None, seconds=seconds,

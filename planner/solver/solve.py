@@ -73,13 +73,26 @@ class Run:
     seconds: float = 0.0
 
 
+def run_highs(h: highspy.Highs) -> str:
+    """Run HiGHS; the model status's name. A warm start that ends in ``kUnknown`` (simplex could not clean up the
+    basis it was given: seen when the second stage of a peak starts from the first stage's basis, with primal
+    infeasibilities of a few tonnes left on rows of 1e8 t) is run again from scratch, which ends optimal in every case
+    seen; the time of both runs counts."""
+    h.run()
+    name = h.getModelStatus().name
+    if name == "kUnknown":
+        h.clearSolver()
+        h.run()
+        name = h.getModelStatus().name
+    return name
+
+
 def _run(lp: LP, time_limit: float | None) -> Run:
     h = lp.h
     h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else highspy.kHighsInf)
     start = time.perf_counter()
-    h.run()
+    name = run_highs(h)
     seconds = time.perf_counter() - start
-    name = h.getModelStatus().name
     out = Run(status=STATUS.get(name, name.removeprefix("k").lower()), seconds=seconds)
     if out.status == "optimal":
         info, sol = h.getInfo(), h.getSolution()
