@@ -2,11 +2,12 @@
 
 When a change of data or model moves a number here, update it in the same commit and say why in the comment beside
 it (oldest first), so the history of the answer is readable. Sizes: variables = build[r, m, t] and stock[r, m, t]
-for the 216 (region, measure) potential rows x 15 years (3,240 each) and stood[r, m, t] for the 9 pairs that move
-forest stock (135) and thermal_change[t] (15): 6,630; constraints = the same number of stock, stood and thermal
-balances (3,390), one target row per target and year it lasts (a lasting target from its year to 2035; the peak has
-a row in every model year), the 15 thermal_floor rows of the grid balance and the indicator_bound rows that can bind
-(shared pools included). The potentials are bounds of the stock columns, not rows.
+for the 217 (region, measure) potential rows x 15 years (3,255 each) and stood[r, m, t] for the 9 pairs that move
+forest stock (135) and thermal_change[t] (15): 6,660; constraints = the same number of stock, stood and thermal
+balances (3,405), one target row per target and year it lasts (a lasting target from its year to 2035; the peak has
+a row in every model year), the 15 thermal_floor and 15 thermal_capacity_limit rows of the grid balance and the
+indicator_bound rows that can bind (shared pools included). The potentials are bounds of the stock columns, not
+rows.
 """
 
 STORED = {
@@ -22,9 +23,15 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": 3895429071.9135547,
-        "variables": 6630,
-        "constraints": 4030,
+        # 2026-12-07: the reference electricity and accounting (issue 16): thermal output priced at its fuel and
+        # running cost (c_th, about 322 yuan/MWh from 2025) in the objective and savings without electricity; the
+        # reference balance from the NBS record 2020-2024; imports through two priced corridors; CO2 peak and
+        # intensity on the assessment basis (co2_official, derived); wind and PV within the city plan
+        # (wind_pv_plan_limit); the key-project cuts on (2024-25 remainder); the thermal capacity row. +30 variables
+        # (two measures), rows for the plan limit, capacity and key-project targets.
+        "objective": 10604288554.214285,
+        "variables": 6660,
+        "constraints": 4122,
     },
     "strict_co2": {
         # 2026-11-24: first version; the 210 Mt cap costs 10.6 billion yuan (present value) more than baseline.
@@ -37,9 +44,11 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": 10239456926.880217,
-        "variables": 6630,
-        "constraints": 4031,
+        # 2026-12-07: as baseline (issue 16); the cap is now 170 Mt of co2_official in 2030, 8% below the plan's 184.4
+        # Mt (it was 120 Mt of territorial co2).
+        "objective": 17152848976.81452,
+        "variables": 6660,
+        "constraints": 4123,
     },
     "high_nonfossil": {
         # 2026-11-24: first version; 30% non-fossil in 2025 costs 5.9 billion yuan more than baseline.
@@ -57,9 +66,11 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": 32925258707.694252,
-        "variables": 6630,
-        "constraints": 4036,
+        # 2026-12-07: as baseline (issue 16); the scenario is now 35% non-fossil from 2030 with the city's wind and PV
+        # plan lifted (40% is out of reach by 2.5 points even at technical potentials).
+        "objective": 17025207327.372051,
+        "variables": 6660,
+        "constraints": 4116,
     },
     "low_discount": {
         # 2026-11-24: first version; at 4% the savings of long-lived measures weigh more: more negative.
@@ -72,9 +83,10 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": -16661436883.238768,
-        "variables": 6630,
-        "constraints": 4030,
+        # 2026-12-07: as baseline (issue 16).
+        "objective": -1683928058.398098,
+        "variables": 6660,
+        "constraints": 4122,
     },
     "frozen_technology": {
         # 2026-11-25: new, the frozen-technology sensitivity of the reference case (every activity grows with GDP
@@ -84,9 +96,11 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": 34424823250.88094,
-        "variables": 6630,
-        "constraints": 3980,
+        # 2026-12-07: as baseline (issue 16); the explicit peak ceiling is now 255 Mt on the assessment basis (the
+        # catalog, within the city's wind and PV plan, cannot hold the frozen path lower).
+        "objective": 35581876477.9094,
+        "variables": 6660,
+        "constraints": 4080,
     },
     "pollutant_caps": {
         # 2026-11-25: new (targets helper), city totals of SO2, NOx, PM, VOCs, NH3, COD and NH3-N not above 2020
@@ -95,8 +109,16 @@ STORED = {
         # 2026-11-25: explicit stock variables (stock balance rows; potentials become column bounds; stood-years
         # for the pairs that move forest stock; the grid's effect through one thermal_change variable a year): same
         # objective, larger but linear-in-years LP.
-        "objective": 10067406949.574812,
-        "variables": 6630,
-        "constraints": 4151,
+        # 2026-12-07: as baseline (issue 16).
+        "objective": 11223051279.713366,
+        "variables": 6660,
+        "constraints": 4199,
+    },
+    "high_potential": {
+        # 2026-12-07: first version (issue 16): the reference case with wind and PV at their technical potentials
+        # instead of the city's plan (wind_pv_plan_limit off): 9.5 GW by 2030 instead of 1.97 GW, 20.5亿 cheaper.
+        "objective": 8551959526.295056,
+        "variables": 6660,
+        "constraints": 4110,
     },
 }

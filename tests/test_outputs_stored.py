@@ -13,6 +13,11 @@ History (oldest first):
   2029-2034 differ: that LP is degenerate there (one ulp of a coefficient, now summed in another order, leads HiGHS to
   another optimal vertex with the same objective to 15 digits and the same quantities), so any split of those duals
   over the years is optimal. They are listed in DEGENERATE and compared by their sum over the years.
+- 2026-12-07 (issue 16, the reference's electricity and accounting): rewritten. Thermal output priced in the
+  objective, savings without electricity, the balance from the NBS record, imports through priced corridors, CO2 peak
+  and intensity on the assessment basis (new rows Emissions|CO2|Energy, |Industrial Processes, |Assessment Basis),
+  wind and PV within the city plan, key-project cuts on; strict_co2, high_nonfossil and frozen_technology redefined
+  (tests/stored_values.py says how); high_potential new. Every number moves.
 """
 
 from __future__ import annotations
