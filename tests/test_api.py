@@ -98,7 +98,7 @@ def test_readme_python_example_runs_and_changes_the_answer(tmp_path, monkeypatch
     """The first Python block of the README, run as written (from a folder that sees cases/ and data/)."""
     root = Path(__file__).resolve().parent.parent
     text = (root / "README.md").read_text(encoding="utf-8")
-    block = text.split("### From Python / Jupyter", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    block = text.split("## From Python / Jupyter", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     for name in ("cases", "data"):
         (tmp_path / name).symlink_to(root / name)
     monkeypatch.chdir(tmp_path)
