@@ -87,6 +87,32 @@ def _levels_from_workbook(book: Path, data_dir: Path, case: planner.Case) -> dic
                 for i, f in factors.items():
                     if (rr, i) in levels:
                         levels[rr, i] = levels[rr, i] + share * f * delta * stock[r, m]
+    # derived indicators (indicators.csv formula): terms [number *] [parameter *] indicator, the parameter a city
+    # row of electricity.csv by year (interpolated, held at the ends); in table order, so a term may be derived too
+    from planner.inputs.formula import parse
+
+    ind = pd.read_csv(data_dir / "indicators.csv", keep_default_na=False)
+    grid_rows = pd.read_csv(data_dir / "electricity.csv", keep_default_na=False) \
+        if (data_dir / "electricity.csv").is_file() else None
+    for i, text in zip(ind["indicator_id"], ind.get("formula", [""] * len(ind)), strict=True):
+        if not text:
+            continue
+        terms, problem = parse(text)
+        assert problem is None, (i, problem)
+        for r in regions:
+            total = np.zeros(len(years))
+            for c, par, j in terms:
+                if par:
+                    g = grid_rows[(grid_rows["parameter"] == par) & (grid_rows["region_id"] == "")]
+                    dated = g[g["year"].astype(str) != ""]
+                    if len(dated):
+                        path = np.interp(years, dated["year"].astype(int), dated["value"].astype(float))
+                    else:
+                        path = np.full(len(years), float(g["value"].iloc[0]))
+                    total += c * path * levels[r, j]
+                else:
+                    total += c * levels[r, j]
+            levels[r, i] = total
     return levels, years
 
 
