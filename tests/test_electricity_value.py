@@ -79,7 +79,8 @@ def test_marginal_value_is_the_balance_dual_over_the_discount_factor(tmp_path):
 def test_new_thermal_capacity_is_bought_only_when_demand_needs_it(tmp_path):
     """The fleet is 50 + 30 MW at 1 full-load hour a year: 80 MWh, all of today's thermal output. Five electric
     vehicles must stand (min_stock) and use 2 MWh each: thermal output would be 90 MWh. New coal capacity (1 MW for
-    50 yuan/yr, standing one year so that each year's margin is its own) or PV (1 MWh for 400 yuan/yr, saving 320 of fuel) can serve it: 10 MW of new capacity a year.
+    50 yuan/yr, standing one year so that each year's margin is its own) or PV (1 MWh for 400 yuan/yr, saving 320 of
+    fuel) can serve it: 10 MW of new capacity a year.
     Objective per year: 5 EVs x 1 + 10 MW x 50 + 10 more thermal MWh x 320 = 3,705; two years 7,410. A MWh more is
     worth a thermal MWh plus the capacity to make it: 370 yuan in each year."""
     cap = indicator("thermal_capacity", "MW")
@@ -116,8 +117,11 @@ def test_without_a_capacity_limit_no_capacity_is_bought(tmp_path):
     assert res.solution.objective == pytest.approx(6410, **APPROX)
 
 
-def official_case(tmp_path, targets, import_factor=(city_row("import_co2_official", 0.5, unit="t/MWh"),),
-                  extra_effects=(), formula="co2_energy + import_co2_official * elec_import"):
+OFFICIAL_FACTOR = (city_row("import_co2_official", 0.5, unit="t/MWh"),)
+
+
+def official_case(tmp_path, targets, import_factor=OFFICIAL_FACTOR, extra_effects=(),
+                  formula="co2_energy + import_co2_official * elec_import"):
     """Imports of 10 MWh into r1 (thermal output 70 MWh, CO2 56 t) and 5 t of process CO2 in r1 (inside co2). On the
     assessment basis, energy CO2 plus imports at a grid factor: co2_official = (co2 - co2_process) + 0.5 t/MWh x
     imports = 51 + 5 = 56 t. Three ways to cut CO2, each 1 unit: ``proc`` cuts 1 t of process CO2 (10 yuan/yr, at
