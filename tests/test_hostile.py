@@ -206,7 +206,7 @@ def test_row_numbers_count_blank_lines(tmp_path, monkeypatch):
     head, row = path.read_text(encoding="utf-8").splitlines()
     path.write_text(f"{head}\n\n,,,\n{row.replace(',cap,', ',capp,')}\n", encoding="utf-8")
     assert problems(case) == ["data/targets.csv, row 4, column kind: expected one of cap, floor, share_min, "
-                              "share_max, reduction, intensity_reduction, abatement, peak, got 'capp'; "
+                              "share_max, reduction, intensity_reduction, abatement, peak, concentration, got 'capp'; "
                               "did you mean 'cap'?"]
 
 

@@ -52,7 +52,7 @@ CELL_ERRORS = [
      "data/measures.csv"),
     ("targets.csv", ",cap,", ",maximum,",
      "data/targets.csv, row 2, column kind: expected one of cap, floor, share_min, share_max, reduction, "
-     "intensity_reduction, abatement, peak, got 'maximum'"),
+     "intensity_reduction, abatement, peak, concentration, got 'maximum'"),
     ("targets.csv", "cap,co2,", "share_min,co2,",
      "data/targets.csv, row 2, column denominator_id: a share_min target needs the denominator indicator, "
      "got an empty cell"),

@@ -136,7 +136,7 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
             sign, step = (-1.0 if t["kind"] == "share_max" else 1.0), pp_step
             predicted = float((rows["per_pp"] * dfs).sum()) * step
             what = f"value {sign * step:+g} pp"
-        elif t["kind"] in ("cap", "floor") and value is not None:
+        elif t["kind"] in ("cap", "floor", "concentration") and value is not None:
             sign, step = (1.0 if t["kind"] == "floor" else -1.0), rel_step * max(abs(value), 1.0)
             predicted = float(rows["marginal_cost_pv"].sum()) * step
             what = f"value {sign * step:+g}"

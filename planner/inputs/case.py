@@ -50,8 +50,10 @@ SETTINGS = {
     "baseline": str,
     "history_until": int,
     "gwp_ch4": float,
+    "objective": str,
     "extends": str,
 }
+OBJECTIVES = ("cost", "social")  # least financial cost; least social cost (cost minus the valued health benefit)
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
 
 
@@ -79,6 +81,9 @@ class Case:
     baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
     history_until: int | None = None  # last year of the record the baseline reproduces (after_record measures wait)
     gwp_ch4: float = 28.0  # GWP100 of CH4 for CO2e in the MAC curves (IPCC AR5 without feedbacks; AR6 gives 27.9)
+    # "cost": least discounted financial cost; "social": that cost minus the valued health benefit of cleaner air
+    # (planner/model/health.py; needs data/source_receptor.csv and data/air_quality.csv)
+    objective: str = "cost"
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -150,6 +155,11 @@ def _read_toml(path: Path, problems: list[Problem], child: Path | None = None) -
     except UnicodeDecodeError:
         problems.append(Problem(where, "", "not valid TOML: the file is not UTF-8 text"))
     return None
+
+
+def _did_you_mean_suffix(word: str) -> str:
+    close = difflib.get_close_matches(str(word), OBJECTIVES, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _did_you_mean(word: str, options) -> str:
@@ -281,6 +291,10 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
     if not 0 <= settings["discount_rate"] < 1:
         problems.append(Problem(where, "discount_rate",
                                 f"expected a rate between 0 and 1 (0.06 for 6%), got {settings['discount_rate']}"))
+    if settings.get("objective", "cost") not in OBJECTIVES:
+        problems.append(Problem(where, "objective", f"expected one of {', '.join(OBJECTIVES)} (least financial cost, "
+                                f"or least social cost: cost minus the valued health benefit), got "
+                                f"{settings['objective']!r}{_did_you_mean_suffix(settings['objective'])}"))
     if settings.get("gwp_ch4", 28.0) <= 0:
         problems.append(Problem(where, "gwp_ch4",
                                 f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
@@ -300,6 +314,7 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
         baseline=settings.get("baseline", ""),
         history_until=settings.get("history_until"),
         gwp_ch4=settings.get("gwp_ch4", 28.0),
+        objective=settings.get("objective", "cost"),
         overrides=overrides,
         chain=seen,
     )
@@ -332,6 +347,9 @@ def _apply_dotted(case: Case, key: str, value, where: str, problems: list[_Probl
             value = int(value)
         if not isinstance(value, expected) or isinstance(value, bool):
             problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
+            return
+        if key == "objective" and value not in OBJECTIVES:
+            problems.append(Problem(where, key, f"expected one of {', '.join(OBJECTIVES)}, got {value!r}"))
             return
         if key == "data":
             case.data_dir = (case.path.parent / value).resolve()

@@ -23,7 +23,7 @@ from .tables import frame, raw_tables
 __all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
 
 CITY = "city"
-SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets")  # read by _check_semantics
+SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets", "source_receptor", "air_quality")  # read by _check_semantics
 
 
 @dataclass
@@ -149,11 +149,22 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
                                     f"baseline of {i} in {r} does not reach {', '.join(map(str, lacking))}; expected "
                                     f"values from {case.base_year} (base year) to {case.last_year} (last model year)"))
     have = set(span)
+    from .airquality import check as check_air
+    from .airquality import concentration_indicators
+
+    concentrations = concentration_indicators(data.get("source_receptor"))
     derived = _check_formulas(data, indicators, problems)
     for (_r, i), (_, _, origin) in sorted(span.items(), key=lambda kv: kv[0]):
         if i in derived:
             problems.append(Problem(origin, "indicator_id", f"{i} is derived (indicators.csv formula); expected no "
                                     "baseline rows: its level follows from its formula"))
+        elif i in concentrations:
+            problems.append(Problem(origin, "indicator_id", f"{i} is a concentration (source_receptor.csv); "
+                                    "expected no baseline rows: its level follows from the emissions"))
+    derived = derived | concentrations
+    where = {t: data_file(t) for t in ("indicators", "regions", "source_receptor", "air_quality")}
+    for origin, column, message in check_air(data, indicators.reset_index(), regions, where):
+        problems.append(Problem(origin, column, message))
     for r in sorted(regions):
         for i in indicators.index:
             if (r, i) not in have and i not in derived:
@@ -182,7 +193,10 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
     # effects: exogenous indicators are never moved, derived ones move through their formula
     for origin, m, i in zip(data["effects"]["origin_"], data["effects"]["measure_id"],
                             data["effects"]["indicator_id"], strict=True):
-        if i in derived:
+        if i in concentrations:
+            problems.append(Problem(origin, "indicator_id", f"{i} is a concentration (source_receptor.csv) and moves "
+                                    f"with the emissions; expected no effect rows for it (measure {m})"))
+        elif i in derived:
             problems.append(Problem(origin, "indicator_id", f"{i} is derived (indicators.csv formula) and moves with "
                                     f"its terms; expected no effect rows for it (measure {m})"))
         elif i in exogenous:
@@ -210,6 +224,14 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
         if until is not None and t.year is not None and until < t.year:
             problems.append(Problem(where, "until", f"expected a year from the target year {t.year} on (blank: "
                                     f"the last model year {case.last_year}), got {until}"))
+        if t.kind == "concentration" and t.indicator_id and t.indicator_id not in concentrations:
+            problems.append(Problem(where, "indicator_id", f"a concentration target needs a concentration indicator "
+                                    f"(named in source_receptor.csv: {', '.join(sorted(concentrations)) or 'none'}), "
+                                    f"got {t.indicator_id}"))
+        elif t.kind != "concentration" and t.indicator_id in concentrations:
+            problems.append(Problem(where, "kind", f"{t.indicator_id} is a concentration (µg/m3: its city value is "
+                                    f"the population-weighted mean, not a sum); expected kind concentration, got "
+                                    f"{t.kind}"))
         if t.kind == "peak":
             if t.year is not None and t.year >= case.last_year:
                 problems.append(Problem(where, "year", f"a peak year must be before the last model year "

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "abatement", "peak")
+TARGET_KINDS = ("cap", "floor", "share_min", "share_max", "reduction", "intensity_reduction", "abatement", "peak",
+                "concentration")
 GRID_PARAMETERS = (
     "thermal_co2", "thermal_coal", "thermal_gas", "thermal_energy_industry", "thermal_so2", "thermal_nox", "thermal_pm",
     "import_co2", "nonfossil_coal_equivalent", "must_run", "thermal_share", "grid_factor_official",
     "coal_price", "gas_price", "thermal_vom", "thermal_max_hours", "import_co2_official", "benchmark_tariff",
 )
+AIR_PARAMETERS = ("pm25_observed", "pm25_observed_max", "gemm_theta", "gemm_alpha", "gemm_mu", "gemm_nu", "gemm_cf",
+                  "deaths", "ncd_lri_share", "vsl")
 SOURCE_KINDS = ("document", "dataset", "assumption")
 SECTORS = (
     "industry", "energy", "transport", "buildings", "agriculture", "ecology", "air", "water", "soil", "waste",
@@ -304,6 +307,62 @@ TABLES: dict[str, Table] = {
             "Weights that add pollutants into pollution equivalents (data report, co-control metrics)",
             optional=True,
         ),
+        Table(
+            "source_receptor",
+            ("indicator_id", "receptor_id", "source_region_id", "precursor_id", "year"),
+            (
+                Column("indicator_id", "id", references="indicators.indicator_id",
+                       description="The concentration the row adds to (pm25): an indicator with no baseline or "
+                                   "effect rows of its own"),
+                Column("receptor_id", "id", references="regions.region_id",
+                       description="The region whose concentration the row adds to"),
+                Column("source_region_id", "id", required=False, default="", references="regions.region_id",
+                       description="The region the precursor is emitted in; blank on a background row"),
+                Column("precursor_id", "id", required=False, default="", references="indicators.indicator_id",
+                       description="The emission indicator (t/yr) the coefficient multiplies; blank: the background "
+                                   "(transport from outside the city and what no precursor explains)"),
+                Column("year", "int", required=False, default=None,
+                       description="Background rows only: blank for every year; dated rows are interpolated"),
+                Column("coefficient", "number", unit="µg/m3 per t/yr (background: µg/m3)", min=0,
+                       description="Concentration added per tonne a year of the precursor emitted in the source "
+                                   "region (the background row: µg/m3)"),
+                Column("coefficient_low", "number", required=False, default=None, min=0,
+                       description="Low end of the coefficient's range (Monte Carlo of the health account)"),
+                Column("coefficient_high", "number", required=False, default=None, min=0,
+                       description="High end of the coefficient's range"),
+                _source(),
+                _note(),
+            ),
+            "Concentrations from emissions (planner/inputs/airquality.py): a receptor region's annual mean is its "
+            "background plus, for each source region and precursor, the coefficient times the emissions (linear)",
+            optional=True,
+        ),
+        Table(
+            "air_quality",
+            ("parameter", "region_id", "year"),
+            (
+                Column("parameter", "choice", choices=AIR_PARAMETERS,
+                       description="pm25_observed: the city's published annual mean (validation); pm25_observed_max: "
+                                   "a published bound (the standard met); gemm_*: the GEMM concentration-response "
+                                   "function (theta, alpha, mu, nu, the counterfactual cf); deaths: the city's "
+                                   "all-cause deaths a year; ncd_lri_share: the share of deaths the GEMM covers "
+                                   "(NCD+LRI, adults 25+); vsl: value of a statistical life (yuan of the base year)"),
+                Column("region_id", "id", required=False, default="", references="regions.region_id",
+                       description="Blank: the city (every parameter is a city parameter today)"),
+                Column("year", "int", required=False, default=None,
+                       description="pm25_observed and deaths: the year; dated deaths are interpolated, flat outside"),
+                Column("value", "number", unit="see unit"),
+                Column("value_low", "number", required=False, default=None,
+                       description="Low end of the range (Monte Carlo of the health account); blank: the value"),
+                Column("value_high", "number", required=False, default=None, description="High end of the range"),
+                Column("unit", "text"),
+                _source(),
+                _note(),
+            ),
+            "Health account of air quality (planner/model/health.py): the GEMM function, baseline deaths, the value "
+            "of a statistical life, and the published record of the city's PM2.5",
+            optional=True,
+        ),
     )
 }
 
@@ -338,5 +397,7 @@ COLUMN_ZH = {
     "savings_high": "单位年节约(高)", "fixed_om_low": "单位年运维费(低)", "fixed_om_high": "单位年运维费(高)",
     "effect": "单位效果", "max_stock": "最大保有量", "min_stock": "最小保有量", "max_build": "年最大新增量",
     "target_id": "目标代码", "denominator_id": "分母指标", "scope": "范围", "base_year": "基准年",
-    "enabled": "启用", "kg_per_equivalent": "污染当量值",
+    "enabled": "启用", "kg_per_equivalent": "污染当量值", "receptor_id": "受体地区", "source_region_id": "排放地区",
+    "precursor_id": "前体物指标", "coefficient": "系数", "coefficient_low": "系数(低)", "coefficient_high": "系数(高)",
+    "parameter": "参数", "value_low": "数值(低)", "value_high": "数值(高)",
 }

@@ -9,7 +9,9 @@ For an accumulating indicator (forest stock volume grows every year a planted he
     level[r, i, t] = baseline[r, i, t] + sum over (r_b, m) of effect[r_b -> r, m, i] * stood[r_b, m, t]
 
 ``effect[r_b -> r, m, i]`` is the region's own row in effects.csv if there is one, else the all-region row, when
-``r_b = r``; a measure that moves electricity also moves the thermal output of the city grid, booked to every region
+``r_b = r``; for a concentration (µg/m3, `planner.inputs.airquality`) it is ``Σ_{s, p} a[r, s, p] · effect[r_b -> s,
+m, p]``, the coefficients of the source-receptor relation times the precursors' effects, so measures in every region
+move it; a measure that moves electricity also moves the thermal output of the city grid, booked to every region
 by its thermal share (`electricity.py`), so the sum runs over the regions where a unit is built (`Params.acting`),
 which need not be r. In the LP the grid's part is one term, ``s[r] * f[i] * thermal_change[t]`` (or its running sum
 for an accumulating indicator), the measure's own effects one term per measure built in r (`Params.own_acting`).
@@ -43,9 +45,8 @@ class Levels:
             p, m = self._p, self._m
             acc = p.accumulates[i]
             var = m.stood if acc else m.stock
-            terms = p.own_acting.get((r, i), ())
-            coefs, variables = [e for _, e in terms], [var[r, ms, t] for ms, _ in terms]
-            grid = p.thermal_moved.get(i, 0.0) * (p.grid.shares.get(r, 0.0) if p.grid is not None else 0.0)
+            terms, grid = p.lp_terms(r, i)
+            coefs, variables = [e for *_, e in terms], [var[rb, ms, t] for rb, ms, _ in terms]
             if grid:
                 coefs.append(grid)
                 variables.append(m.thermal_stood[t] if acc else m.thermal_change[t])
@@ -66,7 +67,11 @@ def add_expressions(m: pyo.ConcreteModel, p: Params) -> None:
 
 
 def level(m: pyo.ConcreteModel, p: Params, i: str, scope: str, year: int):
-    """Level of indicator i summed over the target's scope in ``year`` (a constant before the model years)."""
+    """Level of indicator i over the target's scope in ``year`` (a constant before the model years): the sum over
+    the scope's regions, or a concentration's population-weighted mean over the city (`Params.scope_weights`)."""
     if year < p.years[0]:
         return p.baseline_sum(i, scope, year)
-    return pyo.quicksum(m.level[r, i, year] for r in p.scope_regions(scope))
+    weights = p.scope_weights(i, scope)
+    if all(w == 1.0 for _, w in weights):
+        return pyo.quicksum(m.level[r, i, year] for r, _ in weights)
+    return pyo.quicksum(w * m.level[r, i, year] for r, w in weights if w)

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 from pyomo.common.gc_manager import PauseGC
 
+from ..inputs.airquality import AirRelation, Health, read_air
 from ..inputs.grid import DEMAND, GENERATION, IMPORT, Grid, read_grid
 from ..inputs.load import CITY, Data
 
@@ -52,6 +53,21 @@ class Params:
     grid: Grid | None = None  # the city grid's electricity balance, if the data has one
     # derived indicator -> its terms (coefficient, parameter path by year or None, indicator): indicators.csv formula
     derived: dict[str, list[tuple[float, dict[int, float] | None, str]]] = field(default_factory=dict)
+    air: AirRelation | None = None  # concentrations from emissions (source_receptor.csv), if the data has them
+    health: Health | None = None  # the health account (air_quality.csv), if the data has it
+    objective: str = "cost"  # "cost" or "social" (planner/model/health.py)
+
+    @cached_property
+    def concentrations(self) -> frozenset[str]:
+        """The concentration indicators (µg/m3; their city value is the population-weighted mean)."""
+        return frozenset(self.air.indicators) if self.air is not None else frozenset()
+
+    def scope_weights(self, i: str, scope: str) -> list[tuple[str, float]]:
+        """(region, weight) of a scope value: 1 for each region of the scope (a sum), the population shares for a
+        concentration over the city (the population-weighted mean)."""
+        if scope == CITY and i in self.concentrations:
+            return [(r, self.air.weights.get(r, 0.0)) for r in self.regions]
+        return [(r, 1.0) for r in self.scope_regions(scope)]
 
     @cached_property
     def flows(self) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
@@ -69,7 +85,48 @@ class Params:
                     if shares.get(r):
                         for i, f in moved.items():
                             own[r, i] = own.get((r, i), 0.0) + shares[r] * f * delta
+        if self.air is not None:  # a concentration moves with its precursors' flows, in every receptor region
+            for key, flow in out.items():
+                for c, receptors in self.air.terms.items():
+                    for r, terms in receptors.items():
+                        e = sum(a * flow.get((s, pr), 0.0) for s, pr, a, *_ in terms)
+                        if e:
+                            flow[r, c] = flow.get((r, c), 0.0) + e
         return {k: {ri: e for ri, e in v.items() if e != 0.0} for k, v in out.items()}
+
+    @cached_property
+    def _lp_terms(self) -> dict[tuple[str, str], tuple[list[tuple[str, str, float]], float]]:
+        return {}
+
+    def lp_terms(self, r: str, i: str) -> tuple[list[tuple[str, str, float]], float]:
+        """The terms of the LP's level of indicator i in region r: [(region built, measure, effect per unit standing
+        on stock, or stood for an accumulating indicator)] and the coefficient of the city's thermal output change
+        (`grid_coef`). An ordinary indicator's terms are the measures built in r (`own_acting`); a concentration's
+        are its precursors' terms in every source region times the coefficients (`planner.inputs.airquality`)."""
+        hit = self._lp_terms.get((r, i))
+        if hit is None:
+            if i in self.concentrations:
+                merged: dict[tuple[str, str], float] = {}
+                for s, pr, a, *_ in self.air.terms[i].get(r, ()):
+                    for m, e in self.own_acting.get((s, pr), ()):
+                        merged[s, m] = merged.get((s, m), 0.0) + a * e
+                terms = [(s, m, e) for (s, m), e in merged.items() if e]
+            else:
+                terms = [(r, m, e) for m, e in self.own_acting.get((r, i), ())]
+            hit = self._lp_terms[r, i] = (terms, self.grid_coef(r, i))
+        return hit
+
+    def grid_coef(self, r: str, i: str) -> float:
+        """Change of indicator i in region r per MWh more city thermal output: the indicator's factor times the
+        region's thermal share; for a concentration, its precursors' changes in every source region times the
+        coefficients."""
+        if self.grid is None:
+            return 0.0
+        shares = self.grid.shares
+        if i in self.concentrations:
+            moved = self.thermal_moved
+            return sum(a * moved.get(pr, 0.0) * shares.get(s, 0.0) for s, pr, a, *_ in self.air.terms[i].get(r, ()))
+        return self.thermal_moved.get(i, 0.0) * shares.get(r, 0.0)
 
     def total_effect(self, r: str, m: str) -> dict[str, float]:
         """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
@@ -177,7 +234,8 @@ class Params:
         return self.regions if scope == CITY else [scope]
 
     def baseline_sum(self, i: str, scope: str, year: int) -> float:
-        return sum(self.baseline[r, i, year] for r in self.scope_regions(scope))
+        """The baseline over a scope: a sum, or a concentration's population-weighted mean over the city."""
+        return sum(w * self.baseline[r, i, year] for r, w in self.scope_weights(i, scope))
 
 
 def _interpolate(data: Data) -> dict[tuple[str, str, int], float]:
@@ -295,6 +353,14 @@ def _derive(data: Data) -> Params:
     targets = [t._asdict() for t in data.targets.itertuples(index=False) if t.enabled]
     baseline, effects, first_build = _interpolate(data), _effects(data, regions), _first_build(data)
     derived = _derive_indicators(data, baseline, effects, first_build, grid, case.years)
+    air, health = read_air(data.tables, list(range(case.base_year, case.last_year + 1)))
+    if air is not None:  # a concentration's baseline: its background plus the coefficients times the emissions
+        for c, receptors in air.terms.items():
+            for r in regions:
+                bg = air.background.get(c, {}).get(r, {})
+                for y in range(case.base_year, case.last_year + 1):
+                    baseline[r, c, y] = bg.get(y, 0.0) + sum(a * baseline[s, pr, y]
+                                                             for s, pr, a, *_ in receptors.get(r, ()))
     return Params(
         regions=regions,
         measures=list(ms.index),
@@ -321,4 +387,7 @@ def _derive(data: Data) -> Params:
                     if b},
         grid=grid,
         derived=derived,
+        air=air,
+        health=health,
+        objective=getattr(case, "objective", "cost"),
     )

@@ -20,6 +20,10 @@ intensity_reduction   L(i, t) - (1 - v) * L(i, b) * D(t) / D(b) <= 0   (D = deno
 abatement             L(i, t) - (B(i, t) - v) <= 0                     (B = baseline of i in scope: measures
                                                                         cut at least v below it, e.g. 重点工程
                                                                         减排量)
+concentration         C(i, t) <= v                                     (µg/m3: a region's annual mean, or
+                                                                        the city's population-weighted mean
+                                                                        Σ_r w_r C[r, t], `planner.inputs.
+                                                                        airquality`)
 peak                  L(i, t) <= E0(t)          first year <= t < y   (no rise before the peak year)
                       L(i, y) <= min(C, E0(y))                          (the peak year)
                       L(i, t) <= C              y < t <= until          (ceiling)
@@ -93,7 +97,7 @@ def row_expression(m: pyo.ConcreteModel, p: Params, t: dict, year: int, value):
     """``lhs - rhs`` of one row: the row reads ``expr <= 0`` or ``expr >= 0``."""
     kind, i, scope = t["kind"], t["indicator_id"], t["scope"]
     lhs = level(m, p, i, scope, year)
-    if kind in ("cap", "floor"):
+    if kind in ("cap", "floor", "concentration"):
         return lhs - value
     if kind in ("share_min", "share_max"):
         return lhs - value * level(m, p, t["denominator_id"], scope, year)

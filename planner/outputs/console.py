@@ -93,8 +93,8 @@ def summary_lines(res: Result, a=None) -> list[str]:
             achieved, required = _pct(t.achieved), _pct(t.value)
         else:
             div, shown = SCALE.get(t.indicator_id, (1.0, unit))
-            limit = t.limit if t.kind in ("peak", "cap", "floor") else t.value
-            level = t.level if t.kind in ("peak", "cap", "floor") else t.achieved
+            limit = t.limit if t.kind in ("peak", "cap", "floor", "concentration") else t.value
+            level = t.level if t.kind in ("peak", "cap", "floor", "concentration") else t.achieved
             achieved, required = (f"{level / div:,.2f} {shown}", f"{limit / div:,.2f}") if div != 1.0 else \
                 (fmt(level), fmt(limit))
         pp = per_pp[t.target_id, t.year]

@@ -59,7 +59,9 @@ def levels(p: Params, build: dict[tuple[str, str, int], float]) -> dict[tuple[st
 
 
 def scope_level(p: Params, lv: dict, i: str, scope: str, year: int) -> float:
-    return sum(lv[r, i, year] for r in p.scope_regions(scope))
+    """A level over a scope: the sum over its regions, or a concentration's population-weighted mean over the city
+    (`Params.scope_weights`)."""
+    return sum(w * lv[r, i, year] for r, w in p.scope_weights(i, scope))
 
 
 def _limit(p: Params, t: dict, row, lv: dict, peak_limits: dict) -> tuple[float, float | None, float | None]:
@@ -68,7 +70,7 @@ def _limit(p: Params, t: dict, row, lv: dict, peak_limits: dict) -> tuple[float,
     kind, i, scope, v, y = t["kind"], t["indicator_id"], t["scope"], t["value"], row.year
     L = scope_level(p, lv, i, scope, y)
     achieved = None
-    if kind in ("cap", "floor"):
+    if kind in ("cap", "floor", "concentration"):
         limit, achieved = v, L
     elif kind in ("share_min", "share_max"):
         d = scope_level(p, lv, t["denominator_id"], scope, y)

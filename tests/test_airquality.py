@@ -1,0 +1,127 @@
+"""Air quality as an outcome: concentrations from emissions (source_receptor.csv), concentration targets, the health
+account (GEMM, VSL) and the least-social-cost objective, on tiny cases whose optima are worked out by hand, and on
+the shipped data."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import planner
+from planner.base.errors import InputError
+from planner.model.health import Gemm
+from tests.tiny import _write, effect, indicator, make_case, measure, potential, region, target
+
+SR_COLUMNS = ["indicator_id", "receptor_id", "source_region_id", "precursor_id", "year", "coefficient",
+              "coefficient_low", "coefficient_high", "source_id"]
+
+
+def sr(c, r, s, p, a, year=None, low=None, high=None) -> dict:
+    return {"indicator_id": c, "receptor_id": r, "source_region_id": s, "precursor_id": p, "year": year,
+            "coefficient": a, "coefficient_low": low, "coefficient_high": high, "source_id": "src"}
+
+
+def two_regions(tmp_path, targets, rate=0.0, case_extra="", health=None):
+    """Two regions (population 3 and 1: weights 0.75 and 0.25), one precursor pm (100 t in each), pm25 from
+
+        C[r1] = 10 + 0.1 pm[r1] + 0.02 pm[r2] = 22,   C[r2] = 8 + 0.05 pm[r1] + 0.1 pm[r2] = 23
+
+    (city 0.75 * 22 + 0.25 * 23 = 22.25 µg/m3); measure a cuts 1 t of pm in r1 for 1 yuan a year, b 1 t in r2 for
+    1.5 yuan a year; 2021-2022, rate 0."""
+    regions = [region("r1", population_2020=3), region("r2", population_2020=1)]
+    indicators = [indicator("pm"), indicator("pm25", unit="µg/m3")]
+    baseline = [{"region_id": r, "indicator_id": "pm", "year": y, "value": 100.0, "source_id": "src"}
+                for r in ("r1", "r2") for y in (2020, 2022)]
+    case = make_case(
+        tmp_path, regions=regions, indicators=indicators, baseline=baseline,
+        measures=[measure("a", fixed_om=1.0), measure("b", fixed_om=1.5)],
+        effects=[effect("a", "pm", -1.0), effect("b", "pm", -1.0)],
+        potentials=[potential("r1", "a", 100), potential("r2", "b", 100)],
+        targets=targets, rate=rate, case_extra=case_extra)
+    _write(tmp_path / "data" / "source_receptor.csv", [
+        sr("pm25", "r1", "", "", 10.0), sr("pm25", "r1", "r1", "pm", 0.1), sr("pm25", "r1", "r2", "pm", 0.02),
+        sr("pm25", "r2", "", "", 8.0), sr("pm25", "r2", "r1", "pm", 0.05), sr("pm25", "r2", "r2", "pm", 0.1),
+    ], SR_COLUMNS)
+    if health is not None:
+        _write(tmp_path / "data" / "air_quality.csv", health,
+               ["parameter", "region_id", "year", "value", "value_low", "value_high", "unit", "source_id"])
+    return case
+
+
+def conc(tid, value, scope="city", year=2022, until=None):
+    t = target(tid, "concentration", "pm25", year, value, scope=scope)
+    t["until"] = until
+    return t
+
+
+def test_baseline_concentration_and_city_mean(tmp_path):
+    res = planner.run(two_regions(tmp_path, []))
+    ind = res.indicators.set_index(["region_id", "indicator_id", "year"])
+    assert ind.loc[("r1", "pm25", 2022), "baseline"] == pytest.approx(22.0)
+    assert ind.loc[("r2", "pm25", 2022), "baseline"] == pytest.approx(23.0)
+    assert ind.loc[("city", "pm25", 2022), "baseline"] == pytest.approx(22.25)  # population-weighted, not a sum
+
+
+def test_city_target_least_cost_by_hand(tmp_path):
+    """City <= 20 in 2022: 2.25 µg/m3 to cut. a lowers the city mean by 0.75*0.1 + 0.25*0.05 = 0.0875 per unit for
+    1 yuan (11.43 yuan per µg/m3), b by 0.75*0.02 + 0.25*0.1 = 0.04 for 1.5 (37.5): 2.25 / 0.0875 = 25.714 units
+    of a, cost 25.714 yuan, marginal cost 1 / 0.0875 = 11.43 yuan per µg/m3."""
+    res = planner.run(two_regions(tmp_path, [conc("pm25_city", 20.0, until=2022)]))
+    assert res.optimal
+    assert res.solution.objective == pytest.approx(2.25 / 0.0875, rel=1e-7)
+    row = res.targets.set_index("target_id").loc["pm25_city"]
+    assert row["level"] == pytest.approx(20.0, abs=1e-7)
+    assert row["status"] == "binding"
+    assert row["marginal_cost"] == pytest.approx(1 / 0.0875, rel=1e-6)
+    a = planner.analyse(res)
+    m = a.marginal.set_index("target_id").loc["pm25_city"]
+    assert m["own_unit"] == "yuan/µg/m3" and m["own_value"] == pytest.approx(1 / 0.0875, rel=1e-6)
+
+
+def test_city_and_region_targets_by_hand(tmp_path):
+    """City <= 20 and r2 <= 21 in 2022. Both bind: 0.0875 xa + 0.04 xb = 2.25, 0.05 xa + 0.1 xb = 2 give xa = 1.45 /
+    0.0675 = 21.481, xb = 20 - 0.5 xa = 9.259, cost xa + 1.5 xb = 35.370; the duals solve 1 = 0.0875 l1 + 0.05 l2,
+    1.5 = 0.04 l1 + 0.1 l2: l2 = 1.04286 / 0.077143 = 13.519, l1 = (1 - 0.05 l2) / 0.0875 = 3.704 yuan per µg/m3."""
+    res = planner.run(two_regions(tmp_path, [conc("pm25_city", 20.0, until=2022),
+                                             conc("pm25_r2", 21.0, scope="r2", until=2022)]))
+    xa, xb = 1.45 / 0.0675, 20 - 0.5 * 1.45 / 0.0675
+    assert res.solution.objective == pytest.approx(xa + 1.5 * xb, rel=1e-7)
+    l2 = (1.5 - 0.04 / 0.0875) / (0.1 - 0.04 * 0.05 / 0.0875)
+    l1 = (1 - 0.05 * l2) / 0.0875
+    mc = res.targets.set_index("target_id")["marginal_cost"]
+    assert mc["pm25_city"] == pytest.approx(l1, rel=1e-6)
+    assert mc["pm25_r2"] == pytest.approx(l2, rel=1e-6)
+
+
+def test_concentration_refusals(tmp_path):
+    """A cap on a concentration (a sum of µg/m3 over the city) and a concentration target on a tonnage are refused;
+    so are baseline and effect rows of a concentration."""
+    case = two_regions(tmp_path, [target("bad_cap", "cap", "pm25", 2022, 20.0),
+                                  target("bad_conc", "concentration", "pm", 2022, 20.0)])
+    with open(tmp_path / "data" / "effects.csv", "a", encoding="utf-8") as f:
+        f.write("a,pm25,-0.1,,src\n")
+    with open(tmp_path / "data" / "baseline.csv", "a", encoding="utf-8") as f:
+        f.write("r1,pm25,2020,30,src\n")
+    with pytest.raises(InputError) as e:
+        planner.run(case)
+    text = str(e.value)
+    assert "expected kind concentration, got cap" in text
+    assert "a concentration target needs a concentration indicator" in text
+    assert "expected no effect rows for it (measure a)" in text
+    assert "expected no baseline rows: its level follows from the emissions" in text
+
+
+GEMM = Gemm(theta=0.1430, alpha=1.6, mu=15.5, nu=36.8, cf=2.4)
+
+
+def test_gemm_against_hand_formula():
+    """GEMM NCD+LRI 25+ (with the Chinese cohort) at 33 µg/m3: z = 30.6, HR = exp(0.143 ln(1 + 30.6/1.6) /
+    (1 + exp(-(30.6 - 15.5)/36.8))) = 1.294, AF = 1 - 1/HR = 0.2275 (the research notes' value)."""
+    z = 33 - 2.4
+    hr = math.exp(0.1430 * math.log(1 + z / 1.6) / (1 + math.exp(-(z - 15.5) / 36.8)))
+    assert GEMM.af(33.0) == pytest.approx(1 - 1 / hr, rel=1e-12)
+    assert GEMM.af(33.0) == pytest.approx(0.2275, abs=5e-4)
+    assert GEMM.af(2.0) == 0.0  # below the counterfactual
+    assert GEMM.slope(33.0) == pytest.approx((GEMM.af(33.001) - GEMM.af(32.999)) / 0.002, rel=1e-4)
+    assert GEMM.slope(33.0) == pytest.approx(0.00422, abs=5e-5)
