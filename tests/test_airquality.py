@@ -125,3 +125,57 @@ def test_gemm_against_hand_formula():
     assert GEMM.af(2.0) == 0.0  # below the counterfactual
     assert GEMM.slope(33.0) == pytest.approx((GEMM.af(33.001) - GEMM.af(32.999)) / 0.002, rel=1e-4)
     assert GEMM.slope(33.0) == pytest.approx(0.00422, abs=5e-5)
+
+
+def health_rows(vsl=1e6, deaths=1000.0):
+    rows = [("gemm_theta", None, 0.1430), ("gemm_alpha", None, 1.6), ("gemm_mu", None, 15.5),
+            ("gemm_nu", None, 36.8), ("gemm_cf", None, 2.4), ("deaths", 2020, deaths), ("ncd_lri_share", None, 0.9),
+            ("vsl", None, vsl)]
+    return [{"parameter": k, "year": y, "value": v, "unit": "x", "source_id": "src"} for k, y, v in rows]
+
+
+def test_health_account_by_hand(tmp_path):
+    """City <= 20 in 2022 (25.714 units of a): deaths in r1 = 1000 * 0.9 * 0.75 * AF(C), avoided = baseline - plan
+    with the exact GEMM, valued at the VSL."""
+    res = planner.run(two_regions(tmp_path, [conc("pm25_city", 20.0, until=2022)], health=health_rows()))
+    a = planner.analyse(res)
+    t = a.air.set_index(["region_id", "year"])
+    xa = 2.25 / 0.0875
+    c1 = {"r1": 22 - 0.1 * xa, "r2": 23 - 0.05 * xa}
+    m = {"r1": 1000 * 0.9 * 0.75, "r2": 1000 * 0.9 * 0.25}
+    for r in ("r1", "r2"):
+        assert t.loc[(r, 2022), "pm25"] == pytest.approx(c1[r], rel=1e-9)
+        assert t.loc[(r, 2022), "avoided_deaths"] == pytest.approx(
+            m[r] * (GEMM.af(22 + (r == "r2")) - GEMM.af(c1[r])), rel=1e-9)
+    city = t.loc[("city", 2022)]
+    assert city["pm25"] == pytest.approx(20.0, abs=1e-7)
+    assert city["value_yuan"] == pytest.approx(1e6 * (t.loc[("r1", 2022), "avoided_deaths"]
+                                                      + t.loc[("r2", 2022), "avoided_deaths"]), rel=1e-12)
+    assert a.health["avoided_deaths"] == pytest.approx(t.loc[("city", 2022), "avoided_deaths"]
+                                                       + t.loc[("city", 2021), "avoided_deaths"])
+    # the MAC's air-quality benefit of a unit of a: its PM2.5 cut in each region at the plan's marginal value
+    acc = a.ctx.__dict__["_health"]
+    hb = 1e6 * (0.1 * m["r1"] * GEMM.slope(c1["r1"]) + 0.05 * m["r2"] * GEMM.slope(c1["r2"]))
+    assert acc.benefit_per_unit("r1", "a", 2022) == pytest.approx(hb, rel=1e-9)
+
+
+def test_least_social_cost_by_hand(tmp_path):
+    """objective = "social", no target: a unit of a is worth h_a = VSL * (0.1 M1 D'(22) + 0.05 M2 D'(23)) a year
+    against its cost 1, b h_b = VSL * (0.02 M1 D'(22) + 0.1 M2 D'(23)) against 1.5 (the tangent at the baseline,
+    which no measure moves before it is built). With VSL = 1e3 and 1000 deaths both are below their cost: nothing is
+    built; with VSL = 1e5 both pay: each to its potential (100), and the objective is cost minus the linear
+    benefit."""
+    m1, m2 = 1000 * 0.9 * 0.75, 1000 * 0.9 * 0.25
+    for vsl in (1e3, 1e5):
+        h_a = vsl * (0.1 * m1 * GEMM.slope(22.0) + 0.05 * m2 * GEMM.slope(23.0))
+        h_b = vsl * (0.02 * m1 * GEMM.slope(22.0) + 0.1 * m2 * GEMM.slope(23.0))
+        sub = tmp_path / f"v{int(vsl)}"
+        res = planner.run(two_regions(sub, [], case_extra='objective = "social"\n', health=health_rows(vsl)))
+        built = res.allocation.groupby("measure_id")["stock"].max().to_dict() if not res.allocation.empty else {}
+        expect_a, expect_b = (100.0 if h_a > 1 else 0.0), (100.0 if h_b > 1.5 else 0.0)
+        assert built.get("a", 0.0) == pytest.approx(expect_a, abs=1e-6)
+        assert built.get("b", 0.0) == pytest.approx(expect_b, abs=1e-6)
+        # two years, rate 0: objective = sum over years of (cost - benefit) of what stands
+        assert res.solution.objective == pytest.approx(2 * (expect_a * (1 - h_a) + expect_b * (1.5 - h_b)), rel=1e-7,
+                                                       abs=1e-7)
+    assert vsl * (0.1 * m1 * GEMM.slope(22.0)) > 1  # the high VSL does build (the test is not vacuous)

@@ -9,7 +9,9 @@ all read, so every number is computed once:
 - `costs`, `cost_totals`: investment, O&M, savings, net per year and discounted, no-regret apart (`costs.py`);
 - `mac`: MAC curves in CO2e, air- and water-pollutant equivalents (`mac.py`);
 - `cocontrol`: quadrants, elasticities, unit co-control cost, synergy score (`cocontrol.py`);
-- `pathways`, `peak`, `sectors`: targets over time in their own terms, the CO2 peak, sector cuts (`pathways.py`).
+- `pathways`, `peak`, `sectors`: targets over time in their own terms, the CO2 peak, sector cuts (`pathways.py`);
+- `air`, `health`: PM2.5 by region and year, deaths, avoided deaths and their value (`health.py`), where the data has
+  a source-receptor relation and a health account.
 
 Formulas and sources: docs/report.md.
 """
@@ -24,6 +26,7 @@ from ..results.tables import Result
 from .cocontrol import cocontrol
 from .common import PCT_KINDS, YI, Context
 from .costs import cost_by_year, cost_summary
+from .health import health_account
 from .mac import mac_table
 from .marginal import marginal_costs, tighten_check
 from .measures import drivers, reasons, reduced_costs
@@ -48,6 +51,8 @@ class Analysis:
     sectors: pd.DataFrame
     drivers: pd.Series
     notes: dict = field(default_factory=dict)
+    air: pd.DataFrame | None = None  # PM2.5, deaths, avoided deaths and value by region and year (health.py)
+    health: dict = field(default_factory=dict)  # the health account's headline figures
 
     @property
     def binding(self) -> pd.DataFrame:
@@ -59,6 +64,7 @@ class Analysis:
 
 def analyse(result: Result) -> Analysis:
     ctx = Context(result)
+    health = health_account(ctx)
     marginal = marginal_costs(result, ctx)
     by_year = cost_by_year(ctx)
     why = reasons(ctx, marginal)
@@ -67,4 +73,5 @@ def analyse(result: Result) -> Analysis:
         costs=by_year, cost_totals=cost_summary(ctx, by_year),
         mac={k: mac_table(ctx, k) for k in ("co2e", "air", "water")},
         cocontrol=cocontrol(ctx), pathways=target_pathways(ctx), peak=co2_peak(ctx), sectors=sector_cuts(ctx),
+        air=health.table, health=health.summary,
     )

@@ -19,6 +19,10 @@ In the report year Y (2030 when modelled, else the last model year), for a group
   only, 0 when one is traded for the other one-for-one, < 0 when both rise; **synergy score** ``S = D · E`` ranks
   sectors and regions by how much they cut both together (协同度, clause 二十二).
 
+Where the data has a health account (`planner.analysis.health`), every group also carries the value of its cleaner
+air in Y (``health_value``: Σ stock · `benefit_per_unit`, yuan a year), its **social annual cost** (net annual cost
+with its electricity at the grid's variable cost, as the MAC curves, minus that value) and ``pays_with_health``: it costs money, and pays for itself once health is counted.
+
 Sources: the coordinate system and ``Els`` after Mao Xianqiang et al. (co-control effect assessment of local air
 pollutants and CO2, Beijing Normal University; e.g. Environ. Sci. Technol. 2013 on the iron and steel industry) and the
 co-control measure evaluation table of PMC11666946 (``Els_{j/k} = (ER_j/Q_j)/(ER_k/Q_k)``); the combined reduction,
@@ -34,6 +38,7 @@ import pandas as pd
 
 from ..inputs.load import CITY
 from .common import Context
+from .health import health_account
 
 
 def _quadrant(rc: float, rp: float, tol: float = 1e-12) -> str:
@@ -97,8 +102,13 @@ def cocontrol(ctx: Context) -> pd.DataFrame:
         if ctx.air else 0.0
     a["water_pe_cut"] = -sum(a[f"delta_{i}"] * w for i, w in ctx.water.items() if f"delta_{i}" in cols) \
         if ctx.water else 0.0
+    health = health_account(ctx)
+    per_unit = {key: health.benefit_per_unit(*key, y) for key in dict.fromkeys(zip(
+        a["region_id"].tolist(), a["measure_id"].tolist(), strict=True))} if health.available else {}
+    a["health_value"] = [per_unit.get((r, m), 0.0) * s for r, m, s in zip(
+        a["region_id"].tolist(), a["measure_id"].tolist(), a["stock"].tolist(), strict=True)]
     base = {s: _baselines(ctx, s) for s in [CITY, *ctx.p.regions]}
-    sums = ("co2_cut", "air_pe_cut", "water_pe_cut", "annual_cost")
+    sums = ("co2_cut", "air_pe_cut", "water_pe_cut", "annual_cost", "electricity_cost", "health_value")
     values = {c: a[c].to_numpy(dtype=float) for c in sums}
     labels = {c: a[c].tolist() for c in ("region_id", "measure_id", "sector")}
     out = []
@@ -115,6 +125,9 @@ def cocontrol(ctx: Context) -> pd.DataFrame:
                    "name_zh": ctx.measure_zh.get(label.get("measure_id", ""), "")
                    or (ctx.region_zh.get(scope, "") if level == "region" else ("全市方案" if level == "plan" else "")),
                    **{c: float(np.nansum(g[c])) for c in sums}}  # as pandas sums: NaN as 0
+            system = rec["annual_cost"] + rec["electricity_cost"]  # its electricity valued, as the MAC curves
+            rec["social_annual_cost"] = system - rec["health_value"]
+            rec["pays_with_health"] = bool(health.available and system > 0 and rec["social_annual_cost"] <= 0)
             out.append(_metrics(rec, *base[scope]))
     df = pd.DataFrame.from_records(out)
     df["rank"] = df.groupby("level")["synergy_score"].rank(ascending=False, method="min")

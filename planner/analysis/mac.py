@@ -12,6 +12,11 @@ For each (region, measure) with a potential, from its own effects in that region
 
 Rows are sorted by cost: the curve is the cumulative abatement against the cost of the next tonne. Each row carries
 its co-benefit (what it does to the other medium), which colours the bars of the charts.
+
+Where the data has a health account (`planner.analysis.health`), each row also carries its **air-quality benefit**:
+what the PM2.5 it removes is worth a year (``health_benefit_per_unit``, yuan, at the plan's concentrations in the
+report year), per unit cut (``health_per_unit_cut``: yuan/t CO2e on the CO2e curve) and the **social cost** per unit
+cut, ``(c - health benefit) / cut``: below zero, the measure pays for itself once health is counted.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .common import Context
+from .health import health_account
 
 METRICS = {
     "co2e": ("t CO2e", "yuan/t CO2e"),
@@ -55,11 +61,13 @@ def mac_table(ctx: Context, metric: str = "co2e") -> pd.DataFrame:
         stock = dict(zip(zip(now["region_id"].tolist(), now["measure_id"].tolist(), strict=True),
                          now["stock"].tolist(), strict=True))
     rows = []
+    health = health_account(ctx)
     for r, m, ghg, air, water in ctx.pair_cuts:
         cut = {"co2e": ghg, "air": air, "water": water}[metric]
         if cut <= 0:
             continue
         s = float(stock.get((r, m), 0.0))
+        hb = health.benefit_per_unit(r, m, y)
         rows.append({
             "region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
             "measure_en": ctx.measure_en.get(m, ""), "sector": ctx.sector.get(m, ""),
@@ -69,11 +77,13 @@ def mac_table(ctx: Context, metric: str = "co2e") -> pd.DataFrame:
             "co2e_per_unit": ghg, "air_pe_per_unit": air, "water_pe_per_unit": water,
             "co_benefit": _co_benefit(metric, ghg, air, water),
             "assumed": m in ctx.assumed_measures,
+            "health_benefit_per_unit": hb, "health_per_unit_cut": hb / cut,
+            "social_cost_per_unit_cut": (p.system_cost(r, m, y) - hb) / cut,
         })
     df = pd.DataFrame.from_records(rows, columns=[
         "region_id", "measure_id", "measure_zh", "measure_en", "sector", "annual_cost_per_unit", "cut_per_unit",
         "cost_per_unit_cut", "potential", "deployed", "co2e_per_unit", "air_pe_per_unit", "water_pe_per_unit",
-        "co_benefit", "assumed"])
+        "co_benefit", "assumed", "health_benefit_per_unit", "health_per_unit_cut", "social_cost_per_unit_cut"])
     df = df.sort_values(["cost_per_unit_cut", "measure_id", "region_id"], ignore_index=True)
     df["cumulative_potential"] = df["potential"].cumsum()
     df["cumulative_deployed"] = df["deployed"].cumsum()

@@ -16,6 +16,9 @@ it stands inside it (no salvage value needed). Written directly in ``build``: th
 ``build[r, m, tau]`` is ``unit_cost[m] * sum(df[t] for t in T if tau <= t < tau + lifetime[m])``. Net savings may
 make ``unit_cost`` negative: such "no-regret" measures are deployed up to their potential with no target asking.
 
+With ``objective = "social"`` (a case setting) the objective also holds the valued health benefit of cleaner air,
+linearised around the baseline's concentrations (`planner.model.health`, `social_terms`): least social cost.
+
 In elastic mode (infeasibility diagnosis) the objective is instead the sum of the target slacks, each divided by
 its row's baseline level (`targets.row_scale`), so the answer is the smallest relative relaxation of the targets.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from .health import social_coefficients
 from .params import Params
 from .targets import row_scale
 
@@ -47,8 +51,30 @@ def add_objective(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> Non
     for t, c in thermal_coefficients(p).items():
         coefs.append(c)
         variables.append(m.thermal_change[t])
-    m.cost = pyo.Objective(expr=LinearExpression(constant=0.0, linear_coefs=coefs, linear_vars=variables),
+    constant = 0.0
+    if p.objective == "social":  # minus the valued health benefit, linearised (planner/model/health.py)
+        constant = social_terms(m, p, coefs, variables)
+    m.cost = pyo.Objective(expr=LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables),
                            sense=pyo.minimize)
+
+
+def social_terms(m: pyo.ConcreteModel, p: Params, coefs: list, variables: list) -> float:
+    """Append the least-social-cost terms ``h[r, c, t] · C[r, t]`` to the objective's coefficients and variables,
+    each concentration level written out in its own terms (`Params.lp_terms`: stock, and thermal output through
+    ``thermal_change``), and return the constant ``-Σ h · C0`` (`planner.model.health.social_coefficients`).
+    The terms sit on ``stock`` columns, so the compiled path re-builds a point that changes a cost
+    (`planner.solver.compiled`: ``cost_in_place`` is false)."""
+    coef, constant = social_coefficients(p)
+    for (r, c, t), h in coef.items():
+        terms, grid = p.lp_terms(r, c)
+        constant += h * p.baseline[r, c, t]  # the level's constant: C = C0 + Σ e · x
+        for rb, ms, e in terms:
+            coefs.append(h * e)
+            variables.append(m.stock[rb, ms, t])
+        if grid:
+            coefs.append(h * grid)
+            variables.append(m.thermal_change[t])
+    return constant
 
 
 def thermal_coefficients(p: Params) -> dict[int, float]:
