@@ -43,7 +43,9 @@ including the peak year, even with an explicit ceiling above ``E0(y)``. Setting 
 whose value was blank turns its ceiling into that explicit value for the next solves. The peak's indicator in the
 shipped data is gross CO2 (energy and processes); sinks are ``co2_sink`` and never netted in.
 
-Every row is ``lhs (<= or >=) rhs`` in the unit of indicator i. With ``elastic=True`` each row gets a slack
+Every row is ``lhs (<= or >=) rhs`` in the unit of indicator i; a concentration row is written times 1e3 (ng/m3,
+``ROW_SCALE``: its coefficients on the stock of measures that move a tonne of freight are near 1e-10 µg/m3, below
+what HiGHS keeps), and its dual is read back times 1e3, so every table sees the row in µg/m3. With ``elastic=True`` each row gets a slack
 ``s >= 0`` that relaxes it (``lhs - s <= rhs`` or ``lhs + s >= rhs``): the infeasibility diagnosis minimises the
 slacks, each divided by the baseline level of its row, so it tells how far each target has to move.
 """
@@ -58,6 +60,8 @@ from .indicators import level
 from .params import Params
 
 LE, GE = "<=", ">="
+# kind -> factor its rows are written with: a concentration row in ng/m3 (1e3 x µg/m3), its duals read back x 1e3
+ROW_SCALE = {"concentration": 1e3}
 NO_RISE, PEAK_YEAR, CEILING = "no_rise", "peak_year", "ceiling"
 
 
@@ -136,11 +140,16 @@ def add_constraints(m: pyo.ConcreteModel, p: Params, elastic: bool = False) -> N
     m.KY = pyo.Set(initialize=[(r.target_id, r.year) for r in target_rows], dimen=2, ordered=True)
     sense = {(r.target_id, r.year): r.sense for r in target_rows}
     m.target_sense = sense
+    # rows written times a scale (their duals are read back times it, planner/solver): a concentration's row has
+    # coefficients of 1e-10 µg/m3 per unit (a tonne of freight moved by rail), which HiGHS would drop as zero
+    m.target_scale = {} if elastic else {k: ROW_SCALE[t["kind"]] for k, t in by_id.items() if t["kind"] in ROW_SCALE}
     if elastic:
         m.slack = pyo.Var(m.KY, domain=pyo.NonNegativeReals)
 
     def rule(_, k, y):
         expr = row_expression(m, p, by_id[k], y, m.target_value[k])
+        if k in m.target_scale:
+            expr = m.target_scale[k] * expr
         if elastic:
             expr = expr + (m.slack[k, y] if sense[k, y] == GE else -m.slack[k, y])
         return expr >= 0 if sense[k, y] == GE else expr <= 0

@@ -117,6 +117,7 @@ class Compiled:
     peaks: dict[str, PeakRows] = dataclasses.field(default_factory=dict)
     stale: bool = True  # the first stage changed since it was last solved
     reference: FastSolution | None = None  # the first stage's last solve
+    target_scale: dict[str, float] = dataclasses.field(default_factory=dict)  # rows written times a scale (targets)
     _paths: dict | None = None  # E0 of each peak from that solve
     _activity: dict | None = None  # the peak rows' levels in that solve (HiGHS's row values)
 
@@ -283,7 +284,8 @@ class Compiled:
         sol.peak_limits, sol.reference_objective = dict(fs.peak_limits), fs.reference_objective
         if fs.x is not None:
             sol.build = dict(zip(self.build_index, self.build_values(fs.x).tolist(), strict=True))
-            sol.duals = {key: float(fs.row_dual[row]) for key, row in self.target_rows.items()}
+            scale = self.target_scale  # a row written times a scale: its dual times it, in the row's units
+            sol.duals = {key: float(fs.row_dual[row]) * scale.get(key[0], 1.0) for key, row in self.target_rows.items()}
         return sol
 
 
@@ -406,6 +408,7 @@ def _compile_model(m: pyo.ConcreteModel, movable: dict[str, tuple] | None) -> Co
         cost_factor=factor, cost_in_place=bool(cost_in_place), offset=lp.offset,
         build_measure=np.array([at[ms] for _, ms, _ in build_index], dtype=np.int64),
         thermal_col=thermal_col, thermal_cost=thermal_cost, thermal_years=thermal_years,
+        target_scale=dict(getattr(m, "target_scale", {})),
     )
     if peak_targets(p):  # the first stage: the same LP with the peak rows (and rows of one's own) freed
         out.peaks = peak_rows(m, out.target_rows, build_index, np.array(upper))

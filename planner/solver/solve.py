@@ -227,7 +227,9 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     rc, row = run.col_dual, lp.row_of
     sol.build = dict(zip(ix.build, np.where(ix.build_col >= 0, x[ix.build_col], 0.0).tolist(), strict=True))
     # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row
-    sol.duals = {k: float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0 for k, c in m.target.items()}
+    scale = getattr(m, "target_scale", {})  # a row written times a scale has its dual times it in the row's units
+    sol.duals = {k: float(run.row_dual[row[id(c)]]) * scale.get(k[0], 1.0) if id(c) in row else 0.0
+                 for k, c in m.target.items()}
     kept = ix.build_col >= 0
     sol.reduced_costs = dict(zip([k for k, keep in zip(ix.build, kept.tolist(), strict=True) if keep],
                                  rc[ix.build_col[kept]].tolist(), strict=True))

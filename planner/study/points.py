@@ -334,7 +334,7 @@ class Runner:
             out[f"built.{ms}"] = v
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x + self.S @ (self.G @ x)).tolist(), strict=True))
-        duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
+        duals = {key: float(fs.row_dual[row]) * c.target_scale.get(key[0], 1.0) for key, row in c.target_rows.items()}
         for r in target_records(p, lv, duals, fs.peak_limits):
             k, y = r["target_id"], r["year"]
             out[f"level.{k}.{y}"] = r["level"]
