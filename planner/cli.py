@@ -107,6 +107,10 @@ def run_cmd(
     ranges: int = typer.Option(0, "--ranges", min=0, max=10_000,
                                help="Monte Carlo samples of the measures' low/high costs: the 5-95% range of the "
                                     "total cost and of the peak's marginal cost in the summary (0: none)"),
+    health_draws: int = typer.Option(1000, "--health-draws", min=0, max=1_000_000,
+                                     help="Draws of the health account over its data ranges (source-receptor "
+                                          "coefficients, GEMM, VSL), the plan held as solved: the 5-95% range of "
+                                          "the deaths avoided and their value in the summary (0: none)"),
 ) -> None:
     """Validate, build, solve with HiGHS, print a summary and write <out>/<case>.xlsx, report.html and
     <case>_iamc.csv."""
@@ -121,6 +125,10 @@ def run_cmd(
         from .study import cost_and_peak_ranges
 
         a.notes["ranges"] = cost_and_peak_ranges(case, n=ranges, seed=1)
+    if health_draws and a.health:
+        from .study.health import health_ranges
+
+        a.notes["health_ranges"] = health_ranges(res, n=health_draws, seed=1)
     name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
     if out is not None and out.suffix.lower() == ".xlsx":
         workbook, out_dir = out, out.parent  # --out names the workbook itself

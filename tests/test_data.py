@@ -215,7 +215,7 @@ def test_no_orphan_sources_and_every_document_has_a_reference(data):
     src = data.tables["sources"]
     used = set()
     for name in ("regions", "districts", "indicators", "measures", "effects", "potentials", "targets",
-                 "pollution_equivalents"):
+                 "pollution_equivalents", "source_receptor", "air_quality"):
         used |= set(data.tables[name]["source_id"])
     # every baseline variant, the electricity factors and the savings components, read from the files (a case sees
     # one variant; data/derive/savings.csv is the derivation of the measures' savings)
@@ -301,7 +301,10 @@ def test_baseline_covers_2020_to_2035_for_every_region_and_indicator(data):
     derived = data.tables["indicators"]["formula"].fillna("") != ""  # follow from their formula: no rows of their own
     assert derived.sum() == 2 and set(span.index.get_level_values(1)).isdisjoint(
         data.tables["indicators"].loc[derived, "indicator_id"])
-    assert len(span) == 3 * int((~derived).sum())
+    # a concentration follows from the emissions (source_receptor.csv): no rows of its own either
+    conc = data.tables["indicators"]["indicator_id"].isin(set(data.tables["source_receptor"]["indicator_id"]))
+    assert conc.sum() == 1 and "pm25" not in set(span.index.get_level_values(1))
+    assert len(span) == 3 * int((~derived & ~conc).sum())
 
 
 def test_no_row_lacks_a_source():
@@ -555,6 +558,7 @@ def test_variants_and_exogenous_rows(data):
     shared = set(raw[raw["variant"] == ""]["indicator_id"])
     assert exo <= shared and shared - exo <= {i for pool, claim in POOLS.values() for i in (pool,)} | set(POOLS)
     derived = set(ind.loc[ind["formula"].fillna("") != "", "indicator_id"])  # no rows: they follow from a formula
+    derived |= set(data.tables["source_receptor"]["indicator_id"])  # or from the emissions (a concentration)
     for v in VARIANTS:
         assert set(raw[raw["variant"] == v]["indicator_id"]) == set(ind["indicator_id"]) - shared - derived
     ref_years = set(raw[raw["variant"] == "reference"]["year"])

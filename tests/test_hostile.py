@@ -160,10 +160,10 @@ def test_misspelt_override_id_is_not_a_new_row(tmp_path, monkeypatch):
     assert msgs == [
         "tiny.toml, key discount_rte: unknown setting; did you mean discount_rate? expected one of name, title_zh, "
         "title_en, description, data, base_year, first_year, last_year, discount_rate, baseline, history_until, "
-        "gwp_ch4, extends, targets, measures, potentials",
+        "gwp_ch4, objective, extends, targets, measures, potentials",
         "tiny.toml, key settings: unknown setting; expected one of name, title_zh, title_en, description, data, "
-        "base_year, first_year, last_year, discount_rate, baseline, history_until, gwp_ch4, extends, targets, "
-        "measures, potentials"]
+        "base_year, first_year, last_year, discount_rate, baseline, history_until, gwp_ch4, objective, extends, "
+        "targets, measures, potentials"]
     edit(case, "discount_rte", "discount_rate")
     edit(case, "[settings]\nx = 1\n", "")
     assert problems(case) == [
@@ -192,9 +192,9 @@ def test_unknown_csv_file_folder_and_broken_link_in_data(tmp_path, monkeypatch):
     (data / "pollution_equivalents.csv").mkdir()
     (data / "districts.csv").symlink_to(data / "nowhere.csv")
     assert problems(case) == [
-        "data/target.csv: not a table of the schema; expected one of baseline.csv, districts.csv, effects.csv, "
-        "electricity.csv, indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, regions.csv, "
-        "sources.csv, targets.csv; did you mean 'targets.csv'?",
+        "data/target.csv: not a table of the schema; expected one of air_quality.csv, baseline.csv, districts.csv, "
+        "effects.csv, electricity.csv, indicators.csv, measures.csv, pollution_equivalents.csv, potentials.csv, "
+        "regions.csv, source_receptor.csv, sources.csv, targets.csv; did you mean 'targets.csv'?",
         "data/districts.csv: is a broken link; expected the districts table as a CSV file",
         "data/pollution_equivalents.csv: is a folder; expected the pollution_equivalents table as a CSV file"]
 

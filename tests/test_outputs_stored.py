@@ -18,6 +18,9 @@ History (oldest first):
   and intensity on the assessment basis (new rows Emissions|CO2|Energy, |Industrial Processes, |Assessment Basis),
   wind and PV within the city plan, key-project cuts on; strict_co2, high_nonfossil and frozen_technology redefined
   (tests/stored_values.py says how); high_potential new. Every number moves.
+- 2026-12-07 (issue 19, air quality as an outcome): rewritten with two new variables, Concentration|PM2.5 (the city's
+  population-weighted mean, µg/m3) and Deaths|PM2.5 Attributable (GEMM), in both scenarios; every row stored before
+  is unchanged (checked value for value before rewriting). air_quality and social_cost new.
 """
 
 from __future__ import annotations

@@ -93,4 +93,20 @@ def social_coefficients(p) -> tuple[dict[tuple[str, str, int], float], float]:
     return coef, const
 
 
-__all__ = ["Gemm", "exposed_deaths", "gemm", "social_coefficients"]
+def health_totals(p, levels) -> dict[str, float]:
+    """The deaths a plan avoids over the model years (exact GEMM, baseline minus plan) and their value in present
+    value (yuan of the base year, discounted as every cost), from the plan's PM2.5 levels ``levels[r, pm25, t]``;
+    empty without a health account. The same arithmetic as `planner.analysis.health` (a sweep's row reads it)."""
+    if p.air is None or PM25 not in p.air.indicators or p.health is None or not p.health.complete:
+        return {}
+    g, vsl = gemm(p.health.central), p.health.central["vsl"]
+    m = exposed_deaths(p.health, p.air.weights, p.regions, p.years)
+    keys = [(r, t) for r in p.regions for t in p.years]
+    c0 = np.array([p.baseline[r, PM25, t] for r, t in keys])
+    c1 = np.array([levels[r, PM25, t] for r, t in keys])
+    avoided = np.array([m[k] for k in keys]) * (g.af(c0) - g.af(c1))
+    df = np.array([p.df[t] for _, t in keys])
+    return {"avoided_deaths": float(avoided.sum()), "value_pv": float(vsl * (avoided * df).sum())}
+
+
+__all__ = ["Gemm", "exposed_deaths", "gemm", "health_totals", "social_coefficients"]

@@ -8,6 +8,7 @@ from ..analysis import PCT_KINDS, analyse
 from ..analysis.common import tightest, year_spans
 from ..inputs.load import CITY
 from ..results.tables import NET, REPORTED, Result
+from .air import console_lines
 from .report import summary_facts
 
 # indicator -> (divisor, unit shown) in the console: Mt for CO2 and CH4, kt for pollutants
@@ -39,6 +40,9 @@ def summary_lines(res: Result, a=None) -> list[str]:
     if s.get("primal_infeasibility"):
         out.append(f"Note: HiGHS reports optimal, with rows off by up to {s['primal_infeasibility']:.2g} "
                    "(just above its tolerance of 1e-7 after unscaling); the answer is kept.")
+    if f.get("objective_kind") == "social":
+        out.append(f"Objective: least social cost (discounted net cost minus the valued health benefit of cleaner "
+                   f"air, linearised): {yi(res.solution.objective)} 亿元")
     out.append(f"Total discounted net cost: {yi(f['objective'])} 亿元 (present value in {p.base_year}); investment "
                f"{yi(f['investment'])} 亿元 over {p.years[0]}-{p.years[-1]}")
     out.append(f"  no-regret measures save {yi(-f['net_no_regret_pv'])} 亿元; the measures the targets need cost "
@@ -74,6 +78,7 @@ def summary_lines(res: Result, a=None) -> list[str]:
                    + "(baseline "
                    + (f"still rising in {a.peak['baseline_year']})" if a.peak["baseline_year"] == a.peak["last_year"]
                       else f"peaks in {a.peak['baseline_year']})"))
+    out += console_lines(a)
     rg = a.notes.get("ranges") if hasattr(a, "notes") else None
     if rg and rg.get("objective"):
         lo, mid, hi = (yi(x) for x in rg["objective"])

@@ -4,8 +4,9 @@ tools of the integrated-assessment community read (``pyam.IamDataFrame(pd.read_c
 Scenario ``<case>`` holds the plan; ``<case>|No measures`` the frozen-technology baseline of the same case. Regions:
 ``Chongqing`` for the whole city, then ``Chongqing|<region_id>``. Variables follow the IAMC/openENTRANCE naming where
 one exists (``Emissions|CO2``, ``Emissions|CH4``, ``Emissions|Sulfur``, ``Emissions|NOx``, ``Emissions|VOC``,
-``Emissions|NH3``, ``Investment``, ``Cost``); quantities without a common name keep the indicator id
-(``Indicator|<id>``) and its unit from indicators.csv.
+``Emissions|NH3``, ``Investment``, ``Cost``); ``Concentration|PM2.5`` (µg/m3, the city's the population-weighted
+mean) and ``Deaths|PM2.5 Attributable`` (GEMM) where the data has them; quantities without a common name keep the
+indicator id (``Indicator|<id>``) and its unit from indicators.csv.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ NAMED = {
     "energy_coal": ("Primary Energy|Coal", "Mt tce/yr", 1e6),
     "energy_oil": ("Primary Energy|Oil", "Mt tce/yr", 1e6),
     "energy_gas": ("Primary Energy|Gas", "Mt tce/yr", 1e6),
+    "pm25": ("Concentration|PM2.5", "µg/m3", 1.0),  # the city: population-weighted mean
 }
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
 
@@ -65,6 +67,12 @@ def iamc_table(a: Analysis) -> pd.DataFrame:
     for col, scenario in (("level", case), ("baseline", f"{case}|No measures")):
         frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": region,
                                     "variable": var, "unit": unit, "year": year, "value": ind[col] / div}))
+    air = a.air
+    if air is not None and len(air):  # deaths attributable to PM2.5 (GEMM): the plan and the baseline
+        for col, scenario in (("deaths", case), ("deaths_baseline", f"{case}|No measures")):
+            frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": air["region_id"].map(region_name),
+                                        "variable": "Deaths|PM2.5 Attributable", "unit": "deaths/yr",
+                                        "year": air["year"].astype(int), "value": air[col]}))
     c = a.costs
     money = [("investment", "Investment", "million CNY/yr"),
              ("capital_charge", "Cost|Capital Charge", "million CNY/yr"),

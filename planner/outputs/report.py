@@ -21,6 +21,7 @@ from ..analysis import PCT_KINDS, YI, Analysis
 from ..analysis.common import SECTOR_ZH, tightest, year_spans
 from ..base.safe import atomic
 from ..inputs.load import CITY
+from .air import air_chart, air_facts, air_sentences
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 
@@ -121,11 +122,15 @@ def summary_facts(a: Analysis) -> dict:
                       if m in ctx.assumed_measures) if not res.allocation.empty else 0.0
     drivers = [{"target_id": k, "name_zh": ctx.target_zh.get(k, ""), "name_en": ctx.target_en.get(k, ""),
                 "value_pv": v} for k, v in a.drivers.head(5).items()]
+    social = ctx.p.objective == "social"
     return {
+        "air": air_facts(a),
+        "objective_kind": ctx.p.objective,
         "rising": _rising(res, ctx),
         "case": res.summary["case"], "title_zh": res.summary["title_zh"], "title_en": res.summary["title_en"],
         "base_year": ctx.p.base_year, "first_year": ctx.p.years[0], "last_year": ctx.p.years[-1],
-        "rate": ctx.p.rate, "report_year": y, "objective": res.solution.objective, **tot,
+        # the plan's discounted net cost; for the least social cost the LP objective also holds the health benefit
+        "rate": ctx.p.rate, "report_year": y, "objective": tot["net_pv"] if social else res.solution.objective, **tot,
         "peak_ceiling": _peak_ceiling(res), "ranges": a.notes.get("ranges"), "co2": co2, "co2_basis": basis,
         "co2_territorial": territorial if basis != "co2" else None,
         "peak": a.peak, "plan": plan,
@@ -163,6 +168,7 @@ def sentences(f: dict) -> list[str]:
             + (f"; peak in {peak['plan_year']}, highest level {peak['plan_level'] / 1e6:,.1f} Mt (on the plateau)"
                if peak else "")
             + (f"; territorial (combustion and processes) {terr[1] / 1e6:,.1f} Mt." if terr else "."))
+    out += air_sentences(f.get("air"))
     rg = f.get("ranges")
     if rg and rg.get("objective"):
         lo, mid, hi = (x / 1e8 for x in rg["objective"])
@@ -219,6 +225,9 @@ def chart_specs(a: Analysis) -> dict[str, dict]:
                                               1e6, sector_zh)
     if len(a.pathways):
         out["targets"] = ch.targets_chart(a.pathways, ctx.target_zh, PCT_KINDS)
+    air = air_chart(a)  # the air-quality section comes before the MAC curves
+    if air is not None:
+        out["air"] = air
     y = ctx.report_year
     labels = {"co2e": ("二氧化碳当量边际减排成本曲线 MAC curve, CO2e", "潜在减排量 abatement at potential, Mt CO2e/年",
                        "元/吨CO2e yuan per t CO2e", 1e6),
@@ -285,9 +294,22 @@ def render(a: Analysis) -> str:
         co_region=co[co["level"] == "region"].assign(name=lambda d: d["scope"].map(ctx.region_zh))
         .to_dict("records"),
         costs=a.costs.to_dict("records"), year=ctx.report_year, names=ctx,
+        air_rows=[] if a.air is None or a.air.empty else a.air[a.air["year"].isin(_el_years(ctx.p))].assign(
+            region_zh=lambda d: d["region_id"].map(ctx.region_zh)).to_dict("records"),
+        health_pays=_health_pays(a), air_lines=air_sentences(facts.get("air")),
         assumptions=int((sources["kind"] == "assumption").sum()), sources_total=len(sources),
         generated=dt.datetime.now().isoformat(timespec="seconds"),
     )
+
+
+def _health_pays(a: Analysis) -> list[dict]:
+    """The carbon measures (CO2e MAC rows) that cost money and pay for themselves once their cleaner air is valued,
+    cheapest social cost first (empty without a health account)."""
+    mac = a.mac.get("co2e")
+    if mac is None or mac.empty or not a.health:
+        return []
+    rows = mac[(mac["cost_per_unit_cut"] > 0) & (mac["social_cost_per_unit_cut"] <= 0)]
+    return rows.sort_values("social_cost_per_unit_cut").head(15).to_dict("records")
 
 
 def write_report(a: Analysis, path: str | Path) -> Path:

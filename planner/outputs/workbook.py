@@ -28,6 +28,7 @@ from ..analysis import PCT_KINDS, Analysis, analyse
 from ..base.safe import atomic, text_cell
 from ..results.record import record_rows
 from ..results.tables import REPORTED, Result
+from .air import sheet_air
 
 STATUS_ZH = {"binding": "约束起作用", "met": "达标", "violated": "未达标"}
 POLLUTANT_ZH = {"co2": "二氧化碳", "co2_process": "工业过程二氧化碳", "co2_official": "二氧化碳(考核口径)",
@@ -268,6 +269,24 @@ def _summary_rows(a: Analysis) -> list[tuple]:
     if f["peak"]:
         rows += [("CO2 peak year (plan)", "碳排放达峰年份", f["peak"]["plan_year"], "year"),
                  ("CO2 peak level, Mt", "峰值(百万吨)", f["peak"]["plan_level"] / 1e6, "mt")]
+    if f.get("air"):
+        h, y = f["air"], f["report_year"]
+        at = h["by_year"].get(y, {})
+        rows += [(f"City PM2.5 {y} with the plan (population-weighted), µg/m3", f"{y}年全市PM2.5(方案,人口加权)",
+                  at.get("pm25"), "num"),
+                 (f"City PM2.5 {y} baseline, µg/m3", f"{y}年全市PM2.5(基准)", at.get("pm25_baseline"), "num"),
+                 (f"Deaths attributable to PM2.5 avoided, {h['years']}", f"{h['years']}年避免PM2.5归因死亡(人)",
+                  h["avoided_deaths"], "num"),
+                 ("Their value (present value), 亿元", "健康效益(亿元,现值)", h["value_pv_yuan"] / 1e8, "yi")]
+        if h.get("ranges"):
+            rg = h["ranges"]
+            rows += [("Deaths avoided, 5% / median / 95% (Monte Carlo)", "避免死亡 5%/中位/95%",
+                      " / ".join(f"{x:,.0f}" for x in rg["avoided_deaths"]), ""),
+                     ("Their value, 5% / median / 95%, 亿元", "健康效益 5%/中位/95%(亿元)",
+                      " / ".join(f"{x / 1e8:,.1f}" for x in rg["value_pv_yuan"]), "")]
+        if h.get("social_objective") is not None:
+            rows.append(("Least social cost (the LP objective), 亿元", "最小社会成本(目标函数值,亿元)",
+                         h["social_objective"] / 1e8, "yi"))
     if f["plan"]:
         rows += [("Air-pollutant equivalents cut, 万当量", "大气污染当量削减(万当量)",
                   f["plan"]["air_pe_cut"] / 1e4, "wan"),
@@ -663,8 +682,8 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
 
 
 SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
-          _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, _sheet_indicators, _sheet_allocation,
-          _sheet_inputs)
+          _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, sheet_air, _sheet_indicators,
+          _sheet_allocation, _sheet_inputs)
 
 
 def write_excel(result: Result, path: str | Path, analysis: Analysis | None = None) -> Path:

@@ -14,8 +14,10 @@ from it; ``solves`` says how many HiGHS solves the point took, and an infeasible
 infeasible with the diagnosis `planner.solve.diagnose` gives it (the targets other than the peak).
 
 `run_points` returns one record per point: its parameters, status (infeasible points are kept, with a diagnosis),
-total cost and its split by sector, each target row's level and marginal cost, units built per measure, and city
-emissions of the reported pollutants in 2025, 2030 and the last model year.
+total cost and its split by sector, each target row's level and marginal cost, units built per measure, city
+emissions of the reported pollutants in 2025, 2030 and the last model year and, where the data has a source-receptor
+relation and a health account, the city's PM2.5 in those years, the deaths the plan avoids over the model years and
+their discounted value (`planner.model.health.health_totals`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from ..inputs.case import Case
 from ..inputs.load import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
+from ..inputs.airquality import PM25
 from ..model.cost import thermal_coefficients
+from ..model.health import health_totals
 from ..results.tables import REPORTED, SINK, target_records
 from ..solver.compiled import Compiled, compile_model, cost_factors, unit_costs
 from ..solver.diagnose import diagnose
@@ -138,6 +142,8 @@ class Runner:
         needed = {t[c] for t in p.targets for c in ("indicator_id", "denominator_id") if t.get(c)}
         if "co2" in needed:
             needed.add(SINK)  # a CO2 row also reports its level net of sinks (results.target_records)
+        if PM25 in p.concentrations:
+            needed.add(PM25)  # the row reports the city's PM2.5 and the deaths it avoids
         needed = [i for i in p.indicators if i in needed or i in REPORTED]  # what the table row reads
         self.lv_base = {k: v for k, v in p.baseline.items() if k[1] in needed}
         self.level_keys = [(r, i, t) for r in p.regions for i in needed for t in p.years]
@@ -149,7 +155,8 @@ class Runner:
         rows, cols, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         grid_rows, grid_cols, grid_vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         moved = p.thermal_moved
-        grid_kinds = sorted({p.accumulates[i] for i in needed if moved.get(i)})
+        grid_kinds = sorted({p.accumulates[i] for i in needed if moved.get(i)
+                             or (i in p.concentrations and any(p.grid_coef(r, i) for r in p.regions))})
         for rb, ms in p.pairs:
             col = np.array([position.get((rb, ms, tau), -1) for tau in years], dtype=np.int64)
             for i, e in p.effects.get((rb, ms), {}).items():  # own effects, in the region built
@@ -170,6 +177,16 @@ class Runner:
                 grid_rows.append(g * len(years) + n[keep])
                 grid_cols.append(col[k[keep]])
                 grid_vals.append(delta * w[n[keep], k[keep]])
+        for i in (i for i in needed if i in p.concentrations):  # a concentration: every region's precursors
+            for r in p.regions:
+                row = np.array([at[r, i, t] for t in years], dtype=np.int64)
+                for rb, ms, e in p.lp_terms(r, i)[0]:
+                    col = np.array([position.get((rb, ms, tau), -1) for tau in years], dtype=np.int64)
+                    w, n, k = p.weight_matrix(ms, i)
+                    keep = col[k] >= 0
+                    rows.append(row[n[keep]])
+                    cols.append(col[k[keep]])
+                    vals.append(e * w[n[keep], k[keep]])
         n_keys, n_build = len(self.level_keys), len(index)
         self.W = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                                shape=(n_keys, n_build))
@@ -177,12 +194,15 @@ class Runner:
                                shape=(len(grid_kinds) * len(years), n_build))
         spread_rows, spread_cols, spread_vals = [], [], []
         shares = p.grid.shares if p.grid is not None else {}
+        coef = {}  # (region, indicator) -> change per MWh of city thermal output (`Params.grid_coef`)
         for (r, i, t), n in at.items():
-            f, share = moved.get(i, 0.0), shares.get(r, 0.0)
-            if f and share:
+            f = coef.get((r, i))
+            if f is None:
+                f = coef[r, i] = p.grid_coef(r, i) if shares else 0.0
+            if f:
                 spread_rows.append(n)
                 spread_cols.append(grid_kinds.index(p.accumulates[i]) * len(years) + years.index(t))
-                spread_vals.append(share * f)
+                spread_vals.append(f)
         self.S = sp.csr_matrix((spread_vals, (spread_rows, spread_cols)), shape=(n_keys, len(grid_kinds) * len(years)))
         self.level0 = np.array([p.baseline[k] for k in self.level_keys])
         self.by_measure = pd.Index(self.col_measure).unique()
@@ -349,6 +369,10 @@ class Runner:
             if i in p.indicators:
                 for y in years:
                     out[f"emissions.{i}.{y}"] = sum(lv[r, i, y] for r in p.scope_regions(CITY))
+        if PM25 in p.concentrations:  # the city's PM2.5 (population-weighted) and the health account
+            for y in years:
+                out[f"pm25.{y}"] = sum(w * lv[r, PM25, y] for r, w in p.scope_weights(PM25, CITY))
+            out.update({f"health.{k}": v for k, v in health_totals(p, lv).items()})
         return out
 
 
