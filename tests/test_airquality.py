@@ -179,3 +179,145 @@ def test_least_social_cost_by_hand(tmp_path):
         assert res.solution.objective == pytest.approx(2 * (expect_a * (1 - h_a) + expect_b * (1.5 - h_b)), rel=1e-7,
                                                        abs=1e-7)
     assert vsl * (0.1 * m1 * GEMM.slope(22.0)) > 1  # the high VSL does build (the test is not vacuous)
+
+
+# ---- the outputs: console, workbook, report, sweep and the Monte Carlo of the health account ----------------------
+
+
+@pytest.fixture
+def aq_case(tmp_path):
+    """The two-region case with the health account and the city at most 20 µg/m3 in 2022 (25.714 units of a)."""
+    return two_regions(tmp_path, [conc("pm25_city", 20.0, until=2022)], health=health_rows())
+
+
+def test_console_shows_pm25_by_region_and_the_deaths_avoided(aq_case):
+    from planner.outputs.console import summary_lines
+
+    res = planner.run(aq_case)
+    a = planner.analyse(res)
+    text = "\n".join(summary_lines(res, a))
+    lines = text.splitlines()
+    city = next(x for x in lines if x.strip().startswith("city"))
+    # 2020 (no measures yet) and 2022: baseline -> plan, the city's population-weighted mean
+    assert city.split()[-6:] == ["22.25", "->", "22.25", "22.25", "->", "20.00"]
+    r1 = next(x for x in lines if x.strip().startswith("r1"))
+    assert r1.split()[-3:] == ["22.00", "->", f"{22 - 0.1 * 2.25 / 0.0875:.2f}"]
+    assert f"Deaths avoided 2021-2022: {a.health['avoided_deaths']:,.0f}" in text
+    assert a.health["avoided_deaths"] > 1  # the line is not about nothing
+
+
+def test_workbook_air_quality_sheet_equals_the_table(aq_case, tmp_path):
+    import pandas as pd
+
+    from planner.outputs.workbook import write_excel
+
+    res = planner.run(aq_case)
+    a = planner.analyse(res)
+    book = write_excel(res, tmp_path / "out.xlsx", a)
+    df = pd.read_excel(book, sheet_name="Air quality", header=1)
+    df.columns = [str(c).split("\n")[0] for c in df.columns]
+    assert len(df) == len(a.air) == 3 * 3  # r1, r2, the city x 2020-2022
+    for col, key in (("PM2.5 baseline, µg/m3", "pm25_baseline"), ("PM2.5 with the plan, µg/m3", "pm25"),
+                     ("Deaths avoided", "avoided_deaths")):
+        assert list(df[col]) == pytest.approx(list(a.air[key]), rel=1e-9, abs=1e-9)
+    assert list(df["Region id"]) == list(a.air["region_id"])
+    summary = pd.read_excel(book, sheet_name="Summary", header=None).astype(str)
+    assert summary.apply(lambda c: c.str.contains("Deaths attributable to PM2.5 avoided")).any().any()
+
+
+def test_report_charts_pm25_by_region_and_tabulates_it(aq_case, tmp_path):
+    import json
+    import re
+
+    from planner.outputs.report import chart_specs, write_report
+
+    res = planner.run(aq_case)
+    a = planner.analyse(res)
+    spec = chart_specs(a)["air"]
+    got = {(v["series"], v["year"]): v["value"] for v in spec["data"]["values"]}
+    for row in a.air.itertuples():
+        name = f"{a.ctx.region_zh.get(row.region_id, row.region_id)} {row.region_id}"
+        assert got[f"{name} 方案 plan", row.year] == pytest.approx(row.pm25, rel=1e-9)
+        assert got[f"{name} 基准 baseline", row.year] == pytest.approx(row.pm25_baseline, rel=1e-9)
+    html = write_report(a, tmp_path / "report.html").read_text(encoding="utf-8")
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', html, flags=re.S).group(1))
+    assert "air" in specs and "空气质量与健康 Air quality and health" in html
+    cell = re.search(r'data-key="pm25:city:2022" data-value="([^"]+)"', html)
+    assert float(cell.group(1)) == pytest.approx(20.0, abs=1e-7)
+
+
+def test_sweep_reports_pm25_and_the_health_account_of_each_point(aq_case):
+    """Every point's PM2.5 and deaths avoided equal those of a full run with the same override: the binding city
+    target holds PM2.5 at its value."""
+    df = planner.sweep(aq_case, {"targets.pm25_city.value": [21.0, 20.0]}, progress=False)
+    assert (df["status"] == "optimal").all()
+    assert list(df["pm25.2022"]) == pytest.approx([21.0, 20.0], abs=1e-7)
+    for v in (21.0, 20.0):
+        a = planner.analyse(planner.run(planner.load_case(aq_case).with_overrides({"targets.pm25_city.value": v})))
+        rec = df[df["targets.pm25_city.value"] == v].iloc[0]
+        assert rec["health.avoided_deaths"] == pytest.approx(a.health["avoided_deaths"], rel=1e-9)
+        assert rec["health.value_pv"] == pytest.approx(a.health["value_pv_yuan"], rel=1e-9)
+    assert df["health.avoided_deaths"].iloc[1] > df["health.avoided_deaths"].iloc[0] > 0
+
+
+def test_health_ranges_by_hand(tmp_path):
+    """The plan held fixed: with no ranges every percentile is the central figure; with only the VSL's range
+    (triangular 0.5, 1, 1.5 million) the deaths do not move and the value's 5th, 50th and 95th percentiles are the
+    central value times the triangular's quantiles 0.5 + sqrt(0.05 * 0.5) = 0.658, 1 and 1.342."""
+    from planner.study.health import health_ranges
+
+    res = planner.run(two_regions(tmp_path / "a", [conc("pm25_city", 20.0, until=2022)], health=health_rows()))
+    a = planner.analyse(res)
+    rg = health_ranges(res, n=200, seed=3)
+    assert rg["avoided_deaths"] == pytest.approx((a.health["avoided_deaths"],) * 3, rel=1e-9)
+    assert rg["value_pv_yuan"] == pytest.approx((a.health["value_pv_yuan"],) * 3, rel=1e-9)
+    rows = health_rows()
+    for r in rows:
+        if r["parameter"] == "vsl":
+            r["value_low"], r["value_high"] = 0.5e6, 1.5e6
+    res = planner.run(two_regions(tmp_path / "b", [conc("pm25_city", 20.0, until=2022)], health=rows))
+    rg = health_ranges(res, n=40_000, seed=3)
+    central = planner.analyse(res).health
+    assert rg["avoided_deaths"] == pytest.approx((central["avoided_deaths"],) * 3, rel=1e-9)
+    q = 0.5 + math.sqrt(0.05 * 0.5)
+    assert rg["value_pv_yuan"] == pytest.approx(tuple(central["value_pv_yuan"] * x for x in (q, 1.0, 2 - q)),
+                                                rel=0.01)
+
+
+def test_health_ranges_keep_the_record_when_the_coefficients_move(tmp_path):
+    """The pm coefficients drawn together at the quantile u of their triangular (half, central, twice the central:
+    T(u) times the central), the background re-calibrated over the record's year (2021): as pm stays at 100 t, the
+    baseline's PM2.5 is the central 22 and 23 µg/m3 in every draw, and only the plan's cut scales, by T(u). The plan
+    (25.714 units of a in 2022 only) cuts 0.1 xa in r1 and 0.05 xa in r2, so the deaths avoided are monotone in u and
+    their percentiles are, by hand, M1 (AF(22) - AF(22 - T 0.1 xa)) + M2 (AF(23) - AF(23 - T 0.05 xa)) at
+    T(0.05) = 0.5 + sqrt(0.05 * 1.5 * 0.5) = 0.694, T(0.5) = 2 - sqrt(0.5 * 1.5) = 1.134 and T(0.95) = 1.726. Without
+    the re-calibration the baseline would move with T too (22 = 10 + 0.1 * 100 + 0.02 * 100 becomes 10 + 12 T) and
+    the figures would differ by more than the tolerance (checked below)."""
+    from planner.study.health import health_ranges
+
+    sub = tmp_path / "c"
+    case = two_regions(sub, [conc("pm25_city", 20.0, until=2022)], case_extra="history_until = 2021\n",
+                       health=health_rows())
+    path = sub / "data" / "source_receptor.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    out = [text[0]]
+    for line in text[1:]:
+        cells = line.split(",")
+        if cells[3] == "pm":  # coefficient_low, coefficient_high: half and twice the central
+            cells[6], cells[7] = repr(float(cells[5]) / 2), repr(float(cells[5]) * 2)
+        out.append(",".join(cells))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    with open(sub / "data" / "air_quality.csv", "a", encoding="utf-8") as f:
+        f.write("pm25_observed,,2021,22.25,,,µg/m3,src\n")
+    res = planner.run(case)
+    rg = health_ranges(res, n=4000, seed=5)
+    assert rg["calibration_years"] == [2021]
+    xa, m1, m2 = 2.25 / 0.0875, 1000 * 0.9 * 0.75, 1000 * 0.9 * 0.25
+
+    def by_hand(t: float, recalibrated: bool = True) -> float:
+        c1, c2 = (22.0, 23.0) if recalibrated else (10 + 12 * t, 8 + 15 * t)
+        return m1 * (GEMM.af(c1) - GEMM.af(c1 - t * 0.1 * xa)) + m2 * (GEMM.af(c2) - GEMM.af(c2 - t * 0.05 * xa))
+
+    ts = (0.5 + math.sqrt(0.05 * 1.5 * 0.5), 2 - math.sqrt(0.5 * 1.5), 2 - math.sqrt(0.05 * 1.5))
+    assert rg["avoided_deaths"] == pytest.approx([by_hand(t) for t in ts], rel=0.02)
+    assert abs(by_hand(ts[2], recalibrated=False) / by_hand(ts[2]) - 1) > 0.1  # the check tells the two apart

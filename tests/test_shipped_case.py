@@ -216,7 +216,8 @@ def test_peak_never_rewards_a_higher_peak(solved):
     higher CO2 (1e-6 relative); (b) no measure that pays for itself (net annual cost < 0) and does not add CO2 has a
     smaller cumulative build in any year up to the peak year, in any region (one that adds CO2, such as water
     recycling whose pumps draw thermal power, may rightly wait under a carbon limit); the peak's rows before the
-    peak year are exactly the no-peak path, and the first stage of the two-stage solve is that case."""
+    peak year are exactly the no-peak path, and the first stage of the two-stage solve is that case. (b) holds for
+    the least financial cost only (see the least social cost below)."""
     name, res, _ = solved
     peaks = [t for t in res.params.targets if t["kind"] == "peak"]
     if not peaks:
@@ -233,6 +234,12 @@ def test_peak_never_rewards_a_higher_peak(solved):
             assert on <= off * (1 + 1e-6), (name, year, on, off)
             if year < y:
                 assert res.solution.peak_limits[t["target_id"], year] == pytest.approx(off, rel=1e-9)
+        if res.params.objective == "social":
+            # (b) speaks of the least financial cost: under the least social cost a measure's column also carries the
+            # health value of its precursors and of the thermal output it moves (linearised, planner.model.health),
+            # so a negative financial cost does not make it free in the LP. Seen: social_cost builds 1% fewer
+            # ev_service_vehicle in main_urban by 2024 with the peak on (steel_bof_to_eaf comes forward instead).
+            continue
         no_regret = [(r, m) for r, m in res.params.pairs if res.params.unit_cost[m] < 0
                      and res.params.total_effect(r, m).get(i, 0.0) <= 0.0]
         assert len(no_regret) >= 10

@@ -66,7 +66,8 @@ def test_template_layout_from_the_schema(tiny_book):
     assert rules["B"].formula1 == "=measures!$A$4:$A$5000"
     assert rules["C"].type == "decimal" and rules["C"].formula1 == "0"
     kinds = {str(dv.sqref)[:1]: dv for dv in book["targets"].data_validations.dataValidation}
-    assert kinds["E"].formula1 == '"cap,floor,share_min,share_max,reduction,intensity_reduction,abatement,peak,concentration"'
+    assert kinds["E"].formula1 == ('"cap,floor,share_min,share_max,reduction,intensity_reduction,abatement,peak,'
+                                   'concentration"')
 
 
 def test_xlsx_case_runs_and_messages_name_sheet_row_column(tiny_book, tmp_path):

@@ -21,7 +21,8 @@ In the report year Y (2030 when modelled, else the last model year), for a group
 
 Where the data has a health account (`planner.analysis.health`), every group also carries the value of its cleaner
 air in Y (``health_value``: Σ stock · `benefit_per_unit`, yuan a year), its **social annual cost** (net annual cost
-with its electricity at the grid's variable cost, as the MAC curves, minus that value) and ``pays_with_health``: it costs money, and pays for itself once health is counted.
+with its electricity at the grid's variable cost, as the MAC curves, minus that value) and ``pays_with_health``: it
+costs money, and pays for itself once health is counted.
 
 Sources: the coordinate system and ``Els`` after Mao Xianqiang et al. (co-control effect assessment of local air
 pollutants and CO2, Beijing Normal University; e.g. Environ. Sci. Technol. 2013 on the iron and steel industry) and the

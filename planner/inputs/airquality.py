@@ -164,7 +164,7 @@ def check(tables: dict[str, pd.DataFrame], indicators: pd.DataFrame, regions: se
         acc = {i: bool(a) for i, a in zip(indicators["indicator_id"], indicators["accumulates"], strict=True)}
         formula = dict(zip(indicators["indicator_id"], indicators.get("formula", [""] * len(indicators)),
                            strict=True))
-        for origin, c, s, p, y in zip(*(sr[k].tolist() for k in ("origin_", "indicator_id", "source_region_id",
+        for origin, _c, s, p, y in zip(*(sr[k].tolist() for k in ("origin_", "indicator_id", "source_region_id",
                                                                   "precursor_id", "year")), strict=True):
             if p:
                 if not s:

@@ -23,7 +23,8 @@ from .tables import frame, raw_tables
 __all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
 
 CITY = "city"
-SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets", "source_receptor", "air_quality")  # read by _check_semantics
+# read by _check_semantics
+SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets", "source_receptor", "air_quality")
 
 
 @dataclass

@@ -86,7 +86,7 @@ class Params:
                         for i, f in moved.items():
                             own[r, i] = own.get((r, i), 0.0) + shares[r] * f * delta
         if self.air is not None:  # a concentration moves with its precursors' flows, in every receptor region
-            for key, flow in out.items():
+            for flow in out.values():
                 for c, receptors in self.air.terms.items():
                     for r, terms in receptors.items():
                         e = sum(a * flow.get((s, pr), 0.0) for s, pr, a, *_ in terms)

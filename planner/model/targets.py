@@ -45,9 +45,10 @@ shipped data is gross CO2 (energy and processes); sinks are ``co2_sink`` and nev
 
 Every row is ``lhs (<= or >=) rhs`` in the unit of indicator i; a concentration row is written times 1e3 (ng/m3,
 ``ROW_SCALE``: its coefficients on the stock of measures that move a tonne of freight are near 1e-10 µg/m3, below
-what HiGHS keeps), and its dual is read back times 1e3, so every table sees the row in µg/m3. With ``elastic=True`` each row gets a slack
-``s >= 0`` that relaxes it (``lhs - s <= rhs`` or ``lhs + s >= rhs``): the infeasibility diagnosis minimises the
-slacks, each divided by the baseline level of its row, so it tells how far each target has to move.
+what HiGHS keeps), and its dual is read back times 1e3, so every table sees the row in µg/m3. With ``elastic=True``
+each row gets a slack ``s >= 0`` that relaxes it (``lhs - s <= rhs`` or ``lhs + s >= rhs``): the infeasibility
+diagnosis minimises the slacks, each divided by the baseline level of its row, so it tells how far each target has to
+move.
 """
 
 from __future__ import annotations

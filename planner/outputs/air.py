@@ -55,7 +55,8 @@ def air_sentences(f: dict | None) -> list[str]:
            f"{f['vsl_yuan'] / 1e6:.1f} M yuan{span_en}."]
     if f.get("social_objective") is not None:
         lin = f.get("linear_value_pv_yuan", 0.0)
-        out.append(f"目标函数为最小社会成本: 财务成本 {f['financial_pv'] / YI:,.2f} 亿元 − 健康效益(在基准浓度处线性化) "
+        out.append(f"目标函数为最小社会成本: 财务成本 {f['financial_pv'] / YI:,.2f} 亿元 − "
+                   "健康效益(在基准浓度处线性化) "
                    f"{lin / YI:,.2f} 亿元 = {f['social_objective'] / YI:,.2f} 亿元;按GEMM精确计算的健康效益 "
                    f"{f['value_pv_yuan'] / YI:,.2f} 亿元。"
                    f" The objective is the least social cost: financial cost {f['financial_pv'] / YI:,.2f} 亿元 minus "

@@ -70,7 +70,8 @@ def iamc_table(a: Analysis) -> pd.DataFrame:
     air = a.air
     if air is not None and len(air):  # deaths attributable to PM2.5 (GEMM): the plan and the baseline
         for col, scenario in (("deaths", case), ("deaths_baseline", f"{case}|No measures")):
-            frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario, "region": air["region_id"].map(region_name),
+            frames.append(pd.DataFrame({"model": MODEL, "scenario": scenario,
+                                        "region": air["region_id"].map(region_name),
                                         "variable": "Deaths|PM2.5 Attributable", "unit": "deaths/yr",
                                         "year": air["year"].astype(int), "value": air[col]}))
     c = a.costs

@@ -25,5 +25,5 @@ def __getattr__(name: str):
         return getattr(sensitivity, name)
     raise AttributeError(f"module 'planner.study' has no attribute {name!r}")
 
-__all__ = ["cost_and_peak_ranges", "cost_ranges", "front", "health_ranges", "monte_carlo", "morris", "points", "samples", "sobol",
-           "summarize", "sweep", "values"]
+__all__ = ["cost_and_peak_ranges", "cost_ranges", "front", "health_ranges", "monte_carlo", "morris", "points",
+           "samples", "sobol", "summarize", "sweep", "values"]

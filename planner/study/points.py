@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..inputs.airquality import PM25
 from ..inputs.case import Case
 from ..inputs.load import CITY, Data, load
 from ..model import Params, build_model, derive
 from ..model import bounds as bounds_module
-from ..inputs.airquality import PM25
 from ..model.cost import thermal_coefficients
 from ..model.health import health_totals
 from ..results.tables import REPORTED, SINK, target_records
