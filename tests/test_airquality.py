@@ -321,3 +321,35 @@ def test_health_ranges_keep_the_record_when_the_coefficients_move(tmp_path):
     ts = (0.5 + math.sqrt(0.05 * 1.5 * 0.5), 2 - math.sqrt(0.5 * 1.5), 2 - math.sqrt(0.05 * 1.5))
     assert rg["avoided_deaths"] == pytest.approx([by_hand(t) for t in ts], rel=0.02)
     assert abs(by_hand(ts[2], recalibrated=False) / by_hand(ts[2]) - 1) > 0.1  # the check tells the two apart
+
+
+def test_shipped_air_quality_case_binds_and_its_marginal_cost_is_the_resolves():
+    """cases/air_quality.toml: the city's PM2.5 at most 28.2 µg/m3 from 2025 (31 less the weather margin) binds in
+    2025 and 25 binds in 2035, above what the reference plan reaches alone; the marginal cost of each is reported in
+    yuan per µg/m3 and equals, in present value, the change of the least cost when the limit moves by ±0.05 µg/m3
+    (three warm re-solves of the compiled case)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    res = planner.run(root / "cases" / "air_quality.toml")
+    a = planner.analyse(res)
+    t = res.targets.set_index(["target_id", "year"])
+    ref = planner.analyse(planner.run(root / "cases" / "baseline.toml")).air.set_index(["region_id", "year"])
+    assert ref.at[("city", 2025), "pm25"] > 28.2 + 1 and ref.at[("city", 2035), "pm25"] > 25 + 1
+    rate = res.params.rate
+    for tid, year, limit in (("pm25_2025", 2025, 28.2), ("pm25_2035", 2035, 25.0)):
+        row = t.loc[(tid, year)]
+        assert row["status"] == "binding" and row["level"] == pytest.approx(limit, abs=1e-6)
+        mc = a.marginal[(a.marginal["target_id"] == tid) & (a.marginal["year"] == year)].iloc[0]
+        assert mc["own_unit"] == "yuan/µg/m3" and mc["own_value"] == pytest.approx(row["marginal_cost"], rel=1e-9)
+        assert row["marginal_cost"] > 1e8  # yuan of the row's year per µg/m3: a real price, not a rounding
+        d = 0.05
+        df = planner.sweep(root / "cases" / "air_quality.toml", {f"targets.{tid}.value": [limit - d, limit, limit + d]},
+                           progress=False)
+        assert (df["status"] == "optimal").all()
+        tighter, here, looser = df["objective"]
+        assert here == pytest.approx(res.solution.objective, rel=1e-7)
+        pv = row["marginal_cost"] * (1 + rate) ** -(year - res.params.base_year)
+        assert mc["marginal_cost_pv"] == pytest.approx(pv, rel=1e-9)
+        assert (here - looser) / d * (1 - 1e-3) <= pv <= (tighter - here) / d * (1 + 1e-3)
+        assert pv == pytest.approx((tighter - looser) / (2 * d), rel=0.02)
