@@ -353,3 +353,26 @@ def test_shipped_air_quality_case_binds_and_its_marginal_cost_is_the_resolves():
         assert mc["marginal_cost_pv"] == pytest.approx(pv, rel=1e-9)
         assert (here - looser) / d * (1 - 1e-3) <= pv <= (tighter - here) / d * (1 + 1e-3)
         assert pv == pytest.approx((tighter - looser) / (2 * d), rel=0.02)
+
+
+def test_least_social_cost_never_cuts_below_zero(tmp_path):
+    """With a's potential raised to 150 units (1 t of pm each, against 100 t in r1), a valued cut would take r1's pm
+    to -50 t; the precursor_floor row stops it at 0: 100 units of a, b to its potential as before, the objective by
+    hand as in the test above. The least financial cost has no such rows."""
+    m1, m2, vsl = 1000 * 0.9 * 0.75, 1000 * 0.9 * 0.25, 1e5
+    h_a = vsl * (0.1 * m1 * GEMM.slope(22.0) + 0.05 * m2 * GEMM.slope(23.0))
+    h_b = vsl * (0.02 * m1 * GEMM.slope(22.0) + 0.1 * m2 * GEMM.slope(23.0))
+    assert h_a > 1 and h_b > 1.5
+    case = two_regions(tmp_path, [], case_extra='objective = "social"\n', health=health_rows(vsl))
+    pot = tmp_path / "data" / "potentials.csv"
+    pot.write_text(pot.read_text(encoding="utf-8").replace("r1,a,100,", "r1,a,150,"), encoding="utf-8")
+    res = planner.run(case)
+    built = res.allocation.groupby("measure_id")["stock"].max().to_dict()
+    assert built["a"] == pytest.approx(100.0, abs=1e-6) and built["b"] == pytest.approx(100.0, abs=1e-6)
+    ind = res.indicators.set_index(["region_id", "indicator_id", "year"])["level"]
+    assert ind["r1", "pm", 2022] == pytest.approx(0.0, abs=1e-6)
+    assert res.solution.objective == pytest.approx(2 * (100 * (1 - h_a) + 100 * (1.5 - h_b)), rel=1e-7)
+    m = planner.build_model(planner.derive(planner.load(case)))
+    assert len(m.precursor_floor) == 2  # r1's pm in 2021 and 2022: the only level the measures can take below 0
+    plain = two_regions(tmp_path / "plain", [], health=health_rows(vsl))
+    assert len(planner.build_model(planner.derive(planner.load(plain))).precursor_floor) == 0

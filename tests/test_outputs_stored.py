@@ -21,6 +21,8 @@ History (oldest first):
 - 2026-12-07 (issue 19, air quality as an outcome): rewritten with two new variables, Concentration|PM2.5 (the city's
   population-weighted mean, µg/m3) and Deaths|PM2.5 Attributable (GEMM), in both scenarios; every row stored before
   is unchanged (checked value for value before rewriting). air_quality and social_cost new.
+- 2026-12-07 (issue 19): social_cost rewritten: no emission below zero under the least social cost (precursor_floor);
+  the peak's ceiling moves with the no-peak path, so every number of that case moves. Other cases unchanged.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Pyomo model, built in a fixed order: sets, variables, expressions, constraints, objective.
 
-Each constraint family lives in its own module with its math in the docstring (`stock`, `indicators`,
+Each constraint family lives in its own module with its math in the docstring (`stock`, `indicators`, `health`,
 `electricity`, `targets`, `bounds`, `cost`); this module only wires them. The full formulation is written out in
 docs/formulation.md.
 A user hook ``extra(model, params)`` runs after the build, before the solve, to add constraints of one's own.
@@ -14,7 +14,7 @@ import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plu
 from pyomo.common.gc_manager import PauseGC
 
 from ..inputs.load import Data
-from . import bounds, cost, electricity, indicators, stock, targets
+from . import bounds, cost, electricity, health, indicators, stock, targets
 from .params import Params, crf, derive
 
 __all__ = ["build_model", "Params", "crf", "derive"]
@@ -44,6 +44,7 @@ def _build(p: Params, elastic: bool, extra: Callable | None) -> pyo.ConcreteMode
     indicators.add_expressions(m, p)
     stock.add_constraints(m, p)
     bounds.add_constraints(m, p)
+    health.add_constraints(m, p)
     electricity.add_constraints(m, p)
     targets.add_constraints(m, p, elastic=elastic)
     cost.add_objective(m, p, elastic=elastic)

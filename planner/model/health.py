@@ -22,6 +22,17 @@ output), so this stays an LP; the constant ``-Σ h · C0`` is kept in the object
 benefit. ``D`` is concave in C over the range of the data (its slope falls as C rises), so the tangent lies above it:
 the LP's benefit of a cut is a little below the exact GEMM's, never above (the results report both). A piecewise
 linear form would need integer variables for a concave function; the tangent keeps the LP.
+
+**No emission below zero** (constraint ``precursor_floor``, least social cost only). A cut of financial cost has
+nothing to stop it once the cut itself is valued: the measures' effects are linear, so at their potentials they could
+take a precursor's level below zero in a region, tonnes the LP would value but that cannot exist. For the least
+social cost, every precursor of a concentration gets, in every region and model year where the measures can reach
+it, the row::
+
+    level[r, i, t] >= 0                                                (constraint precursor_floor)
+
+(`planner.model.bounds`' reach decides where a row can bind; the least financial cost never pays to cut below zero
+and has no such rows.)
 """
 
 from __future__ import annotations
@@ -93,6 +104,22 @@ def social_coefficients(p) -> tuple[dict[tuple[str, str, int], float], float]:
     return coef, const
 
 
+def add_constraints(m, p) -> None:
+    """The ``precursor_floor`` rows of the least social cost (none for the least financial cost)."""
+    import pyomo.core as pyo
+
+    from .bounds import _reach
+
+    rows = []
+    if p.objective == "social" and p.air is not None:
+        cache: dict = {}
+        precursors = [i for c in p.air.indicators for i in p.air.precursors(c) if i in p.indicators]
+        rows = [(r, i, t) for i in dict.fromkeys(precursors) for r in p.regions for t in p.years
+                if p.baseline[r, i, t] + _reach(p, r, i, t, -1.0, cache) < 0]
+    m.FLOORED = pyo.Set(initialize=rows, dimen=3, ordered=True)
+    m.precursor_floor = pyo.Constraint(m.FLOORED, rule=lambda _, r, i, t: m.level[r, i, t] >= 0)
+
+
 def health_totals(p, levels) -> dict[str, float]:
     """The deaths a plan avoids over the model years (exact GEMM, baseline minus plan) and their value in present
     value (yuan of the base year, discounted as every cost), from the plan's PM2.5 levels ``levels[r, pm25, t]``;
@@ -109,4 +136,4 @@ def health_totals(p, levels) -> dict[str, float]:
     return {"avoided_deaths": float(avoided.sum()), "value_pv": float(vsl * (avoided * df).sum())}
 
 
-__all__ = ["Gemm", "exposed_deaths", "gemm", "health_totals", "social_coefficients"]
+__all__ = ["Gemm", "add_constraints", "exposed_deaths", "gemm", "health_totals", "social_coefficients"]
