@@ -169,7 +169,10 @@ def compare_cmd(
     for c in cases:
         res = _solve_or_exit(c, time_limit)
         analyses.append(analyse(res))
-        typer.echo(f"{res.summary['case']}: {res.solution.status}, {res.solution.objective / 1e8:,.2f} 亿元")
+        a = analyses[-1]
+        social = (f" (least social cost {res.solution.objective / 1e8:,.2f} 亿元: the health benefit counted)"
+                  if res.params.objective == "social" else "")
+        typer.echo(f"{res.summary['case']}: {res.solution.status}, {a.cost_totals['net_pv'] / 1e8:,.2f} 亿元{social}")
     book, page = write_compare(analyses, out)
     typer.echo(f"Workbook: {book}\nReport:   {page}")
 
