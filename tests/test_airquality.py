@@ -395,3 +395,20 @@ def test_the_relation_reproduces_the_record_within_its_tolerance():
     for y, v in observed.items():
         assert abs(city[y] - v) <= 3.0, (y, city[y], v)
     assert city[2020] <= 35.0 + 3.0
+
+
+def test_cocontrol_values_cleaner_air_by_hand(aq_case):
+    """The co-control row of measure a (25.714 units in r1 in 2022, the report year): its cleaner air is worth
+    stock x VSL x (0.1 M1 AF'(C1) + 0.05 M2 AF'(C2)) yuan a year at the plan's concentrations; its social annual cost
+    is its cost (1 yuan a unit) less that; it costs money and pays once health is counted."""
+    res = planner.run(aq_case)
+    a = planner.analyse(res)
+    xa = 2.25 / 0.0875
+    m1, m2 = 1000 * 0.9 * 0.75, 1000 * 0.9 * 0.25
+    c1, c2 = 22 - 0.1 * xa, 23 - 0.05 * xa
+    value = xa * 1e6 * (0.1 * m1 * GEMM.slope(c1) + 0.05 * m2 * GEMM.slope(c2))
+    row = a.cocontrol[(a.cocontrol["level"] == "measure") & (a.cocontrol["key"] == "a")].iloc[0]
+    assert row["annual_cost"] == pytest.approx(xa, rel=1e-7)
+    assert row["health_value"] == pytest.approx(value, rel=1e-6)
+    assert row["social_annual_cost"] == pytest.approx(xa - value, rel=1e-6)
+    assert bool(row["pays_with_health"])
