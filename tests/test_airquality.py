@@ -349,6 +349,15 @@ def test_shipped_air_quality_case_binds_and_its_marginal_cost_is_the_resolves():
         assert (df["status"] == "optimal").all()
         tighter, here, looser = df["objective"]
         assert here == pytest.approx(res.solution.objective, rel=1e-7)
+        # the sweep's PM2.5 and health columns at the case's own limit are the run's where the rows bind; between
+        # them the optimum is degenerate (the warm re-solve may cut the same city VOCs and NH3 in another region, at
+        # the same cost: up to 1,050 t of VOCs moved in 2030, seen), so PM2.5 there agrees to 0.01 µg/m3
+        city = a.air[a.air["region_id"] == "city"].set_index("year")["pm25"]
+        for y in (2025, 2035):
+            assert df[f"pm25.{y}"].iloc[1] == pytest.approx(city[y], rel=1e-7)
+        assert df["pm25.2030"].iloc[1] == pytest.approx(city[2030], abs=0.01)
+        assert df["health.avoided_deaths"].iloc[1] == pytest.approx(a.health["avoided_deaths"], rel=1e-3)
+        assert df["health.value_pv"].iloc[1] == pytest.approx(a.health["value_pv_yuan"], rel=1e-3)
         pv = row["marginal_cost"] * (1 + rate) ** -(year - res.params.base_year)
         assert mc["marginal_cost_pv"] == pytest.approx(pv, rel=1e-9)
         assert (here - looser) / d * (1 - 1e-3) <= pv <= (tighter - here) / d * (1 + 1e-3)
