@@ -93,6 +93,15 @@ def test_workbook_costs_summary_and_allocation_equal_the_tables(outputs):
     ref = a.cocontrol[a.cocontrol["level"] == "plan"].iloc[0]
     assert plan["Synergy score"] == pytest.approx(ref["synergy_score"])
     assert plan["Els air (ΔAP/AP)/(ΔCO2/CO2)"] == pytest.approx(ref["els_air"])
+    # cleaner air valued (issue 19): the MAC's health and social cost per unit cut, co-control's health value
+    np.testing.assert_allclose(co2e["Health benefit of cleaner air, yuan per unit cut"],
+                               a.mac["co2e"]["health_per_unit_cut"])
+    np.testing.assert_allclose(co2e["Social cost (cost less health), yuan per unit cut"],
+                               a.mac["co2e"]["social_cost_per_unit_cut"])
+    assert plan["Health value of cleaner air, 万元/yr"] * 1e4 == pytest.approx(ref["health_value"], rel=1e-9)
+    pays = co[(co["Level"] == "measure") & (co["Costs money, pays once health is counted"] == "yes 是")]
+    assert set(pays["Group"]) == set(a.cocontrol[(a.cocontrol["level"] == "measure")
+                                                 & a.cocontrol["pays_with_health"].astype(bool)]["key"]) != set()
 
 
 def test_workbook_is_a_document(outputs):

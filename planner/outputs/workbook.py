@@ -489,6 +489,11 @@ def _sheet_mac(book: Book, a: Analysis) -> None:
         ("metric_unit", "Unit of the cut", "减排单位", "text"), ("co_benefit", "Co-benefit", "协同效益", "text"),
         ("assumed", "Rests on assumed data", "依赖假设数据", "text"),
     ]
+    if a.health:  # the value of the PM2.5 a unit removes (planner.analysis.health), per unit cut, and cost less it
+        cols += [("health_per_unit_cut", "Health benefit of cleaner air, yuan per unit cut",
+                  "PM2.5健康效益(元/单位减排)", "num"),
+                 ("social_cost_per_unit_cut", "Social cost (cost less health), yuan per unit cut",
+                  "社会成本(扣除健康效益, 元/单位减排)", "num")]
     ws = book.table("MAC", mac, cols, note=(
         f"Marginal abatement cost curves, {ctx.report_year}: annualized net cost per unit cut, sorted; CO2e with CH4 "
         f"at GWP100 = {ctx.gwp['ch4']:g}; pollution equivalents from pollution_equivalents.csv. 边际减排成本曲线。"))
@@ -539,6 +544,12 @@ def _sheet_cocontrol(book: Book, a: Analysis) -> None:
         ("synergy_degree", "Synergy degree (-1..1)", "协同度", "num4"),
         ("synergy_score", "Synergy score", "协同得分", "num4"), ("rank", "Rank within level", "排名", "int"),
     ]
+    if a.health and "health_value" in co:  # cleaner air valued (planner.analysis.health)
+        co["pays_with_health"] = co["pays_with_health"].map({True: "yes 是", False: ""})
+        cols += [("health_value", "Health value of cleaner air, 万元/yr", "PM2.5健康效益(万元/年)", "wan", 1e4),
+                 ("social_annual_cost", "Social annual cost (net cost less health), 万元/yr",
+                  "社会年成本(扣除健康效益, 万元/年)", "wan", 1e4),
+                 ("pays_with_health", "Costs money, pays once health is counted", "计入健康效益后净收益", "text")]
     book.table("Co-control", co, cols, note=(
         f"Co-control of the plan in {a.ctx.report_year} (formulas and sources: docs/report.md). "
         "减污降碳协同效应评估:象限、协同弹性、单位协同控制成本、协同度。"))
