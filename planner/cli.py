@@ -246,46 +246,64 @@ def template_cmd(
 def sweep_cmd(
     case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
     set_: list[str] = typer.Option(..., "--set", help="KEY=VALUES, e.g. targets.nonfossil_share_2025.value="
-                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C); several --set make a grid"),
+                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C; 2,000,000 is one number, "
+                                   "100, 200, 300 three); several --set make a grid"),
     out: Path = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.xlsx (default reports/<case>/sweep)"),
     parquet: bool = typer.Option(False, "--parquet", help="Also write sweep.parquet"),
     engine: str = typer.Option("serial", "--engine", help="serial, processes or dask"),
     workers: int = typer.Option(None, "--workers", help="Worker processes (processes engine)"),
     address: str = typer.Option(None, "--address", help="Dask scheduler address (dask engine)"),
     diagnosis: bool = typer.Option(True, "--diagnosis/--no-diagnosis", help="Diagnose infeasible points"),
+    yes: bool = typer.Option(False, "--yes", help="Solve a grid of more than 100,000 points"),
 ) -> None:
     """Solve the case at every point of a grid (built once, re-solved warm); write a table and a chart.
 
-    Infeasible points are kept, marked with their diagnosis; they never stop the sweep.
+    Infeasible points are kept, marked with their diagnosis; they never stop the sweep. Every value of every --set
+    passes the checks a case file's value passes before any point is solved.
     """
     from .inputs.case import load_case
     from .study import sweep, values
+    from .study.engines import ENGINES
     from .study.export import write_study
+    from .study.sweep import MAX_POINTS, prepare
 
     grid, problems = {}, []
     for item in set_:
         key, sep, spec = item.partition("=")
-        if not sep or not key or not spec:
+        key = key.strip()
+        if not sep or not key or not spec.strip():
             problems.append(f"--set {item}: expected KEY=VALUES such as targets.x.value=0.25:0.35:11")
             continue
+        if key in grid:
+            problems.append(f"--set {key}: given twice; give each key once (A,B,C lists several values)")
+            continue
         try:
-            grid[key.strip()] = values(spec.strip())
-        except ValueError:
-            problems.append(f"--set {item}: expected VALUES as FROM:TO:N (N a whole number) or A,B,C")
+            grid[key] = values(spec.strip())
+        except ValueError as e:
+            problems.append(f"--set {key}: {e}")
+    if engine not in ENGINES:
+        problems.append(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if workers is not None and workers < 1:
+        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
+    limit = None if yes else MAX_POINTS
+    try:
+        c = load_case(case)
+        ready = prepare(c, grid, max_points=limit, where="--set")  # every value, before anything is solved
+    except InputError as e:
+        problems += [str(p) for p in e.problems]
     if problems:
         _err(f"Bad input: {len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
         for line in problems:
             _err(f"  {line}")
         raise typer.Exit(EXIT_INPUT)
     try:
-        c = load_case(case)
-        for key in grid:  # every key is checked before the first solve
-            c.with_overrides({key: grid[key][0]})
-        load(c.with_overrides({k: v[0] for k, v in grid.items()}))
-        df = sweep(c, grid, engine=engine, workers=workers, address=address, diagnosis=diagnosis)
+        df = sweep(c, grid, engine=engine, workers=workers, address=address, diagnosis=diagnosis, max_points=limit,
+                   where="--set", prepared=ready)
     except InputError as e:
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
+    for w in df.attrs.get("warnings", []):
+        _err(f"Warning: {w}")
     counts = df["status"].value_counts().to_dict()
     typer.echo(f"Sweep of {c.name}: {len(df)} points; " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     cols = [*grid, "status", "objective"]
@@ -293,6 +311,12 @@ def sweep_cmd(
     out_dir = out if out is not None else Path("reports") / c.name / "sweep"
     for path in write_study(df, out_dir, list(grid), parquet=parquet):
         typer.echo(f"Written: {path}")
+    if not (df["status"] == "optimal").any():
+        infeasible = df["status"].isin(["infeasible", "infeasible_or_unbounded"]).all()
+        _err(f"No point of the sweep was solved to optimality ({len(df)} points, "
+             + ", ".join(f"{n} {s}" for s, n in counts.items()) + "); the tables give each point's status"
+             + (" and which targets must move" if infeasible else "") + ".")
+        raise typer.Exit(EXIT_INFEASIBLE if infeasible else EXIT_OTHER)
 
 
 def main() -> None:

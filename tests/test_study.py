@@ -95,14 +95,17 @@ def test_infeasible_point_diagnosed_with_the_users_constraint(cap_case):
 
 def test_structural_overrides_rebuild_and_user_constraint_holds_at_every_point(cap_case):
     """Without a, every tonne comes from b at 6 yuan: cap 90 costs 60, cap 86 costs 84, whether the model starts in
-    2021 or 2022 (everything is built in 2022). A horizon the baseline does not reach is an error point, kept."""
+    2021 or 2022 (everything is built in 2022). A horizon the baseline does not reach is refused before any point is
+    solved, naming the point and the data's row."""
     df = planner.sweep(cap_case, {"targets.cap90.value": [90, 86], "first_year": [2021, 2022]}, extra=no_a,
                        progress=False)
     assert df["objective"].tolist() == pytest.approx([60, 60, 84, 84], rel=REL)
     assert (df["built.a"] == 0).all()
-    bad = planner.sweep(cap_case, [{"last_year": 2023}, {}], progress=False)
-    assert bad["status"].tolist() == ["error", "optimal"]
-    assert "baseline of co2 in r1 does not reach 2023" in bad.loc[0, "diagnosis"]
+    with pytest.raises(planner.InputError) as e:
+        planner.sweep(cap_case, [{}, {"last_year": 2023}], progress=False)
+    assert [str(p) for p in e.value.problems] == [
+        f"sweep grid 2 (last_year=2023): {cap_case.parent / 'data' / 'baseline.csv'}, row 2, column year: baseline of "
+        "co2 in r1 does not reach 2023; expected values from 2020 (base year) to 2023 (last model year)"]
 
 
 def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
@@ -201,7 +204,7 @@ def test_dask_and_processes_give_the_serial_table(cap_case):
 def test_cli_sweep_writes_table_and_chart_and_keeps_infeasible_points(cap_case, tmp_path):
     out = tmp_path / "sw"
     r = subprocess.run([sys.executable, "-m", "planner.cli", "sweep", str(cap_case), "--set",
-                        "targets.cap90.value=70:90:3", "--set", "potentials.r1.b.max_stock=3,100", "--out", str(out),
+                        "targets.cap90.value=70:90:3", "--set", "potentials.r1.b.max_stock=3, 100", "--out", str(out),
                         "--parquet"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "6 points; 4 optimal, 2 infeasible" in r.stdout

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
+import re
 import time
 from collections.abc import Callable, Iterable
 
@@ -44,19 +46,51 @@ POTENTIAL_COLS = ("max_stock", "min_stock", "max_build")
 # -------------------------------------------------------------------------------------------- grids
 
 
+MAX_VALUES = 1_000_000  # values of one key (FROM:TO:N)
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?([eE][+-]?\d+)?$")  # 2,000,000 or 1,234.5
+
+
 def values(spec) -> list:
-    """``"a:b:n"`` -> n evenly spaced values from a to b; ``"a,b,c"`` -> those; a list stays a list."""
+    """``"a:b:n"`` -> n evenly spaced values from a to b; ``"a,b,c"`` -> those (``;`` separates too); a list stays a
+    list. Text is read as a case file would read it: numbers, ``true``/``false``, else text. Commas between groups of
+    three digits are thousands separators when a group starts with 0 (``2,000,000`` is one number); where they could
+    be either (``3,100``) the text is refused as ambiguous: write ``3100``, or ``3, 100`` (with a space) for two
+    values. Raises ValueError saying what was expected."""
     if isinstance(spec, str):
-        if spec.count(":") == 2:
-            a, b, n = spec.split(":")
-            return [float(v) for v in np.linspace(float(a), float(b), int(n))]
-        return [_scalar(v) for v in spec.split(",")]
+        text = spec.strip()
+        if text.count(":") == 2:
+            a, b, n = (x.strip() for x in text.split(":"))
+            try:
+                lo, hi = float(a.replace(",", "")), float(b.replace(",", ""))
+                count = int(n.replace(",", "").replace("_", ""))
+            except ValueError:
+                raise ValueError(f"expected FROM:TO:N with numbers FROM and TO and a whole number N, got {spec!r}"
+                                 ) from None
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError(f"expected finite numbers FROM and TO in FROM:TO:N, got {spec!r}")
+            if not 1 <= count <= MAX_VALUES:
+                raise ValueError(f"expected N from 1 to {MAX_VALUES:,} in FROM:TO:N, got {spec!r}")
+            return [float(v) for v in np.linspace(lo, hi, count)]
+        if THOUSANDS.match(text):
+            groups = text.split(".")[0].split(",")[1:]
+            if any(g.startswith("0") for g in groups):  # 2,000,000: no list value is written 000
+                return [_scalar(text.replace(",", ""))]
+            raise ValueError(f"{text!r} is ambiguous: write {text.replace(',', '')} for one number, or "
+                             f"{text.replace(',', ', ')} (with spaces) for {len(groups) + 1} values")
+        parts = re.split(r"[,;]", text)
+        if any(not p.strip() for p in parts):
+            raise ValueError(f"expected values separated by commas (A,B,C), got {spec!r} (an empty value)")
+        return [_scalar(v) for v in parts]
+    if isinstance(spec, dict):
+        return [spec]
     if isinstance(spec, Iterable):
         return list(spec)
     return [spec]
 
 
 def _scalar(text: str):
+    """A value as a case file writes it: an integer, a number (nan and inf too: the gate refuses them by name),
+    true/false, else the text itself."""
     text = text.strip()
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
@@ -67,6 +101,15 @@ def _scalar(text: str):
     return int(f) if f.is_integer() and "." not in text and "e" not in text.lower() else f
 
 
+def count(grid) -> int:
+    """How many points ``grid`` makes, without making them (a grid of a million points is counted, not built)."""
+    if isinstance(grid, pd.DataFrame):
+        return len(grid)
+    if isinstance(grid, dict):
+        return math.prod(len(values(v)) for v in grid.values()) if grid else 0
+    return len(grid) if hasattr(grid, "__len__") else len(list(grid))
+
+
 def points(grid) -> list[dict]:
     """Override sets from a grid: a dict of key -> values (the Cartesian product), a list of dicts, or a DataFrame
     (one point per row)."""
@@ -74,6 +117,8 @@ def points(grid) -> list[dict]:
         return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
                 for row in grid.to_dict("records")]
     if isinstance(grid, dict):
+        if not grid:
+            return []
         keys = list(grid)
         return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(values(grid[k]) for k in keys))]
     return [dict(p) for p in grid]
@@ -97,11 +142,11 @@ def structure(point: dict) -> tuple:
 class Runner:
     """One case built and compiled once; `solve(point)` applies the point's in-place overrides and re-solves warm."""
 
-    def __init__(self, case: Case, extra: Callable | None = None):
+    def __init__(self, case: Case, extra: Callable | None = None, data: Data | None = None):
         self.case = case
         self.extra = extra
         start = time.perf_counter()
-        self.data: Data = load(case)
+        self.data: Data = data if data is not None else load(case)
         self.params: Params = derive(self.data)
         self.model = build_model(self.params, extra=extra)
         self.compiled: Compiled = compile_model(self.model)
@@ -361,17 +406,19 @@ def solve_rebuilt(case: Case, point: dict, extra, detail: bool, diagnosis: bool,
 
 
 def run_points(case: Case, pts: list[dict], extra: Callable | None = None, detail: bool = True,
-               diagnosis: bool = True, time_limit: float | None = None, progress: Callable | None = None
-               ) -> list[dict]:
-    """Solve every point, in order; points sharing their structural overrides share one compiled model."""
+               diagnosis: bool = True, time_limit: float | None = None, progress: Callable | None = None,
+               loaded: dict | None = None) -> list[dict]:
+    """Solve every point, in order; points sharing their structural overrides share one compiled model.
+    ``loaded``: data already read and checked (`planner.inputs.gate.Gate.loaded`), by structural overrides."""
     groups: dict[tuple, list[int]] = {}
     for i, pt in enumerate(pts):
         groups.setdefault(structure(pt), []).append(i)
     out: list[dict | None] = [None] * len(pts)
     for key, idx in groups.items():
         structural = {k: _value(v) for k, v in key}
+        data = (loaded or {}).get(_gate_key(pts[idx[0]], key))
         try:
-            runner = Runner(case.with_overrides(structural) if structural else case, extra)
+            runner = Runner(case.with_overrides(structural) if structural else case, extra, data)
         except Exception as e:  # noqa: BLE001  a bad structural override: every point of the group says why
             for i in idx:
                 out[i] = {**pts[i], "status": "error", "diagnosis": f"{type(e).__name__}: {e}"}
@@ -384,6 +431,11 @@ def run_points(case: Case, pts: list[dict], extra: Callable | None = None, detai
             if progress:
                 progress(1)
     return out  # type: ignore[return-value]
+
+
+def _gate_key(point: dict, key: tuple) -> tuple:
+    """The key of the gate's ``loaded`` for a point's structural overrides (`planner.inputs.gate`)."""
+    return tuple(sorted((k, (type(point[k]).__name__, repr(point[k]))) for k, _ in key))
 
 
 def _value(text: str):
