@@ -301,6 +301,12 @@ TABLES: dict[str, Table] = {
     )
 }
 
+def column_label(col: Column) -> str:
+    """Row 2 of a data-entry workbook: the column's Chinese name, its unit, required or optional."""
+    return (COLUMN_ZH.get(col.name, col.name) + (f" ({col.unit})" if col.unit else "")
+            + (" 必填 required" if col.required else " 选填 optional"))
+
+
 # Columns a case file may override, per table (ids and sources stay as in the data).
 OVERRIDABLE = {
     "targets": ("name_zh", "name_en", "clause", "kind", "indicator_id", "denominator_id", "scope", "base_year",
