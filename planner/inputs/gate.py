@@ -78,8 +78,10 @@ class Gate:
         table, rid, col = row
         return col not in IN_PLACE.get(table, ()) or rid not in self.rows[table]
 
-    def value(self, key: str, value, allow: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
-        """(errors, warnings, structural) of one key = value; errors and warnings as (key, message)."""
+    def value(self, key: str, value, allow: bool) -> tuple[list, list, list, bool]:
+        """(errors, outliers, warnings, structural) of one key = value: errors of its shape and type (what
+        `Case.with_overrides` checks), then, for an in-place change of a known row or a setting, the errors and
+        warnings of its magnitude (`planner.inputs.plausible`); each a list of (key, message)."""
         memo = (key, _hashable(value), allow)
         hit = self._seen.get(memo)
         if hit is not None:
@@ -88,6 +90,7 @@ class Gate:
         scratch = dataclasses.replace(self.case, overrides={})
         _apply_dotted(scratch, key, value, "", found)  # the key's shape and the value's type: with_overrides' checks
         errors = [(p.column, p.message) for p in found]
+        outliers: list[tuple[str, str]] = []
         warnings: list[tuple[str, str]] = []
         structural = self.structural(key)
         if not errors and not structural:
@@ -100,42 +103,57 @@ class Gate:
                 row = {**self.rows[table][rid], col: typed}
                 err, warn = plausible.cell(table, col, typed, row, allow) if col != "enabled" else (None, None)
             if err:
-                errors.append((key, err))
+                outliers.append((key, err))
             elif warn:
                 warnings.append((key, warn))
-        out = self._seen[memo] = (errors, warnings, structural)
+        out = self._seen[memo] = (errors, outliers, warnings, structural)
         return out
 
     # ------------------------------------------------------------------------------------------ points
 
     def check(self, pts: list[dict], where: str, each: bool = False) -> tuple[list[Problem], list[Problem]]:
         """Problems and warnings of every point, before any solve; ``where`` names the grid in the messages
-        (``sweep grid``, ``--set``, ``Monte Carlo sample``); ``each``: name the point (1-based) too."""
+        (``sweep grid``, ``--set``, ``Monte Carlo sample``); ``each``: name the point (1-based) too. The order of
+        the checks is `planner.inputs.load`'s: a value's type, then its row, then (for a row without a problem)
+        its magnitude."""
         problems: list[Problem] = []
         warnings: list[Problem] = []
         told: set = set()
         groups: dict[tuple, list[int]] = {}
+
+        def tell(out: list, label: str, column: str, message: str) -> None:
+            if (column, message) not in told:
+                told.add((column, message))
+                out.append(Problem(label, column, message, field="key"))
+
         for n, point in enumerate(pts):
             label = f"{where} {n + 1}" if each else where
             allow = point.get("allow_outliers", self.case.allow_outliers)
             allow = allow if isinstance(allow, bool) else self.case.allow_outliers
-            structure = []
+            structure, checked, bad = [], {}, False
             for key, value in point.items():
-                errors, warns, structural = self.value(str(key), value, allow)
+                errors, outliers, warns, structural = checked[key] = self.value(str(key), value, allow)
                 for column, message in errors:
-                    if (column, message) not in told:
-                        told.add((column, message))
-                        problems.append(Problem(label, column, message, field="key"))
-                for column, message in warns:
-                    if (column, message) not in told:
-                        told.add((column, message))
-                        warnings.append(Problem(label, column, message, field="key"))
+                    tell(problems, label, column, message)
+                bad = bad or bool(errors)
                 if structural and not errors:
                     structure.append((str(key), _hashable(value)))
-            if not problems:
-                problems += self._rows(point, label, told)
+            if not bad:
+                found, rows_bad = self._rows(point)
+                for column, message in found:
+                    tell(problems, label, column, message)
+                for key, (_, outliers, warns, _) in checked.items():
+                    if self._row(str(key)) and self._row(str(key))[:2] in rows_bad:
+                        continue  # its row has a problem: named once, as load names it
+                    for column, message in outliers:
+                        tell(problems, label, column, message)
+                    for column, message in warns:
+                        tell(warnings, label, column, message)
             groups.setdefault(tuple(sorted(structure)), []).append(n)
         if problems:
+            if not each:  # a grid of keys: its problems key by key, in the order of the keys
+                order = {k: n for n, k in enumerate(pts[0])} if pts else {}
+                problems.sort(key=lambda p: order.get(p.column, len(order)))
             return problems, warnings
         for structure, idx in groups.items():  # the case read again with each distinct set of structural overrides
             if not structure or structure in self.loaded:
@@ -158,10 +176,10 @@ class Gate:
                     told.add((w.where, w.column, w.message))
                     warnings.append(dataclasses.replace(w, where=f"{label} ({shown}): {w.where}"))
         return problems, warnings
-
-    def _rows(self, point: dict, label: str, told: set) -> list[Problem]:
+    def _rows(self, point: dict) -> tuple[list[tuple[str, str]], set]:
         """The row checks of every target and potential the point changes, with all of the point's changes to it: a
-        target's scope, years, kind and value (`target_problems`), a potential's min_stock <= max_stock."""
+        target's scope, years, kind and value (`target_problems`), a potential's min_stock <= max_stock. Returns
+        (key, message) of each problem and the (table, row id) of the rows with one."""
         changed: dict[tuple, dict] = {}
         for key, value in point.items():
             row = self._row(str(key))
@@ -170,7 +188,7 @@ class Gate:
             table, rid, col = row
             typed, _ = override_value(TABLES[table].column(col), value)
             changed.setdefault((table, rid), {})[col] = (typed, str(key))
-        out = []
+        out, bad = [], set()
         for (table, rid), cols in changed.items():
             memo = ("row", table, rid, tuple(sorted((c, _hashable(v)) for c, (v, _) in cols.items())))
             found = self._seen.get(memo)
@@ -184,8 +202,6 @@ class Gate:
                 self._seen[memo] = found
             prefix = "targets." + rid if table == "targets" else f"potentials.{rid[0]}.{rid[1]}"
             for column, message in found:
-                key = cols[column][1] if column in cols else f"{prefix}.{column}"
-                if (key, message) not in told:
-                    told.add((key, message))
-                    out.append(Problem(label, key, message, field="key"))
-        return out
+                out.append((cols[column][1] if column in cols else f"{prefix}.{column}", message))
+                bad.add((table, rid))
+        return out, bad

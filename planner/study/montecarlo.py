@@ -32,11 +32,12 @@ COST_COLUMNS = ("capex", "fixed_om", "savings")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def cost_ranges(case: Case, data=None) -> dict[str, tuple[float, float, float]]:
+def cost_ranges(case: Case, data=None, given=()) -> dict[str, tuple[float, float, float]]:
     """``{"measures.<id>.<column>": (low, central, high)}`` for every cost with a real range in the data.
 
     The central value is the case's (a case file's override included). One outside the range would be drawn around
-    by nothing: `InputError` names it, rather than moving it into the range without a word."""
+    by nothing: `InputError` names it, rather than moving it into the range without a word (unless its key is in
+    ``given``: a range of the user's own replaces it)."""
     ms = (data if data is not None else load(case)).measures
     out, problems = {}, []
     for col in COST_COLUMNS:
@@ -49,7 +50,7 @@ def cost_ranges(case: Case, data=None) -> dict[str, tuple[float, float, float]]:
         for mid_v, lo_v, hi_v, mid_, origin in zip(ms["measure_id"], lo, hi, mid, ms["origin_"], strict=True):
             if np.isnan(lo_v) or np.isnan(hi_v) or hi_v <= lo_v:
                 continue
-            if not lo_v <= mid_ <= hi_v:
+            if not lo_v <= mid_ <= hi_v and f"measures.{mid_v}.{col}" not in given:
                 problems.append(Problem(origin, col, (
                     f"{fmt(mid_)} lies outside {lo_col} to {hi_col} ({fmt(lo_v)} to {fmt(hi_v)}), the range Monte "
                     f"Carlo draws measures.{mid_v}.{col} from, so no draw would be near it; give its own range "
@@ -63,15 +64,16 @@ def cost_ranges(case: Case, data=None) -> dict[str, tuple[float, float, float]]:
 
 
 def check_ranges(ranges: dict, where: str = "Monte Carlo ranges") -> list[Problem]:
-    """Each range is (low, high) or (low, mode, high) of finite numbers in order."""
+    """Each range is (low, high) or (low, mode, high) of numbers in order (each end then passes the gate, which
+    refuses a non-finite one as a case file does)."""
     out = []
     for key, r in ranges.items():
         ok = isinstance(r, list | tuple) and len(r) in (2, 3) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in r)
+            isinstance(v, int | float) and not isinstance(v, bool) for v in r)
         if not ok:
-            out.append(Problem(where, str(key), f"expected (low, high) or (low, mode, high) of finite numbers, got "
-                               f"{r!r}", field="key"))
-        elif list(r) != sorted(r):
+            out.append(Problem(where, str(key), f"expected (low, high) or (low, mode, high) of numbers, got {r!r}",
+                               field="key"))
+        elif all(math.isfinite(v) for v in r) and list(r) != sorted(r):
             out.append(Problem(where, str(key), f"expected low <= mode <= high, got {tuple(r)!r}", field="key"))
     return out
 
@@ -82,6 +84,8 @@ def samples(ranges: dict[str, tuple], n: int, seed: int = 0, distribution: str =
     if distribution not in ("triangular", "uniform"):
         raise InputError([Problem("distribution", "", f"expected triangular or uniform, got {distribution!r}")])
     problems = check_ranges(ranges)
+    problems += [Problem("Monte Carlo ranges", str(k), f"expected finite numbers, got {tuple(r)!r}", field="key")
+                 for k, r in ranges.items() if not problems and not all(math.isfinite(v) for v in r)]
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         problems.append(Problem("n", "", f"expected a whole number of samples >= 1, got {n!r}"))
     if problems:
@@ -106,15 +110,14 @@ def monte_carlo(case: Case | str, n: int = 100, seed: int = 0, distribution: str
     if not isinstance(case, Case):
         case = load_case(case)
     data = load(case)
-    r = dict(cost_ranges(case, data)) if costs else {}
+    r = dict(cost_ranges(case, data, given=set(ranges or {}))) if costs else {}
     problems = check_ranges(ranges or {})
+    if not problems:
+        ends = [{k: v} for k, rr in (ranges or {}).items() for v in rr]
+        problems, _ = Gate(case, data).check(ends, "Monte Carlo ranges")
     if problems:
         raise InputError(problems)
     r.update(ranges or {})
-    ends = [{k: v} for k, rr in (ranges or {}).items() for v in rr]
-    problems, _ = Gate(case, data).check(ends, "Monte Carlo ranges")
-    if problems:
-        raise InputError(problems)
     draws = samples(r, n, seed, distribution)
     sweep_options.setdefault("where", "Monte Carlo sample")
     df = sweep(case, draws, **sweep_options)

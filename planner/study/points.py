@@ -94,6 +94,8 @@ def _scalar(text: str):
     text = text.strip()
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    if re.fullmatch(r"[+-]?\d[\d_]*", text):
+        return int(text)  # exactly, as TOML reads it (through a float, 9928007452262399 would become ...400)
     try:
         f = float(text)
     except ValueError:
