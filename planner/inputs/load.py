@@ -7,6 +7,7 @@ Everything is checked before a model is built, and every problem is reported at 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from .overrides import apply_overrides
 from .schema import TABLES, Table
 from .tables import frame, raw_tables
 
-__all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
+__all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "output_problems",
+           "table_where"]
 
 CITY = "city"
 SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets")  # read by _check_semantics
@@ -265,6 +267,40 @@ def input_files(case: Case) -> list[Path]:
     source = case.data_dir
     files = [source] if source.is_file() else [p for p in sorted(source.glob("*.csv")) if p.is_file()]
     return [*files, *case.chain]
+
+
+def output_problems(cases: list[Case], paths: list[Path], option: str = "--out") -> list[Problem]:
+    """Outputs that would touch an input of the run: a file a case reads (a data table or workbook, a case file of
+    its extends chain), or anything in its data folder (an output there would be read as data next time). Each
+    problem names the option and the path; [] when the outputs are clear of the inputs."""
+    def real(path: Path) -> Path:
+        try:
+            return Path(os.path.realpath(path))
+        except (OSError, ValueError):
+            return path.absolute()
+
+    inputs: dict[Path, str] = {}
+    folders: list[Path] = []
+    for case in cases:
+        if case.data_dir.is_dir():
+            folders.append(real(case.data_dir))
+        else:
+            inputs.setdefault(real(case.data_dir), "the data workbook of the run")
+        for f in input_files(case):
+            inputs.setdefault(real(f), "a case file of the run" if f in case.chain else "a data file of the run")
+    out = []
+    for path in paths:
+        r = real(Path(path))
+        if r in inputs:
+            out.append(Problem(option, "", f"{_display(Path(path))} is {inputs[r]}; planner never writes over its "
+                               "inputs: choose another output name or folder"))
+        elif any(r == d or d in r.parents for d in folders):
+            out.append(Problem(option, "", f"{_display(Path(path))} is in the data folder of the run; outputs there "
+                               "would be read as data: choose another folder"))
+        elif Path(path).is_dir() and not Path(path).is_symlink() and Path(path).suffix:
+            out.append(Problem(option, "", f"{_display(Path(path))} is a folder, in the way of an output of that "
+                               "name; choose another name or move the folder"))
+    return out
 
 
 def file_hashes(case: Case) -> dict[str, str]:
