@@ -99,6 +99,10 @@ def _solve_or_exit(case, time_limit: float | None, label=None) -> Result:
             _err(line)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     _warnings(res.data)
+    sol = res.solution
+    if res.optimal and sol.primal_infeasibility > 0:
+        _err(f"Warning: HiGHS calls the solution optimal with a row off by up to {sol.primal_infeasibility:.2g} "
+             f"({sol.relative_infeasibility:.1e} of the row's size, within the 1e-06 accepted); the answer is kept.")
     if not res.optimal:
         why = ("; HiGHS calls the solution optimal but it violates rows by more than its tolerance: the model is "
                "probably badly scaled (see the warnings)" if res.solution.status == "optimal_with_infeasibilities"

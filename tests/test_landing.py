@@ -245,3 +245,32 @@ def test_a_symlink_loop_among_case_files_is_an_answer(tmp_path):
     assert out.stderr.splitlines() == ["Bad input: 1 problem found.",
                                        "  a.toml: is a symbolic link in a loop (named by extends in c.toml); expected "
                                        "a case file"]
+
+
+def test_optimal_with_infeasibilities_within_a_millionth_of_the_row_is_kept_with_a_warning(tmp_path, monkeypatch):
+    """A long horizon: HiGHS calls the solution optimal, its unscaled rows off by a hair (here 1e-9 units on rows of
+    about 10): the answer is kept, the command says so and exits 0; 1.0 off (test_hostile) is refused."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    solve_module = importlib.import_module("planner.solver.solve")
+    real = solve_module._run
+
+    def off_by_a_hair(lp, time_limit):
+        out = real(lp, time_limit)
+        out.feasible = False
+        out.x = out.x + 1e-9
+        return out
+
+    monkeypatch.setattr(solve_module, "_run", off_by_a_hair)
+    monkeypatch.chdir(tmp_path)
+    tiny(tmp_path)
+    res = CliRunner().invoke(app, ["run", "tiny.toml", "--out", "out"])
+    assert res.exit_code == 0, res.output
+    warning = [ln for ln in res.stderr.splitlines() if ln.startswith("Warning: HiGHS")]
+    assert len(warning) == 1 and warning[0].endswith("of the row's size, within the 1e-06 accepted); the answer is "
+                                                     "kept.")
+    assert (tmp_path / "out" / "tiny.xlsx").is_file()

@@ -33,8 +33,8 @@ SETTING_RANGES = {  # setting -> (low, high, unit)
 
 
 def fmt(v: float) -> str:
-    """A number as a planner writes it: 2,200,000; 0.25; 1.5e-05."""
-    if v == int(v) and abs(v) < 1e15:
+    """A number as a planner writes it: 2,200,000; 0.25; 1.5e-05; 1e+12."""
+    if v == int(v) and abs(v) < 1e9:
         return f"{int(v):,}"
     return f"{v:.6g}"
 

@@ -53,7 +53,7 @@ from ..model.targets import peak_targets
 from .lp import STATUS, columns_of, compile_lp, linear, new_highs
 from .peak import onto_first_stage
 from .peakrows import PeakRows, peak_rows
-from .solve import Solution, solver_name
+from .solve import VIOLATION, Solution, solver_name, violations
 
 INF = highspy.kHighsInf
 PRIMAL_TOL = 1e-7  # HiGHS's default primal feasibility tolerance
@@ -258,6 +258,11 @@ class Compiled:
             out.row_dual = np.asarray(sol.row_dual)
             out.objective = float(info.objective_function_value)
             out.primal_infeasibility = float(max(info.max_primal_infeasibility, 0.0))
+            if info.primal_solution_status != 2:  # optimal but not feasible: judged as planner.solve judges it
+                lo, up = np.asarray(self.h.getLp().col_lower_), np.asarray(self.h.getLp().col_upper_)
+                out.primal_infeasibility, relative = violations(h, np.clip(out.x, lo, up))
+                if relative > VIOLATION:
+                    out.status = "optimal_with_infeasibilities"
         return out
 
     def build_values(self, x: np.ndarray) -> np.ndarray:

@@ -54,6 +54,7 @@ class Solution:
     # HiGHS may call a solution optimal whose unscaled rows are off by slightly more than its tolerance (seen on
     # 45-year horizons: 4e-7); it is then reported as optimal with the largest row violation here, never dropped
     primal_infeasibility: float = 0.0
+    relative_infeasibility: float = 0.0  # the largest row violation as a share of its row's size (`violations`)
 
     @property
     def optimal(self) -> bool:
@@ -205,8 +206,8 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     _load(lp, x)
     sol.objective = run.objective
     if not run.feasible:  # HiGHS: optimal, but its unscaled solution misses a row by more than its tolerance
-        sol.primal_infeasibility, relative = _violations(lp, x)
-        if relative > VIOLATION:
+        sol.primal_infeasibility, sol.relative_infeasibility = violations(lp.h, x)
+        if sol.relative_infeasibility > VIOLATION:
             sol.status = "optimal_with_infeasibilities"
     signature = lp.signature()
     m._basis = (signature, lp.h.getBasis())
@@ -262,14 +263,17 @@ def max_violation(m: pyo.ConcreteModel) -> float:
     return worst
 
 
-def _violations(lp: LP, x: np.ndarray) -> tuple[float, float]:
-    """The largest row violation of the column values ``x``, absolute and relative to the row's size (its bounds and
-    its largest term: a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of itself)."""
-    model = lp.h.getLp()
+def violations(h, x: np.ndarray) -> tuple[float, float]:
+    """The largest row violation of the column values ``x`` in the HiGHS object ``h``, absolute and relative to the
+    row's size (its bounds and its terms: a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of
+    itself). `planner.solve` and the compiled path of a study judge a solution HiGHS calls optimal but not feasible
+    by it alike: within `VIOLATION` it is kept (and the command line warns), beyond it refused."""
+    model = h.getLp()
+    n_rows = model.num_row_
     a = model.a_matrix_  # column-wise
     start, row, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
     xs = np.repeat(x, np.diff(start))  # the column value of every nonzero
-    act = np.bincount(row, weights=value * xs, minlength=lp.n_rows)
+    act = np.bincount(row, weights=value * xs, minlength=n_rows)
     lo, up = np.asarray(model.row_lower_), np.asarray(model.row_upper_)
     miss = np.maximum(np.maximum(np.where(np.isfinite(lo), lo - act, 0.0), np.where(np.isfinite(up), act - up, 0.0)),
                       0.0)
@@ -277,5 +281,5 @@ def _violations(lp: LP, x: np.ndarray) -> tuple[float, float]:
         return 0.0, 0.0
     size = np.maximum.reduce([np.ones_like(act), np.where(np.isfinite(lo), np.abs(lo), 0.0),
                               np.where(np.isfinite(up), np.abs(up), 0.0),
-                              np.bincount(row, weights=np.abs(value * xs), minlength=lp.n_rows)])
+                              np.bincount(row, weights=np.abs(value * xs), minlength=n_rows)])
     return float(miss.max()), float((miss / size).max())

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyomo.core as pyo
 import scipy.sparse as sp
 
 from ..inputs.case import Case
@@ -38,6 +39,7 @@ from ..model import bounds as bounds_module
 from ..results.tables import REPORTED, SINK, target_records
 from ..solver.compiled import Compiled, compile_model, cost_factors, unit_costs
 from ..solver.diagnose import diagnose
+from ..solver.lp import constant_fits
 
 COST_COLS = ("capex", "fixed_om", "savings")
 POTENTIAL_COLS = ("max_stock", "min_stock", "max_build")
@@ -170,6 +172,10 @@ class Runner:
                              for col in ("capex", "fixed_om", "savings")}
         self.lifetime = [int(self.measures.at[ms, "lifetime"]) for ms in p.measures]
         self.measure_at = {ms: n for n, ms in enumerate(p.measures)}
+        # target rows with no variable left (a target on an indicator no measure moves): not HiGHS rows, checked at
+        # every point as the compiler checks them (planner.solver.lp.constant_fits)
+        self.constant_rows = [key for key in self.model.target if key not in self.compiled.target_rows]
+        self.constant_targets = {k for k, _ in self.constant_rows} - set(self.compiled.moves)
         self._level_map()
 
     def _level_map(self) -> None:
@@ -254,7 +260,7 @@ class Runner:
             parts = key.split(".")
             if parts[0] == "targets":
                 k, col = parts[1], parts[2]
-                if k not in known:
+                if k not in known and k not in self.constant_targets:
                     return None
                 if col == "value":
                     targets[k]["value"] = float(v)
@@ -314,6 +320,8 @@ class Runner:
             if k in c.peaks:  # its ceiling (None: the no-peak level of its year); the rows follow at the solve
                 c.set_peak(k, new._enabled[k], values.get(k))
                 continue
+            if k not in c.moves:  # rows with no variable only: nothing in HiGHS (`constant_rows_fit`)
+                continue
             if not new._enabled[k]:
                 if st.get(("enabled", k), True):
                     c.set_target_enabled(k, False)
@@ -348,6 +356,12 @@ class Runner:
         if new is None:
             return solve_rebuilt(self.case, point, self.extra, detail, diagnosis, time_limit)
         self.apply(new)
+        if not self.constant_rows_fit(new):  # as planner.solve: infeasible before HiGHS runs
+            rec = {"status": "infeasible", "objective": None, "primal_infeasibility": 0.0, "rebuilt": False,
+                   "solves": 0, "iterations": 0, "solve_seconds": 0.0, "diagnosis": ""}
+            if diagnosis:
+                rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
+            return rec
         fs = self.compiled.solve(time_limit)
         rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
                "rebuilt": False, "solves": fs.solves, "iterations": fs.iterations,
@@ -358,6 +372,28 @@ class Runner:
         elif fs.status in ("infeasible", "infeasible_or_unbounded") and diagnosis:
             rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
         return rec
+
+    def constant_rows_fit(self, new: Params) -> bool:
+        """Whether every target row with no variable meets its bounds at the point's target values, up to rounding
+        (`planner.solver.lp.constant_fits`, the check `planner.solve` makes when it compiles the model)."""
+        if not self.constant_rows:
+            return True
+        values = {t["target_id"]: t["value"] for t in new.targets}
+        for k, y in self.constant_rows:
+            if k in self.compiled.peaks or not new._enabled.get(k, True):
+                continue
+            param = self.model.target_value[k]
+            old = param.value
+            if values.get(k) is not None:
+                param.set_value(values[k])
+            try:
+                con = self.model.target[k, y]
+                fits = constant_fits(con.lb, con.ub, float(pyo.value(con.body)))
+            finally:
+                param.set_value(old)
+            if not fits:
+                return False
+        return True
 
     def tabulate(self, p: Params, fs) -> dict:
         """Cost split, target levels and marginal costs, units built per measure, city emissions."""
