@@ -85,3 +85,28 @@ def test_a_front_of_no_points_is_refused(tmp_path, kwargs, message):
     with pytest.raises(planner.InputError) as e:
         front(case, **{"year": 2022, **kwargs})
     assert [str(p) for p in e.value.problems] == [message]
+
+
+def degenerate_case(tmp_path):
+    """a cuts 1 t of co2 and adds 1 unit of u, for 5 yuan a year: a cap of 90 t and a floor of 10 units both need
+    exactly 10 units, so both rows bind at one vertex and the dual of each alone is anything from 0 to 5. Tightening
+    either row by one costs 5 (one more unit); that is what each reports (planner.solver.sides)."""
+    return make_case(tmp_path, indicators=[indicator("co2"), indicator("u", "units")],
+                     baseline=flat("r1", "co2", 100) + flat("r1", "u", 0), measures=[measure("a", fixed_om=5)],
+                     effects=[effect("a", "co2", -1), effect("a", "u", 1)], potentials=[potential("r1", "a", 50)],
+                     targets=[target("cap", "cap", "co2", 2022, 90), target("fl", "floor", "u", 2022, 10)])
+
+
+def test_marginal_costs_at_a_degenerate_optimum_are_the_cost_of_tightening(tmp_path):
+    res = planner.run(degenerate_case(tmp_path))
+    assert res.targets.set_index("target_id")["marginal_cost"].to_dict() == pytest.approx({"cap": 5, "fl": 5})
+
+
+@pytest.mark.parametrize("before", [[], [88], [92], [92, 88]])
+def test_a_sweeps_marginal_costs_do_not_depend_on_the_points_before(tmp_path, before):
+    """At cap 90 the figures are run's, whatever point the warm solve started from (at 88 only the cap binds, at 92
+    only the floor); with HiGHS's duals as they come (detail="duals") they were 5 and 0 or 0 and 5."""
+    case = planner.Case.load(degenerate_case(tmp_path))
+    df = planner.sweep(case, {"targets.cap.value": [*before, 90]}, progress=False)
+    last = df.iloc[-1]
+    assert [last["marginal_cost.cap.2022 [yuan/t]"], last["marginal_cost.fl.2022 [yuan/units]"]] == pytest.approx([5, 5])

@@ -13,6 +13,10 @@ History (oldest first):
   2029-2034 differ: that LP is degenerate there (one ulp of a coefficient, now summed in another order, leads HiGHS to
   another optimal vertex with the same objective to 15 digits and the same quantities), so any split of those duals
   over the years is optimal. They are listed in DEGENERATE and compared by their sum over the years.
+- issue 17 (marginal costs on the tightening side, planner/solver/sides.py): only prices (Price|Target|...) moved,
+  every one up or unchanged, in rows where the optimum is degenerate: each is now what tightening the row costs, where
+  HiGHS had given a dual of the interval its basis happened to end on (the carbon peak's rows before the peak year:
+  0 -> 8,762 yuan/t in 2021 down to 81 in 2027). Quantities and objectives are unchanged.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def test_sweep_costs_by_hand_at_every_point(cap_case):
     for cap, fom, objective in df[[*grid, "objective"]].itertuples(index=False):
         assert objective == pytest.approx(by_hand(cap, fom), rel=REL, abs=1e-9), (cap, fom)
     tight = df[(df["targets.cap90.value"] == 86) & (df["measures.a.fixed_om"] == 5)].iloc[0]
-    assert tight["marginal_cost.cap90.2022"] == pytest.approx(6)  # the next tonne is b's
+    assert tight["marginal_cost.cap90.2022 [yuan/t]"] == pytest.approx(6)  # the next tonne is b's
     assert tight["level.cap90.2022"] == pytest.approx(86)
     assert tight["built.a"] == pytest.approx(4) and tight["built.b"] == pytest.approx(5)
     assert tight["emissions.co2.2022"] == pytest.approx(86)
@@ -133,6 +133,11 @@ def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
         peak = cold.targets[cold.targets["target_id"] == "carbon_peak_2030"]  # levels with grid flows, as cold
         assert [row[f"level.carbon_peak_2030.{y}"] for y in peak["year"]] == pytest.approx(list(peak["level"]),
                                                                                             rel=REL), pt
+        # marginal costs on the tightening side: the warm point's are the cold run's, every row (issue 17)
+        warm = {c.split(" [")[0].removeprefix("marginal_cost."): row[c] for c in df.columns
+                if c.startswith("marginal_cost.")}
+        for t in cold.targets.itertuples():
+            assert warm[f"{t.target_id}.{t.year}"] == pytest.approx(t.marginal_cost, rel=1e-5, abs=1e-3), (pt, t)
     assert df.loc[5, "objective"] > df.loc[4, "objective"]  # the lower ceiling binds harder
 
 
@@ -158,7 +163,7 @@ def test_peak_points_follow_the_two_stages_by_hand(tmp_path):
     assert "peak" not in df.loc[5, "diagnosis"]
     assert "peak 2023: raise limit by 5" in df.loc[6, "diagnosis"]
     assert "peak 2024: raise limit by 15" in df.loc[6, "diagnosis"]
-    assert df.loc[0, ["level.peak.2023", "marginal_cost.peak.2024"]].tolist() == pytest.approx([100, 1])
+    assert df.loc[0, ["level.peak.2023", "marginal_cost.peak.2024 [yuan/t]"]].tolist() == pytest.approx([100, 1])
     for pt, row in zip(pts, df.itertuples(), strict=True):
         if row.status == "optimal":
             assert row.objective == pytest.approx(planner.run(case.with_overrides(pt)).solution.objective, abs=1e-6)

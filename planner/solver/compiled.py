@@ -53,6 +53,7 @@ from ..model.targets import peak_targets
 from .lp import STATUS, columns_of, compile_lp, linear, new_highs
 from .peak import onto_first_stage
 from .peakrows import PeakRows, peak_rows
+from .sides import tightening_duals
 from .solve import VIOLATION, Solution, solver_name, violations
 
 INF = highspy.kHighsInf
@@ -206,8 +207,20 @@ class Compiled:
 
     # ---------------------------------------------------------------------------------------- solving
 
-    def solve(self, time_limit: float | None = None) -> FastSolution:
-        """Solve warm; with peak targets, first the first stage (if stale), then the peak rows, then this model."""
+    def solve(self, time_limit: float | None = None, tighten: bool = False) -> FastSolution:
+        """Solve warm; with peak targets, first the first stage (if stale), then the peak rows, then this model.
+        ``tighten``: the target rows' duals on their tightening side at a degenerate optimum, as `planner.solve`
+        reports them (`planner.solver.sides`; a few warm re-solves), so that they do not depend on the basis the
+        solve started from."""
+        out = self._solve(time_limit)
+        if tighten and out.status == "optimal" and out.row_dual is not None:
+            sides = tightening_duals(self.h, self.target_rows.values(), time_limit)
+            if sides:
+                out.row_dual = out.row_dual.copy()
+                out.row_dual[list(sides)] = list(sides.values())
+        return out
+
+    def _solve(self, time_limit: float | None = None) -> FastSolution:
         active = [pk for pk in self.peaks.values() if pk.enabled]
         if not active:
             return self._run(time_limit)

@@ -26,6 +26,7 @@ from pyomo.repn.standard_repn import generate_standard_repn
 from ..model.indicators import level
 from . import peak
 from .lp import LP, STATUS, columns_of, compile_lp, new_highs
+from .sides import tightening_duals
 
 VIOLATION = 1e-6  # a row missed by more than this share of its size makes an "optimal" one optimal_with_infeasibilities
 
@@ -214,8 +215,11 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     ix = _index(m, lp, signature)
     rc, row = run.col_dual, lp.row_of
     sol.build = dict(zip(ix.build, np.where(ix.build_col >= 0, x[ix.build_col], 0.0).tolist(), strict=True))
-    # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row
-    sol.duals = {k: float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0 for k, c in m.target.items()}
+    # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row;
+    # at a degenerate optimum a target row's dual is its tightening side (`planner.solver.sides`)
+    sides = tightening_duals(lp.h, [row[id(c)] for c in m.target.values() if id(c) in row], time_limit)
+    sol.duals = {k: sides.get(row[id(c)], float(run.row_dual[row[id(c)]])) if id(c) in row else 0.0
+                 for k, c in m.target.items()}
     kept = ix.build_col >= 0
     sol.reduced_costs = dict(zip([k for k, keep in zip(ix.build, kept.tolist(), strict=True) if keep],
                                  rc[ix.build_col[kept]].tolist(), strict=True))

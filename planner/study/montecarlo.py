@@ -147,7 +147,7 @@ def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "mean_units": [float(ok[c].mean()) if len(ok) else np.nan for c in built],
     }).sort_values("share_of_samples", ascending=False, ignore_index=True)
     out["binding"] = pd.DataFrame({
-        "target_row": [c.removeprefix("marginal_cost.") for c in mc],
+        "target_row": [c.removeprefix("marginal_cost.").split(" [")[0] for c in mc],
         "share_binding": [float((ok[c].abs() > 1e-9).mean()) if len(ok) else np.nan for c in mc],
     }).sort_values("share_binding", ascending=False, ignore_index=True)
     return out

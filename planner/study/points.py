@@ -172,6 +172,7 @@ class Runner:
                              for col in ("capex", "fixed_om", "savings")}
         self.lifetime = [int(self.measures.at[ms, "lifetime"]) for ms in p.measures]
         self.measure_at = {ms: n for n, ms in enumerate(p.measures)}
+        self.unit = dict(zip(self.data.indicators["indicator_id"], self.data.indicators["unit"], strict=True))
         # target rows with no variable left (a target on an indicator no measure moves): not HiGHS rows, checked at
         # every point as the compiler checks them (planner.solver.lp.constant_fits)
         self.constant_rows = [key for key in self.model.target if key not in self.compiled.target_rows]
@@ -362,7 +363,8 @@ class Runner:
             if diagnosis:
                 rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
             return rec
-        fs = self.compiled.solve(time_limit)
+        # marginal costs on the tightening side (planner.solver.sides), unless asked for HiGHS's duals as they come
+        fs = self.compiled.solve(time_limit, tighten=detail is True)
         rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
                "rebuilt": False, "solves": fs.solves, "iterations": fs.iterations,
                "solve_seconds": fs.seconds, "diagnosis": ""}
@@ -414,16 +416,42 @@ class Runner:
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x + self.S @ (self.G @ x)).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
+        by_id = {t["target_id"]: t for t in p.targets}
         for r in target_records(p, lv, duals, fs.peak_limits):
             k, y = r["target_id"], r["year"]
             out[f"level.{k}.{y}"] = r["level"]
-            out[f"marginal_cost.{k}.{y}"] = r["marginal_cost"]
+            out[f"marginal_cost.{k}.{y} [yuan/{self.unit.get(r['indicator_id']) or 'unit'}]"] = r["marginal_cost"]
+            if r["kind"] in PP_KINDS:  # as the console and the workbook give it: yuan per percentage point
+                scale = _pp_scale(p, by_id[k], y, lv)
+                mc = r["marginal_cost"]
+                out[f"marginal_cost_pp.{k}.{y} [yuan/pp]"] = None if mc is None or scale is None else mc * 0.01 * scale
         years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
         for i in REPORTED:
             if i in p.indicators:
                 for y in years:
                     out[f"emissions.{i}.{y}"] = sum(lv[r, i, y] for r in p.scope_regions(CITY))
         return out
+
+
+PP_KINDS = ("share_min", "share_max", "reduction", "intensity_reduction")
+
+
+def _pp_scale(p: Params, t: dict, year: int, lv: dict) -> float | None:
+    """How far one whole unit of a share or reduction target's value moves its row's limit in ``year`` (the scale
+    `planner.analysis.marginal` turns a marginal cost per unit of the indicator into one per percentage point)."""
+    def level(i, y):
+        return sum(lv[r, i, y] for r in p.scope_regions(t["scope"]))
+
+    try:
+        if t["kind"] in ("share_min", "share_max"):
+            return level(t["denominator_id"], year)
+        if t["kind"] == "reduction":
+            return level(t["indicator_id"], t["base_year"])
+        db = p.baseline_sum(t["denominator_id"], t["scope"], t["base_year"])
+        return level(t["indicator_id"], t["base_year"]) * p.baseline_sum(t["denominator_id"], t["scope"], year) / db \
+            if db else None
+    except KeyError:
+        return None
 
 
 def describe(d) -> str:

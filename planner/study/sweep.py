@@ -4,13 +4,16 @@
     >>> case = planner.Case.load("cases/baseline.toml")
     >>> df = planner.sweep(case, {"targets.nonfossil_share_2025.value": "0.25:0.35:11"})
     >>> df[["targets.nonfossil_share_2025.value", "status", "objective",
-    ...     "marginal_cost.nonfossil_share_2025.2025"]]
+    ...     "marginal_cost_pp.nonfossil_share_2025.2025 [yuan/pp]"]]
 
 One row per point: the parameters (one column per overridden key), ``status`` (optimal, infeasible...),
 ``diagnosis`` (for an infeasible point: which targets must move and by how much; infeasible points are kept, never
 dropped), ``objective`` (total discounted net cost, yuan), ``cost.<sector>`` and ``investment.<sector>`` (its split),
-``investment``, ``level.<target>.<year>`` and ``marginal_cost.<target>.<year>`` (yuan per unit of the target's
-indicator, in that year's money), ``built.<measure>`` (units built over the horizon, all regions),
+``investment``, ``level.<target>.<year>``, ``marginal_cost.<target>.<year> [yuan/<unit>]`` (yuan of that year per
+unit of the target's indicator, the unit in the column's name; at a degenerate optimum the cost of tightening the
+row, `planner.solver.sides`, so a point's figures do not depend on the points before it) and, for shares and
+reductions, ``marginal_cost_pp.<target>.<year> [yuan/pp]`` (per percentage point of the target's value, as the
+console and the workbook give it), ``built.<measure>`` (units built over the horizon, all regions),
 ``emissions.<pollutant>.<year>`` (city level), ``rebuilt`` (whether the point needed its own build), ``solves`` (2
 when a peak target's first stage was re-solved for the point, `planner.solver.compiled`), ``iterations`` and ``solve_seconds``
 (HiGHS, both stages).
@@ -64,7 +67,10 @@ def sweep(case: Case | str | Path, grid, *, engine: str = "serial", workers: int
     DataFrame of points. ``engine``: ``"serial"``, ``"processes"`` (``workers`` cores) or ``"dask"``
     (``address`` of a scheduler or a ``distributed.Client``; a local in-process cluster if None). ``extra`` is the
     user-constraint hook of `planner.run` and holds at every point; on the processes and Dask engines it must be a
-    module-level function (it is pickled).
+    module-level function (it is pickled). ``detail``: True tabulates each point (levels, marginal costs, units
+    built); False gives status and cost only; ``"duals"`` tabulates with the duals HiGHS ends on instead of each
+    binding row's tightening side (`planner.solver.sides`: a few warm re-solves a point), faster, but at a
+    degenerate optimum they depend on the basis a point starts from, so on the points before it.
 
     Every value of every point passes the checks a case file's value passes, with the same messages
     (`planner.inputs.gate`), before any point is solved: `InputError` lists every problem (``where`` names the
