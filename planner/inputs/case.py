@@ -30,6 +30,7 @@ import copy
 import difflib
 import math
 import numbers
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -129,6 +130,20 @@ class Case:
         if problems:
             raise InputError(problems)
         return new
+
+
+def shown(path: Path, case_file: Path) -> str:
+    """A path as the outputs of a run show it: relative to the case file's folder (``../data``, ``baseline.toml``),
+    or the file's name alone when it lies far from it; never the machine's absolute path (a workbook or report is
+    handed on)."""
+    path, base = Path(path), Path(case_file).parent
+    try:
+        rel = os.path.relpath(path.parent.resolve() / path.name, base.resolve())
+    except (ValueError, OSError):
+        return path.name
+    if rel.startswith(os.path.join("..", "..", "..")):
+        return path.name
+    return rel
 
 
 def _display(path: Path) -> str:

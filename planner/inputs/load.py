@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..base.errors import InputError, Problem
 from . import plausible
-from .case import Case, _display, load_case
+from .case import Case, _display, load_case, shown
 from .cells import convert, did_you_mean, magnitude_warning, typed
 from .overrides import apply_overrides
 from .schema import TABLES, Table
@@ -304,8 +304,9 @@ def output_problems(cases: list[Case], paths: list[Path], option: str = "--out")
 
 
 def file_hashes(case: Case) -> dict[str, str]:
-    """sha256 of every input file (the run record), by path as shown to the user."""
-    return {_display(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(case)}
+    """sha256 of every input file (the run record), by its path relative to the case file (`case.shown`: an output
+    never holds the machine's absolute paths)."""
+    return {shown(p, case.path): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(case)}
 
 
 def _hash(case: Case) -> str:

@@ -184,10 +184,11 @@ def chart_specs(a: Analysis) -> dict[str, dict]:
                         "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4)}
     for k, (title, xl, yl, sc) in labels.items():
         if len(a.mac[k]):
-            out[f"mac_{k}"] = ch.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc)
+            out[f"mac_{k}"] = ch.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc,
+                                           {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
     if len(a.cocontrol):
-        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
-                 "plan": "全市"}
+        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()},
+                 **{r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions}, "plan": "全市 city"}
         out["cocontrol"] = ch.cocontrol_chart(a.cocontrol, names)
     return out
 
@@ -224,6 +225,7 @@ def render(a: Analysis) -> str:
     why = a.reasons.merge(res.measures[["region_id", "measure_id", "investment"]], on=["region_id", "measure_id"])
     why = why.sort_values("investment", ascending=False)
     why["region_zh"] = why["region_id"].map(ctx.region_zh)
+    why["sector_label"] = why["sector"].map(lambda x: f"{SECTOR_ZH[x]} {x}" if x in SECTOR_ZH else x)
     not_built = a.reduced[a.reduced["state"] == "not built"].sort_values("reduced_cost").head(15)
     co = a.cocontrol
     sources = res.data.tables["sources"]

@@ -103,17 +103,19 @@ def _compile(m: pyo.ConcreteModel) -> LP:
     return lp
 
 
-def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
+def solve(m: pyo.ConcreteModel, time_limit: float | None = None, duals: bool = True) -> Solution:
     """Solve (or re-solve warm) the model; never raises on a non-optimal status.
 
     With a peak target, the case without its peak targets is solved first (`planner.solver.peak`, cached): the same LP
     with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
-    basis; if the first stage is not optimal, its status is returned."""
+    basis; if the first stage is not optimal, its status is returned. The target rows' duals are their tightening
+    side at a degenerate optimum (`planner.solver.sides`: a few warm re-solves); ``duals=False`` skips them (the
+    duals are then HiGHS's as they come), for a solve whose cost alone is wanted."""
     with PauseGC():  # the cyclic collector would rescan the model's objects at every allocation burst, to no gain
-        return _solve(m, time_limit)
+        return _solve(m, time_limit, duals)
 
 
-def _solve(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
+def _solve(m: pyo.ConcreteModel, time_limit: float | None, duals: bool = True) -> Solution:
     """Compile, the peak's first stage, the solve; ``solve_seconds`` is the time of all three."""
     start = time.perf_counter()
     try:
@@ -124,7 +126,7 @@ def _solve(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
     if ref is not None and not ref.optimal:
         return Solution(status=ref.status, objective=None, solver=solver_name(),
                         solve_seconds=time.perf_counter() - start)
-    sol = _solve_lp(m, lp, time_limit)
+    sol = _solve_lp(m, lp, time_limit, duals)
     if ref is not None:
         sol.peak_limits = peak.limits(m)
         sol.reference_objective = ref.objective
@@ -198,7 +200,7 @@ def _load(lp: LP, x: np.ndarray) -> None:
         v.set_value(value, skip_validation=True)
 
 
-def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solution:
+def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None, duals: bool = True) -> Solution:
     run = _run(lp, time_limit)
     sol = Solution(status=run.status, objective=None, solve_seconds=run.seconds, solver=solver_name())
     if run.status != "optimal":
@@ -217,7 +219,8 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     sol.build = dict(zip(ix.build, np.where(ix.build_col >= 0, x[ix.build_col], 0.0).tolist(), strict=True))
     # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row;
     # at a degenerate optimum a target row's dual is its tightening side (`planner.solver.sides`)
-    sides = tightening_duals(lp.h, [row[id(c)] for c in m.target.values() if id(c) in row], time_limit)
+    sides = tightening_duals(lp.h, [row[id(c)] for c in m.target.values() if id(c) in row], time_limit) \
+        if duals else {}
     sol.duals = {k: sides.get(row[id(c)], float(run.row_dual[row[id(c)]])) if id(c) in row else 0.0
                  for k, c in m.target.items()}
     kept = ix.build_col >= 0
