@@ -109,4 +109,5 @@ def test_a_sweeps_marginal_costs_do_not_depend_on_the_points_before(tmp_path, be
     case = planner.Case.load(degenerate_case(tmp_path))
     df = planner.sweep(case, {"targets.cap.value": [*before, 90]}, progress=False)
     last = df.iloc[-1]
-    assert [last["marginal_cost.cap.2022 [yuan/t]"], last["marginal_cost.fl.2022 [yuan/units]"]] == pytest.approx([5, 5])
+    figures = [last["marginal_cost.cap.2022 [yuan/t]"], last["marginal_cost.fl.2022 [yuan/units]"]]
+    assert figures == pytest.approx([5, 5])

@@ -180,7 +180,8 @@ def test_a_signal_after_the_first_output_leaves_the_earlier_outputs(tmp_path, co
     p = subprocess.run([sys.executable, "-c", SIGNAL_AFTER_FIRST_OUTPUT, *command], cwd=tmp_path, capture_output=True,
                        text=True, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 143, p.stderr
-    assert p.stderr.splitlines()[-1] == "Interrupted (SIGTERM); no file was half-written, earlier outputs are untouched."
+    assert p.stderr.splitlines()[-1] == ("Interrupted (SIGTERM); no file was half-written, earlier outputs are "
+                                         "untouched.")
     assert {x.name: x.read_bytes() for x in (tmp_path / "out").iterdir()} == {n: b"earlier " + n.encode()
                                                                               for n in names}
     assert not [x for x in tmp_path.iterdir() if x.name.startswith(".")]

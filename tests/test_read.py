@@ -1,7 +1,7 @@
-"""Read what is there (issue 17, section 1): a data-entry workbook is read whatever its <dimension> tag claims, its header
-is found by its names, a formula without a saved value is refused, the cells read are bounded; a CSV quote that is
-never closed is refused naming the row where it opens. In each case the answer would otherwise change while validate
-said "valid"."""
+"""Read what is there (issue 17, section 1): a data-entry workbook is read whatever its <dimension> tag claims, its
+header is found by its names, a formula without a saved value is refused, the cells read are bounded; a CSV quote
+that is never closed is refused naming the row where it opens. In each case the answer would otherwise change while
+validate said "valid"."""
 
 from __future__ import annotations
 
