@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from planner.inputs.template import write_template
 from planner.study import monte_carlo
 from tests.tiny import effect, flat, indicator, make_case, measure, potential, target
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                 phases=[Phase.explicit, Phase.reuse, Phase.generate])  # a failing example is shown unshrunk
 
 # (key, the CSV file and row that holds it, its column); None: a setting of the case file only
@@ -133,13 +134,12 @@ def workbook_cell(case: Path, key: str, v) -> list[str] | None:
     book = case.parent / "inputs.xlsx"
     if not book.exists():
         write_template(case, book)
+    pristine = book.read_bytes()
     wb = openpyxl.load_workbook(book)
     ws = wb[name]
     col = [c.value for c in ws[1]].index(key.split(".")[-1]) + 1
-    cell = ws.cell(row=row + 2, column=col)  # two description rows under the header
-    old = cell.value
-    cell.value = v if isinstance(v, int | float) and math.isfinite(v) else text(v)
-    wb.save(book)
+    ws.cell(row=row + 2, column=col).value = v if isinstance(v, int | float) and math.isfinite(v) else text(v)
+    wb.save(book)  # two description rows under the header
     xcase = case.parent / "x.toml"
     xcase.write_text(case.read_text(encoding="utf-8").replace('data = "data"', 'data = "inputs.xlsx"'),
                      encoding="utf-8")
@@ -147,8 +147,7 @@ def workbook_cell(case: Path, key: str, v) -> list[str] | None:
         found = messages(lambda: planner.load(xcase))  # the data it names is the workbook's sheet
         return None if found is None else [re.sub(r"inputs\.xlsx, sheet (\w+)", r"data/\1.csv", m) for m in found]
     finally:
-        cell.value = old
-        wb.save(book)
+        book.write_bytes(pristine)
 
 
 def cli_set(case: Path, key: str, v) -> list[str] | None:
@@ -235,8 +234,6 @@ def test_thousands_separators_make_one_number(tmp_path):
 
 def test_cli_names_every_bad_value_of_every_set_and_the_engine(tmp_path):
     case = tiny(tmp_path)
-    import sys
-
     r = subprocess.run([sys.executable, "-m", "planner", "sweep", case.name, "--set", "measures.a.capex=100,-1,abc",
                         "--set", "discount_rate=0.05,1.5", "--engine", "fast"], cwd=tmp_path, capture_output=True,
                        text=True, timeout=120)
@@ -285,3 +282,30 @@ def test_an_outlier_is_kept_with_allow_outliers(tmp_path, monkeypatch):
     assert [str(w) for w in planner.load(near).warnings] == [
         "tiny.toml, [measures.a], key capex: 200 is outside 80 to 120 yuan/unit (capex_low to capex_high of measure "
         "a), within a factor of 10; check the unit"]
+
+
+def test_an_all_infeasible_sweep_writes_its_tables_and_exits_3(tmp_path):
+    case = tiny(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "planner", "sweep", case.name, "--set", "targets.cap90.value=50,60",
+                        "--out", "sw"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert r.stderr.splitlines()[-1] == ("No point of the sweep was solved to optimality (2 points, 2 infeasible); the "
+                                         "tables give each point's status and which targets must move.")
+    book = openpyxl.load_workbook(tmp_path / "sw" / "sweep.xlsx")
+    rows = list(book["Sweep"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert [r[header.index("status")] for r in rows[1:]] == ["infeasible", "infeasible"]
+    assert all(r[header.index("diagnosis")].startswith("infeasible; smallest relaxation: cap90 2022") for r in rows[1:])
+
+
+def test_a_text_value_of_a_sweep_is_written_as_text(tmp_path):
+    """A note that starts with = is text in sweep.xlsx (never a live formula) and quoted in sweep.csv."""
+    case = tiny(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "planner", "sweep", case.name, "--set",
+                        "targets.cap90.note==HYPERLINK(1)", "--out", "sw"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    book = openpyxl.load_workbook(tmp_path / "sw" / "sweep.xlsx")
+    cells = [c for row in book["Sweep"].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert "'=HYPERLINK(1)" in (tmp_path / "sw" / "sweep.csv").read_text(encoding="utf-8")
