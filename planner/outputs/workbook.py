@@ -687,7 +687,8 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
         ("extends", " -> ".join(shown(p, case.path) for p in case.chain)),  # relative to the case file, never absolute
         ("data", shown(case.data_dir, case.path)), ("base_year", case.base_year), ("first_year", case.first_year),
         ("last_year", case.last_year), ("discount_rate", case.discount_rate),
-        ("gwp_ch4", getattr(case, "gwp_ch4", "")), ("description", case.description))]
+        ("gwp_ch4", getattr(case, "gwp_ch4", "")), ("allow_outliers", getattr(case, "allow_outliers", False)),
+        ("description", case.description))]
     for table, overrides in case.overrides.items():
         for key, cols in overrides.items():
             label = ".".join(key) if isinstance(key, tuple) else key
