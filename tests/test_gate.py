@@ -24,7 +24,8 @@ from tests.tiny import effect, flat, indicator, make_case, measure, potential, t
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                 phases=[Phase.explicit, Phase.reuse, Phase.generate])  # a failing example is shown unshrunk
 
-# (key, the CSV file and row that holds it, its column); None: a setting of the case file only
+# key -> (the CSV file and row that holds it); None: a setting of the case file only. Every overridable column but
+# free text (which takes any text) and true/false (a TOML true/false and a cell's text are not the same value)
 KEYS = {
     "measures.a.capex": ("measures", 2), "measures.a.fixed_om": ("measures", 2), "measures.a.savings": ("measures", 2),
     "measures.a.lifetime": ("measures", 2),
@@ -32,7 +33,10 @@ KEYS = {
     "potentials.r1.a.max_build": ("potentials", 2), "potentials.r1.a.first_year": ("potentials", 2),
     "targets.cap90.value": ("targets", 2), "targets.cap90.year": ("targets", 2), "targets.cap90.until": ("targets", 2),
     "targets.share.value": ("targets", 3), "targets.share.kind": ("targets", 3),
-    "targets.cap90.indicator_id": ("targets", 2),
+    "targets.cap90.indicator_id": ("targets", 2), "targets.cap90.base_year": ("targets", 2),
+    "targets.share.denominator_id": ("targets", 3), "targets.cap90.scope": ("targets", 2),
+    "targets.cap90.source_id": ("targets", 2), "measures.a.source_id": ("measures", 2),
+    "potentials.r1.a.source_id": ("potentials", 2),
     "discount_rate": None, "gwp_ch4": None, "last_year": None, "base_year": None, "history_until": None,
 }
 SPECIAL = [-1, 0, 1, 2.5, 5, 1500, 1e-12, 1e16, 1e300, -1e16, 25, 0.3, 1.5, 2019, 2023, 2040, 100000, 3000,
@@ -40,7 +44,8 @@ SPECIAL = [-1, 0, 1, 2.5, 5, 1500, 1e-12, 1e16, 1e300, -1e16, 25, 0.3, 1.5, 2019
 # numbers a workbook holds as written: whole numbers a double holds exactly, 15 significant digits (openpyxl's)
 NUMBERS = st.one_of(st.sampled_from(SPECIAL), st.integers(-2**53, 2**53),
                     st.floats(allow_nan=True, allow_infinity=True).map(lambda x: float(f"{x:.15g}")))
-TEXTS = st.sampled_from(["Bad Id", "x-y", "zzz", "co3", "peak", "floor"])
+TEXTS = st.sampled_from(["Bad Id", "x-y", "zzz", "co3", "peak", "floor", "r2", "elec"])
+IDS = ("kind", "indicator_id", "denominator_id", "scope", "source_id")
 
 
 def tiny(tmp: Path) -> Path:
@@ -167,7 +172,7 @@ def cli_set(case: Path, key: str, v) -> list[str] | None:
 @given(key=st.sampled_from(list(KEYS)), data=st.data())
 def test_a_value_the_case_file_refuses_is_refused_the_same_way_through_every_way_in(key, data):
     column = key.split(".")[-1]
-    v = data.draw(TEXTS if column in ("kind", "indicator_id") else NUMBERS, label="value")
+    v = data.draw(TEXTS if column in IDS else NUMBERS, label="value")
     with pytest.MonkeyPatch.context() as mp:
         case = shared_case()
         mp.chdir(case.parent)
@@ -182,7 +187,7 @@ def test_a_value_the_case_file_refuses_is_refused_the_same_way_through_every_way
         if KEYS[key] is not None:
             ways["CSV"] = csv_cell(case, key, v)
             ways["workbook"] = workbook_cell(case, key, v)
-        if isinstance(v, int | float) and column not in ("kind", "indicator_id"):
+        if isinstance(v, int | float) and column not in IDS:
             ways["Monte Carlo"] = messages(lambda: monte_carlo(c, n=1, costs=False, ranges={key: (v, v)},
                                                                progress=False))
         for way, got in ways.items():
