@@ -43,10 +43,12 @@ def tightening_duals(h, rows, time_limit: float | None = None) -> dict[int, floa
             todo.append((r, at_lo, size))
     if not todo:
         return {}
-    status, ranging = h.getRanging()
-    if ranging is None or not hasattr(ranging, "row_bound_up"):
-        return {}
-    raise_lo, lower_up = np.asarray(ranging.row_bound_up.value_), np.asarray(ranging.row_bound_dn.value_)
+    _, ranging = h.getRanging()
+    n = len(lo)
+    raise_lo = np.asarray(getattr(getattr(ranging, "row_bound_up", None), "value_", []), dtype=float)
+    lower_up = np.asarray(getattr(getattr(ranging, "row_bound_dn", None), "value_", []), dtype=float)
+    if len(raise_lo) != n or len(lower_up) != n:  # no ranging (HiGHS could not give it): re-solve every binding row
+        raise_lo, lower_up = lo.astype(float).copy(), up.astype(float).copy()
     basic = [s.name == "kBasic" for s in h.getBasis().row_status]  # a basic row at its bound: degenerate as well
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
