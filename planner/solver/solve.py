@@ -272,9 +272,11 @@ def max_violation(m: pyo.ConcreteModel) -> float:
 
 def violations(h, x: np.ndarray) -> tuple[float, float]:
     """The largest row violation of the column values ``x`` in the HiGHS object ``h``, absolute and relative to the
-    row's size (its bounds and its terms: a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of
-    itself). `planner.solve` and the compiled path of a study judge a solution HiGHS calls optimal but not feasible
-    by it alike: within `VIOLATION` it is kept (and the command line warns), beyond it refused."""
+    row's size: its bounds, its terms at ``x``, and the largest term its columns can reach within their finite bounds
+    (a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of itself; the balance of a measure whose
+    potential is 1,000 units, missed by 4e-6 units while 1 unit stands, by 4e-9 of what the row holds).
+    `planner.solve` and the compiled path of a study judge a solution HiGHS calls optimal but not feasible by it
+    alike: within `VIOLATION` it is kept (and the command line warns), beyond it refused."""
     model = h.getLp()
     n_rows = model.num_row_
     a = model.a_matrix_  # column-wise
@@ -286,7 +288,11 @@ def violations(h, x: np.ndarray) -> tuple[float, float]:
                       0.0)
     if not len(miss):
         return 0.0, 0.0
+    reach = np.abs(np.asarray(model.col_lower_)), np.abs(np.asarray(model.col_upper_))
+    reach = np.where(np.isfinite(reach[1]), reach[1], np.where(np.isfinite(reach[0]), reach[0], 0.0))
+    term = np.zeros(n_rows)
+    np.maximum.at(term, row, np.abs(value) * np.minimum(np.repeat(reach, np.diff(start)), 1e15))
     size = np.maximum.reduce([np.ones_like(act), np.where(np.isfinite(lo), np.abs(lo), 0.0),
                               np.where(np.isfinite(up), np.abs(up), 0.0),
-                              np.bincount(row, weights=np.abs(value * xs), minlength=n_rows)])
+                              np.bincount(row, weights=np.abs(value * xs), minlength=n_rows), term])
     return float(miss.max()), float((miss / size).max())
