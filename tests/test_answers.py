@@ -69,7 +69,7 @@ def test_a_long_chinese_indicator_name_keeps_the_console_in_columns(tmp_path):
     from planner.outputs.console import width
 
     line = next(x for x in out.stdout.splitlines() if x.startswith("  co2 二氧化碳"))
-    assert width(line.split("Mt ")[0]) == 2 + 30 and "…" in line  # cut to its 30 columns, the figures after it
+    assert width(line.split("Mt ")[0]) == 2 + 44 and "…" in line  # cut to its 44 columns, the figures after it
 
 
 @pytest.mark.parametrize("kwargs, message", [

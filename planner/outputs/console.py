@@ -128,7 +128,8 @@ def _target_rows(targets) -> list[list]:
 def _tightest(g: list):
     """The row of a target to show (`planner.analysis.common.tightest`)."""
     return g[tightest([r.marginal_cost for r in g], [r.slack for r in g], [r.limit for r in g],
-                      after_peak([r.kind for r in g], [r.year for r in g], [r.first_year for r in g]))]
+                      after_peak([getattr(r, "kind", None) for r in g], [r.year for r in g],
+                                 [getattr(r, "first_year", None) for r in g]))]
 
 
 def width(text: str) -> int:
