@@ -124,14 +124,21 @@ def csv_case(tmp_path) -> Path:
                      potentials=[potential("r1", "a", 20)], targets=TARGETS)
 
 
-def test_csv_quote_closed_rows_later_is_refused_naming_the_row(tmp_path, monkeypatch):
+def targets_edited(tmp_path, monkeypatch, edits: dict[int, tuple[str, str]]) -> Path:
+    """The tiny CSV case with lines of its targets.csv edited ({line index: (old, new)}); the case file."""
     monkeypatch.chdir(tmp_path)
     case = csv_case(tmp_path)
     path = tmp_path / "data" / "targets.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(",目标cap91,", ',"目标cap91,')  # row 3 opens a quote ...
-    lines[6] = lines[6].replace(",目标cap95,", ',目标cap95",')  # ... that row 7 happens to close
+    for i, (old, new) in edits.items():
+        lines[i] = lines[i].replace(old, new)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return case
+
+
+def test_csv_quote_closed_rows_later_is_refused_naming_the_row(tmp_path, monkeypatch):
+    case = targets_edited(tmp_path, monkeypatch, {2: (",目标cap91,", ',"目标cap91,'),  # row 3 opens a quote ...
+                                                  6: (",目标cap95,", ',目标cap95",')})  # ... row 7 closes
     assert problems(case) == [
         'data/targets.csv, row 3, column name_zh: a quote (") opens this cell and is not closed on its line: lines 4-7 '
         "of the file are read into this one cell; expected a closing quote on line 3 (a quote inside a text is "
@@ -139,12 +146,7 @@ def test_csv_quote_closed_rows_later_is_refused_naming_the_row(tmp_path, monkeyp
 
 
 def test_csv_quote_never_closed_is_refused_naming_the_row(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    case = csv_case(tmp_path)
-    path = tmp_path / "data" / "targets.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[-2] = lines[-2].replace(",目标cap98,", ',"目标cap98,')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case = targets_edited(tmp_path, monkeypatch, {-2: (",目标cap98,", ',"目标cap98,')})
     assert problems(case) == [
         'data/targets.csv, row 10, column name_zh: a quote (") opens this cell and is never closed: lines 11-11 of '
         "the file are read into this one cell; expected a closing quote on line 10 (a quote inside a text is "
@@ -152,11 +154,6 @@ def test_csv_quote_never_closed_is_refused_naming_the_row(tmp_path, monkeypatch)
 
 
 def test_csv_text_over_several_lines_is_still_read(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    case = csv_case(tmp_path)
-    path = tmp_path / "data" / "targets.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace(",目标cap90,", ',"目标cap90\nsecond line, with a comma",')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case = targets_edited(tmp_path, monkeypatch, {1: (",目标cap90,", ',"目标cap90\nsecond line, with a comma",')})
     targets = planner.load(case).targets
     assert targets["name_zh"].tolist()[0] == "目标cap90\nsecond line, with a comma" and len(targets) == len(TARGETS)
