@@ -23,13 +23,13 @@ def sr(c, r, s, p, a, year=None, low=None, high=None) -> dict:
 
 
 def two_regions(tmp_path, targets, rate=0.0, case_extra="", health=None):
-    """Two regions (population 3 and 1: weights 0.75 and 0.25), one precursor pm (100 t in each), pm25 from
+    """Two regions (population 3 and 1 million: weights 0.75 and 0.25), one precursor pm (100 t in each), pm25 from
 
         C[r1] = 10 + 0.1 pm[r1] + 0.02 pm[r2] = 22,   C[r2] = 8 + 0.05 pm[r1] + 0.1 pm[r2] = 23
 
     (city 0.75 * 22 + 0.25 * 23 = 22.25 µg/m3); measure a cuts 1 t of pm in r1 for 1 yuan a year, b 1 t in r2 for
     1.5 yuan a year; 2021-2022, rate 0."""
-    regions = [region("r1", population_2020=3), region("r2", population_2020=1)]
+    regions = [region("r1", population_2020=3_000_000), region("r2", population_2020=1_000_000)]
     indicators = [indicator("pm"), indicator("pm25", unit="µg/m3")]
     baseline = [{"region_id": r, "indicator_id": "pm", "year": y, "value": 100.0, "source_id": "src"}
                 for r in ("r1", "r2") for y in (2020, 2022)]

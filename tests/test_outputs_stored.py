@@ -23,6 +23,15 @@ History (oldest first):
   is unchanged (checked value for value before rewriting). air_quality and social_cost new.
 - 2026-12-07 (issue 19): social_cost rewritten: no emission below zero under the least social cost (precursor_floor);
   the peak's ceiling moves with the no-peak path, so every number of that case moves. Other cases unchanged.
+- 2026-12-07 (issue 17, marginal costs on the tightening side, planner/solver/sides.py; merged after issue 16): only
+  prices (Price|Target|...) moved, in rows where the optimum is degenerate: each is now what tightening the row costs,
+  where HiGHS had given a dual of the interval its basis happened to end on; every one up or unchanged but the rows that
+  cannot be tightened (public_fleet_electric_2030 at 100%: the loosening side, lower in low_discount 2031 and
+  strict_co2 2033). The carbon peak's binding rows before the peak year: 0 -> 11,133 yuan/t in 2021, 7,704 (2022),
+  4,000 (2023), 192 (2024), 1,036 (2025); its ceiling years keep 29-198. Quantities and objectives are unchanged.
+- 2026-12-07 (issue 19 merged with issue 17): rewritten: the issue-17 copies with the two issue-19 variables added
+  (Concentration|PM2.5, Deaths|PM2.5 Attributable), checked value for value against both parents; air_quality and
+  social_cost with the tightening-side prices.
 """
 
 from __future__ import annotations
