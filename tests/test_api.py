@@ -212,13 +212,13 @@ def test_readme_command_line_examples(tmp_path):
 
 def test_readme_air_quality_commands(tmp_path):
     """The README's air-quality block, every command as written, from a folder with the shipped cases and data: exit
-    0, the PM2.5 targets' marginal costs in yuan per µg/m3, the least social cost beside its financial cost, and the
-    health draws' range; the files each writes."""
+    0, the PM2.5 targets' marginal costs in yuan per µg/m3, the least social cost beside its financial cost (compare),
+    and the health draws' range; the files each writes."""
     root = shipped_copy(tmp_path)
     block = readme_blocks("bash")[3]
     commands = [ln.split("#")[0].split() for ln in block.splitlines() if ln.strip()]
-    assert [c[1:3] for c in commands] == [["run", "cases/air_quality.toml"], ["run", "cases/social_cost.toml"],
-                                          ["compare", "cases/baseline.toml"], ["run", "cases/baseline.toml"]]
+    assert [c[1:3] for c in commands] == [["run", "cases/air_quality.toml"], ["compare", "cases/baseline.toml"],
+                                          ["run", "cases/baseline.toml"]]
     env = {**os.environ, "PYTHONPATH": str(README.parent)}
     outs = []
     for c in commands:
@@ -227,10 +227,9 @@ def test_readme_air_quality_commands(tmp_path):
         assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-2000:]
         outs.append(out.stdout)
     assert re.search(r"pm25_2025 .* binding .* yuan/µg/m3", outs[0]) and "PM2.5, µg/m3" in outs[0]
-    assert "Least social cost: financial" in outs[1]
-    assert re.search(r"social_cost: optimal, [\d,.]+ 亿元 \(least social cost -[\d,.]+ 亿元", outs[2])
-    assert "over 5000 draws" in outs[3]
+    assert re.search(r"social_cost: optimal, [\d,.]+ 亿元 \(least social cost -[\d,.]+ 亿元", outs[1])
+    assert "over 5000 draws" in outs[2]
     files = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
-    for written in ("reports/air_quality/air_quality.xlsx", "reports/social_cost/report.html",
+    for written in ("reports/air_quality/air_quality.xlsx", "reports/air_quality/report.html",
                     "reports/social/compare.html", "reports/baseline/baseline_iamc.csv"):
         assert written in files, written
