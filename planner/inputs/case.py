@@ -50,8 +50,12 @@ SETTINGS = {
     "baseline": str,
     "history_until": int,
     "gwp_ch4": float,
+    "regions": str,
+    "admin_split": str,
+    "fair_multiple": float,
     "extends": str,
 }
+ADMIN_SPLITS = ("equal", "gdp")  # planner decompose: the administrative split (planner/analysis/decompose.py)
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
 
 
@@ -79,6 +83,9 @@ class Case:
     baseline: str = ""  # baseline variant (data/baseline.csv column `variant`); "" = reference if the data has it
     history_until: int | None = None  # last year of the record the baseline reproduces (after_record measures wait)
     gwp_ch4: float = 28.0  # GWP100 of CH4 for CO2e in the MAC curves (IPCC AR5 without feedbacks; AR6 gives 27.9)
+    regions: str = ""  # "districts": the districts of districts.csv as decision regions (planner/inputs/regionset.py)
+    admin_split: str = "equal"  # planner decompose: the administrative split, "equal" (等比例) or "gdp" (按GDP)
+    fair_multiple: float = 2.0  # planner decompose: no district's cost per unit GDP above this multiple of the city's
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -284,6 +291,12 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
     if settings.get("gwp_ch4", 28.0) <= 0:
         problems.append(Problem(where, "gwp_ch4",
                                 f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
+    if settings.get("admin_split", "equal") not in ADMIN_SPLITS:
+        problems.append(Problem(where, "admin_split", f"expected one of {', '.join(ADMIN_SPLITS)}, got "
+                                f"{settings['admin_split']!r}"))
+    if not settings.get("fair_multiple", 2.0) >= 1:
+        problems.append(Problem(where, "fair_multiple", "expected a number of at least 1 (2 = no district pays more "
+                                f"than twice the city's cost per unit GDP), got {settings['fair_multiple']}"))
     if problems:
         raise InputError(problems)
     return cls(
@@ -300,6 +313,9 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
         baseline=settings.get("baseline", ""),
         history_until=settings.get("history_until"),
         gwp_ch4=settings.get("gwp_ch4", 28.0),
+        regions=settings.get("regions", ""),
+        admin_split=settings.get("admin_split", "equal"),
+        fair_multiple=settings.get("fair_multiple", 2.0),
         overrides=overrides,
         chain=seen,
     )

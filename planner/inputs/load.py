@@ -17,6 +17,11 @@ from ..base.errors import InputError, Problem
 from .case import Case, _display, load_case
 from .cells import convert, did_you_mean, magnitude_warning, typed
 from .overrides import apply_overrides
+from .regionset import apply as apply_region_set
+from .regionset import cluster_members
+from .regionset import REGIONAL
+from .regionset import files as region_set_files
+from .regionset import folder as region_set_folder
 from .schema import TABLES, Table
 from .tables import frame, raw_tables
 
@@ -34,6 +39,7 @@ class Data:
     tables: dict[str, pd.DataFrame]
     data_hash: str
     warnings: list[Problem] = field(default_factory=list)  # numbers likely in the wrong unit (not errors)
+    clusters: pd.DataFrame | None = None  # with regions = "districts": the regions of regions.csv, the clusters
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -75,6 +81,11 @@ class Data:
     @property
     def years(self) -> list[int]:
         return self.case.years
+
+    @property
+    def cluster_regions(self) -> dict[str, list[str]]:
+        """Cluster -> its regions (the district set); empty when the regions are not grouped."""
+        return cluster_members(self.tables["regions"])
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -124,11 +135,13 @@ def _check_references(tables: dict[str, pd.DataFrame], data_dir: Path, problems:
 
 def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[Problem]) -> None:
     regions = {r for r in data["regions"]["region_id"] if r}
+    clusters = set(cluster_members(data["regions"]))
     indicators = data["indicators"].dropna(subset=["indicator_id"]).drop_duplicates("indicator_id") \
         .set_index("indicator_id")
     exogenous = {i for i, x in indicators["exogenous"].items() if x}
     years = set(case.years)
-    data_file = lambda t: table_where(case.data_dir, t)  # noqa: E731
+    data_file = lambda t: table_where(region_set_folder(case) if case.regions and t in REGIONAL else case.data_dir,
+                                      t)  # noqa: E731
 
     # baseline: every indicator in every region covers the base year and the last model year
     bl = data["baseline"].dropna(subset=["region_id", "indicator_id", "year"])
@@ -200,9 +213,11 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
         if t.enabled is False or t.kind is None:  # switched off (checked for types only), or a bad kind
             continue
         where = t.origin_
-        if t.scope != CITY and t.scope not in regions:
-            problems.append(Problem(where, "scope", f"expected city or a region id ({', '.join(sorted(regions))}), "
-                                    f"got {t.scope!r}"))
+        if t.scope != CITY and t.scope not in regions and t.scope not in clusters:
+            named = f"a cluster ({', '.join(sorted(clusters))}) or a district id" if clusters else \
+                f"a region id ({', '.join(sorted(regions))})"
+            problems.append(Problem(where, "scope", f"expected city, {named}, got {t.scope!r}"
+                                    + did_you_mean(t.scope, sorted(regions | clusters))))
         if t.year is not None and t.year not in years:
             problems.append(Problem(where, "year", f"expected a model year {case.first_year}-{case.last_year}, "
                                     f"got {t.year}"))
@@ -288,7 +303,7 @@ def input_files(case: Case) -> list[Path]:
     """Every file a run reads: the data tables (or the workbook) and the case files, parents first."""
     source = case.data_dir
     files = [source] if source.is_file() else [p for p in sorted(source.glob("*.csv")) if p.is_file()]
-    return [*files, *case.chain]
+    return [*files, *region_set_files(case), *case.chain]
 
 
 def file_hashes(case: Case) -> dict[str, str]:
@@ -324,6 +339,7 @@ def load(case: Case | str | Path) -> Data:
                 tables[name] = pd.DataFrame(columns=[c.name for c in table.columns] + ["origin_"])
             continue
         tables[name] = typed(table, df, problems, warnings)
+    clusters = apply_region_set(case, tables, problems, warnings)
     for name in case.overrides:
         if name in tables:
             tables[name] = apply_overrides(name, tables[name], case, tables, problems, warnings)
@@ -347,4 +363,4 @@ def load(case: Case | str | Path) -> Data:
         _check_semantics({n: df[~df["origin_"].isin(bad)] for n, df in tables.items()}, case, problems)
     if problems:
         raise InputError(problems, notes)
-    return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings)
+    return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings, clusters=clusters)

@@ -116,14 +116,18 @@ TABLES: dict[str, Table] = {
                 Column("district_id", "id"),
                 Column("name_zh", "text"),
                 Column("name_en", "text"),
-                Column("region_id", "id", references="regions.region_id"),
+                Column("region_id", "id", references="regions.region_id",
+                       description="The district's cluster (a region of regions.csv)"),
+                Column("adcode", "int", required=False, default=None, min=0,
+                       description="GB/T 2260 code of 2020 (the district maps' boundaries are keyed by it)"),
                 Column("land_area_km2", "number", required=False, unit="km2", min=0),
                 Column("population_2020", "number", required=False, unit="persons", min=0),
                 Column("gdp_2020_yuan", "number", required=False, unit="yuan", min=0, description="GDP 2020"),
                 _source(required=False),
                 _note(),
             ),
-            "Districts and counties with their region (reference and aggregation only)",
+            "Districts and counties with their cluster: the decision regions of a case with regions = \"districts\" "
+            "(planner/inputs/regionset.py)",
             optional=True,
         ),
         Table(
@@ -338,5 +342,5 @@ COLUMN_ZH = {
     "savings_high": "单位年节约(高)", "fixed_om_low": "单位年运维费(低)", "fixed_om_high": "单位年运维费(高)",
     "effect": "单位效果", "max_stock": "最大保有量", "min_stock": "最小保有量", "max_build": "年最大新增量",
     "target_id": "目标代码", "denominator_id": "分母指标", "scope": "范围", "base_year": "基准年",
-    "enabled": "启用", "kg_per_equivalent": "污染当量值",
+    "enabled": "启用", "kg_per_equivalent": "污染当量值", "adcode": "行政区划代码",
 }

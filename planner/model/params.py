@@ -52,6 +52,8 @@ class Params:
     grid: Grid | None = None  # the city grid's electricity balance, if the data has one
     # derived indicator -> its terms (coefficient, parameter path by year or None, indicator): indicators.csv formula
     derived: dict[str, list[tuple[float, dict[int, float] | None, str]]] = field(default_factory=dict)
+    # cluster -> its regions (regions = "districts": the 一区两群 clusters of the districts); empty otherwise
+    clusters: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def flows(self) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
@@ -174,7 +176,10 @@ class Params:
         return [(r, m, t) for r, m in self.pairs for t in self.years]
 
     def scope_regions(self, scope: str) -> list[str]:
-        return self.regions if scope == CITY else [scope]
+        """The regions a target's scope sums over: every region for ``city``, a cluster's regions, or one region."""
+        if scope == CITY:
+            return self.regions
+        return self.clusters.get(scope) or [scope]
 
     def baseline_sum(self, i: str, scope: str, year: int) -> float:
         return sum(self.baseline[r, i, year] for r in self.scope_regions(scope))
@@ -321,4 +326,5 @@ def _derive(data: Data) -> Params:
                     if b},
         grid=grid,
         derived=derived,
+        clusters=data.cluster_regions,
     )
