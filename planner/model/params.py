@@ -74,11 +74,17 @@ class Params:
         return {k: {ri: e for ri, e in v.items() if e != 0.0} for k, v in out.items()}
 
     def total_effect(self, r: str, m: str) -> dict[str, float]:
-        """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
-        out: dict[str, float] = {}
-        for (_, i), e in self.flows.get((r, m), {}).items():
-            out[i] = out.get(i, 0.0) + e
-        return out
+        """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to: its own effects
+        plus the thermal output it moves times each indicator's change per MWh (the thermal shares add up to 1; the
+        sum of `flows` over the regions, without booking it to every region first)."""
+        out = dict(self.effects.get((r, m), {}))
+        eff = self.effects.get((r, m), {})
+        delta = eff.get(DEMAND, 0.0) - eff.get(GENERATION, 0.0) - eff.get(IMPORT, 0.0) if self.grid is not None else 0.0
+        if delta:
+            shares = sum(s for s in self.grid.shares.values() if s)
+            for i, f in self.thermal_moved.items():
+                out[i] = out.get(i, 0.0) + shares * f * delta
+        return {i: e for i, e in out.items() if e != 0.0}
 
     @cached_property
     def pair_set(self) -> set[tuple[str, str]]:
