@@ -162,29 +162,55 @@ def _admin_rows(p: Params, how: str) -> list[dict]:
     return out
 
 
-def _admin_hook(p: Params, rows: list[dict], elastic: bool):
+PENALTY = 1e3  # the shortfall's price, in units of the least-cost objective per whole gap of a row (see _admin_hook)
+
+
+def _linear(m: pyo.ConcreteModel, p: Params, d: str, parts, const: float) -> LinearExpression:
+    """``sum coef * level(d, i, y) + const`` as one LinearExpression of distinct variables (the compiler reads it
+    directly, without Pyomo's expression walk)."""
+    terms: dict[int, list] = {}
+    for i, y, c in parts:
+        if y < p.years[0]:
+            const += c * p.baseline[d, i, y]
+            continue
+        e = m.level[d, i, y]
+        const += c * e.constant
+        for a, v in zip(e.linear_coefs, e.linear_vars, strict=True):
+            t = terms.get(id(v))
+            if t is None:
+                terms[id(v)] = [v, c * a]
+            else:
+                t[1] += c * a
+    kept = [t for t in terms.values() if t[1] != 0.0]
+    return LinearExpression(constant=const, linear_coefs=[t[1] for t in kept], linear_vars=[t[0] for t in kept])
+
+
+def _admin_hook(p: Params, rows: list[dict], penalty: float | None):
+    """The administrative rows ``s * (g_d(x) - g_d(0)) >= required``. With ``penalty`` (yuan per whole gap of a row),
+    each row may fall short at that price: ``... + short_n >= required`` and ``penalty * short_n / gap_n`` added to
+    the cost. The price is set far above any finite marginal cost of a row (1000 times the least-cost plan's whole
+    cost per gap), so a shortfall is left only where the district cannot make its share at any cost (an exact
+    penalty: the cost is then the least with that shortfall)."""
     def hook(m: pyo.ConcreteModel, _p) -> None:
         m.ADMIN = pyo.Set(initialize=range(len(rows)), ordered=True)
-        if elastic:
+        if penalty is not None:
             m.admin_short = pyo.Var(m.ADMIN, domain=pyo.NonNegativeReals)
 
         def rule(_, n):
             r = rows[n]
-            expr = pyo.quicksum(c * level(m, p, i, r["district"], y) for i, y, c in r["parts"])
-            lhs = r["sense"] * (expr - r["base"])
-            if elastic:
-                lhs = lhs + m.admin_short[n]
-            elif not hasattr(lhs, "is_potentially_variable") or not lhs.is_potentially_variable():
-                # nothing the district can build moves the row: met already, or never
-                ok = pyo.value(lhs) >= r["required"] - 1e-9 * r["gap"]
+            s = r["sense"]
+            body = _linear(m, p, r["district"], [(i, y, s * c) for i, y, c in r["parts"]], -s * r["base"])
+            if not body.linear_vars and penalty is None:  # nothing the district can build moves the row
+                ok = body.constant >= r["required"] - 1e-9 * r["gap"]
                 return pyo.Constraint.Feasible if ok else pyo.Constraint.Infeasible
-            return lhs >= r["required"]
+            if penalty is not None:
+                body = LinearExpression(constant=body.constant, linear_coefs=[*body.linear_coefs, 1.0],
+                                        linear_vars=[*body.linear_vars, m.admin_short[n]])
+            return body >= r["required"]
 
         m.admin_split = pyo.Constraint(m.ADMIN, rule=rule)
-        if elastic:
-            m.cost.deactivate()
-            m.admin_shortfall = pyo.Objective(expr=pyo.quicksum(m.admin_short[n] / rows[n]["gap"] for n in m.ADMIN),
-                                              sense=pyo.minimize)
+        if penalty is not None:
+            m.cost.expr = m.cost.expr + pyo.quicksum(penalty / rows[n]["gap"] * m.admin_short[n] for n in m.ADMIN)
     return hook
 
 
@@ -325,26 +351,23 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return m, sol
 
-    # administrative: as stated; if it cannot be met, the least shortfall first, then the least cost with it
-    m, sol = run("administrative", _admin_hook(p, rows, elastic=False))
-    shortfall = []
+    # administrative: as stated; if it cannot be met in full, each row's shortfall at a price far above any cost
+    m, sol = run("administrative", _admin_hook(p, rows, penalty=None))
+    shortfall, price = [], None
     if sol.status in ("infeasible", "infeasible_or_unbounded"):
-        m, first = run("administrative", _admin_hook(p, rows, elastic=True))
-        if first.optimal:
-            short = {n: max(0.0, float(pyo.value(m.admin_short[n]))) for n in m.ADMIN}
-            for n, v in short.items():
-                m.admin_short[n].setub(v * (1 + 1e-7) + 1e-9 * rows[n]["gap"])
-                if v > 1e-9 * rows[n]["gap"]:
-                    r = rows[n]
+        price = PENALTY * max(abs(result.solution.objective), 1e8)
+        m, sol = run("administrative", _admin_hook(p, rows, penalty=price))
+        if sol.optimal:
+            paid = 0.0
+            for n in m.ADMIN:
+                v = max(0.0, float(pyo.value(m.admin_short[n])))
+                r = rows[n]
+                paid += price * v / r["gap"]
+                if v > 1e-6 * r["gap"]:
                     shortfall.append({"target_id": r["target_id"], "year": r["year"], "region_id": r["district"],
                                       "required": r["required"], "short": v, "short_of_gap": v / r["gap"]})
-            m.admin_shortfall.deactivate()
-            m.cost.activate()
-            start = time.perf_counter()
-            sol = solve(m, time_limit=time_limit)
-            seconds["administrative"] += time.perf_counter() - start
-        else:
-            sol = first
+            sol.objective -= paid
+    summary["admin_penalty_per_gap"] = price
     summary["status_administrative"] = sol.status
     summary["objective_administrative"] = sol.objective if sol.optimal else None
     summary["admin_shortfall"] = pd.DataFrame(shortfall, columns=["target_id", "year", "region_id", "required",
