@@ -47,9 +47,8 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 from ..inputs.load import CITY
 from ..model import build_model
 from ..model.cost import build_coefficient
-from ..model.indicators import level
 from ..model.params import Params
-from ..model.targets import GE, last_year
+from ..model.targets import last_year
 from ..results.tables import Result, allocation_table, levels
 from ..solver import solve
 
@@ -67,6 +66,7 @@ class Decomposition:
     districts: pd.DataFrame  # split, district: GDP, discounted cost, cost per GDP, difference from least cost
     summary: dict  # objective and status of each split, the administrative key, the multiple, what each split costs
     seconds: dict = field(default_factory=dict)
+    names: pd.DataFrame | None = None  # region_id, name_zh, name_en (and cluster, with the district set)
 
 
 # ---------------------------------------------------------------------------------------------- row pieces
@@ -157,8 +157,8 @@ def _admin_rows(p: Params, how: str) -> list[dict]:
             continue  # the baseline meets the row: nothing to split
         w, key = weights(p, t, y, how)
         for d in p.regions:
-            out.append({"target_id": t["target_id"], "year": y, "district": d, "parts": parts, "sense": s,
-                        "base": base[d], "required": w[d] * gap, "weight": w[d], "gap": gap, "key": key})
+            out.append({"target_id": t.get("peak_of") or t["target_id"], "year": y, "district": d, "parts": parts,
+                        "sense": s, "base": base[d], "required": w[d] * gap, "weight": w[d], "gap": gap, "key": key})
     return out
 
 
@@ -286,7 +286,7 @@ def _target_table(p: Params, split: str, lv, admin: dict) -> list[dict]:
             now = own_terms(p, t, lv, d, y)
             then = own_terms(p, t, p.baseline, d, b0) if t["kind"] not in ("reduction", "intensity_reduction",
                                                                              "abatement") else 0.0
-            req = admin.get((t["target_id"], y, d))
+            req = admin.get((peak_of or t["target_id"], y, d))
             out.append({"split": split, "target_id": peak_of or t["target_id"], "year": y, "kind": t["kind"],
                         "indicator_id": t["indicator_id"], "region_id": d, "level": now, "base_level": then,
                         "change": None if now is None or then is None else now - then,
@@ -363,7 +363,7 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
                 v = max(0.0, float(pyo.value(m.admin_short[n])))
                 r = rows[n]
                 paid += price * v / r["gap"]
-                if v > 1e-6 * r["gap"]:
+                if v > 1e-5 * r["gap"]:
                     shortfall.append({"target_id": r["target_id"], "year": r["year"], "region_id": r["district"],
                                       "required": r["required"], "short": v, "short_of_gap": v / r["gap"]})
             sol.objective -= paid
@@ -401,7 +401,10 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
         z = summary.get(f"objective_{s}")
         summary[f"extra_cost_{s}"] = None if z is None else z - summary["objective_least_cost"]
     summary["max_relative_burden"] = dd.groupby("split")["relative_burden"].max().to_dict()
-    return Decomposition(targets=tt, districts=dd, summary=summary, seconds=seconds)
+    regions = result.data.tables["regions"]
+    keep = [c for c in ("region_id", "name_zh", "name_en", "cluster") if c in regions]
+    return Decomposition(targets=tt, districts=dd, summary=summary, seconds=seconds,
+                         names=regions[keep].reset_index(drop=True))
 
 
 def headline(dec: Decomposition) -> list[str]:
@@ -426,6 +429,25 @@ def headline(dec: Decomposition) -> list[str]:
     return lines
 
 
+def _named(dec: Decomposition, df: pd.DataFrame) -> pd.DataFrame:
+    if dec.names is None:
+        return df
+    out = df.merge(dec.names, on="region_id", how="left")
+    front = [c for c in ("split", "target_id", "year", "region_id", "name_zh", "name_en", "cluster") if c in out]
+    return out[front + [c for c in out.columns if c not in front]]
+
+
+def table(dec: Decomposition) -> pd.DataFrame:
+    """The district targets of the three splits, one row per (split, target, district), with bilingual names: what
+    `planner decompose` writes as decomposition_targets.csv."""
+    return _named(dec, dec.targets)
+
+
+def district_table(dec: Decomposition) -> pd.DataFrame:
+    """Each district's GDP, cost, cost per GDP and burden under each split, with bilingual names."""
+    return _named(dec, dec.districts)
+
+
 def district_costs_wide(dec: Decomposition) -> pd.DataFrame:
     """One row per region: GDP and the cost, cost per GDP and burden of each split side by side."""
     d = dec.districts
@@ -441,4 +463,5 @@ def district_costs_wide(dec: Decomposition) -> pd.DataFrame:
     return out.reset_index()
 
 
-__all__ = ["Decomposition", "decompose", "headline", "district_costs_wide", "SPLITS", "SPLIT_ZH", "ADMIN_ZH"]
+__all__ = ["Decomposition", "decompose", "headline", "district_costs_wide", "table", "district_table",
+           "SPLITS", "SPLIT_ZH", "ADMIN_ZH"]
