@@ -1,4 +1,5 @@
-"""Command line: ``planner run CASE [--out DIR]``, ``planner validate CASE``, ``planner sweep CASE --set ...``.
+"""Command line: ``planner run CASE [--out DIR]``, ``planner validate CASE``, ``planner sweep CASE --set ...``,
+``planner decompose CASE`` (指标分解).
 
 Exit codes: 0 optimal (or valid), 2 bad input, 3 infeasible targets, 1 anything else. Problems are printed one
 line each, never as a traceback.
@@ -141,6 +142,57 @@ def run_cmd(
     typer.echo(f"IAMC:     {iamc}")
     if page is not None:
         typer.echo(f"Report:   {page}")
+
+
+@app.command("decompose")
+def decompose_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/districts.toml"),
+    out: Path = typer.Option(None, "--out", help="Folder for the tables, workbook and report (default "
+                             "reports/<case>/)"),
+    admin_split: str = typer.Option(None, "--admin-split", help="The administrative split: equal (等比例, the same "
+                                    "percentage everywhere) or gdp (按GDP比例); default: the case's admin_split"),
+    fair_multiple: float = typer.Option(None, "--fair-multiple", help="The fair split: no district's cost per unit "
+                                        "GDP above this multiple of the city's; default: the case's fair_multiple"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds, per solve"),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html with the decomposition"),
+) -> None:
+    """指标分解: split the city's targets among the case's regions the least-cost, administrative and fair way; print
+    what each costs; write decomposition_targets.csv, decomposition_districts.csv, <case>.xlsx (a Decomposition
+    sheet) and report.html (a Decomposition section)."""
+    from .analysis import analyse
+    from .analysis.decompose import ADMIN_ZH, decompose, district_table, headline, table
+    from .outputs.workbook import write_excel
+
+    _check_time_limit(time_limit)
+    problems = []
+    if admin_split is not None and admin_split not in ADMIN_ZH:
+        problems.append(f"--admin-split: expected one of {', '.join(ADMIN_ZH)}, got {admin_split!r}")
+    if fair_multiple is not None and not (math.isfinite(fair_multiple) and fair_multiple >= 1):
+        problems.append(f"--fair-multiple: expected a number of at least 1, got {fair_multiple}")
+    if problems:
+        for line in problems:
+            _err(line)
+        raise typer.Exit(EXIT_INPUT)
+    res = _solve_or_exit(case, time_limit)
+    dec = decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit)
+    for line in headline(dec):
+        typer.echo(line)
+    a = analyse(res)
+    a.notes["decomposition"] = dec
+    name = file_name(res.summary["case"])
+    out_dir = out if out is not None else Path("reports") / name
+    written = []
+    for stem, df in (("decomposition_targets", table(dec)), ("decomposition_districts", district_table(dec))):
+        with atomic(out_dir / f"{stem}.csv") as tmp:
+            csv_text(df).to_csv(tmp, index=False, encoding="utf-8-sig")  # utf-8-sig: Excel reads the names
+        written.append(out_dir / f"{stem}.csv")
+    written.append(write_excel(res, out_dir / f"{name}.xlsx", analysis=a))
+    if report:
+        from .outputs.report import write_report
+
+        written.append(write_report(a, out_dir / "report.html"))
+    for path in written:
+        typer.echo(f"Written: {path}")
 
 
 @app.command("compare")

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pyomo.environ as pyo
 import pytest
-import scipy.sparse
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 

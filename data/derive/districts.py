@@ -126,7 +126,7 @@ INDICATOR_KEY = {
     "wind_pv_plan_room": "land", "wind_pv_added": "land",
     "bof_steel": "steel", "bof_steel_claimed": "steel", "scrap_supply": "steel", "scrap_used": "steel",
 }
-# indicators with a part that follows thermal output (the factor of data/electricity.csv) and a rest that follows the key
+# indicators with a part that follows thermal output (data/electricity.csv's factor) and a rest that follows the key
 THERMAL_PARTS = {"co2_power": "thermal_co2", "energy_coal": "thermal_coal", "so2": "thermal_so2",
                  "nox": "thermal_nox", "key_industry_nox": "thermal_nox", "pm": "thermal_pm"}
 SUMS = {"co2": ("co2_power", "co2_industry", "co2_transport", "co2_buildings", "co2_other"),
@@ -304,7 +304,8 @@ def derive(data: Path = DATA, mode: str = "published", aliases: dict[str, str] |
         for d, s in sh.items():
             if s <= 0:
                 continue
-            num = lambda v: repr(sig(float(v) * s)) if v else ""  # noqa: E731
+            def num(v, s=s):
+                return repr(sig(float(v) * s)) if v else ""
             prow.append((d, r.measure_id, num(r.max_stock), num(r.min_stock), num(r.max_build), r.first_year,
                          r.source_id, f"{s:.4f} of the {r.region_id} potential ({key} key)"))
     out_pot = pd.DataFrame(prow, columns=["region_id", "measure_id", "max_stock", "min_stock", "max_build",

@@ -110,7 +110,7 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
             coef = slack_coefficients(p, row, t, lm.ri, col, peak_limits)
             if coef is not None:
                 rows.append((row.target_id, float(active[row.target_id, row.year]), lm.contributions(b, coef, st)))
-    for n, row in enumerate(getattr(deployed, "itertuples", lambda: [])()):
+    for row in getattr(deployed, "itertuples", lambda: [])():
         r, m = row.region_id, row.measure_id
         value: dict[str, float] = {}
         k = lm.index[r, m]

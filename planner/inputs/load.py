@@ -17,9 +17,8 @@ from ..base.errors import InputError, Problem
 from .case import Case, _display, load_case
 from .cells import convert, did_you_mean, magnitude_warning, typed
 from .overrides import apply_overrides
+from .regionset import REGIONAL, cluster_members
 from .regionset import apply as apply_region_set
-from .regionset import cluster_members
-from .regionset import REGIONAL
 from .regionset import files as region_set_files
 from .regionset import folder as region_set_folder
 from .schema import TABLES, Table
@@ -140,8 +139,9 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
         .set_index("indicator_id")
     exogenous = {i for i, x in indicators["exogenous"].items() if x}
     years = set(case.years)
-    data_file = lambda t: table_where(region_set_folder(case) if case.regions and t in REGIONAL else case.data_dir,
-                                      t)  # noqa: E731
+
+    def data_file(t: str):
+        return table_where(region_set_folder(case) if case.regions and t in REGIONAL else case.data_dir, t)
 
     # baseline: every indicator in every region covers the base year and the last model year
     bl = data["baseline"].dropna(subset=["region_id", "indicator_id", "year"])

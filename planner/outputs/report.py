@@ -258,6 +258,7 @@ def _groups(rows: list[dict]) -> list[dict]:
 def render(a: Analysis) -> str:
     """The report's HTML: the tables as text, the charts as Vega-Lite specs with the Vega bundle inlined."""
     from .charts import bundle, spec_json
+    from .decomposition import section as decomposition_section
 
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
@@ -286,7 +287,7 @@ def render(a: Analysis) -> str:
         .to_dict("records"),
         costs=a.costs.to_dict("records"), year=ctx.report_year, names=ctx,
         assumptions=int((sources["kind"] == "assumption").sum()), sources_total=len(sources),
-        generated=dt.datetime.now().isoformat(timespec="seconds"),
+        generated=dt.datetime.now().isoformat(timespec="seconds"), dec=decomposition_section(a),
     )
 
 

@@ -662,9 +662,16 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
                               ("item", "Item", "项", "text"), ("value", "Value", "值", "general")])
 
 
+def _sheet_decomposition(book: Book, a: Analysis) -> None:
+    """指标分解 (`planner decompose`): `planner.outputs.decomposition`; nothing without a decomposition."""
+    from .decomposition import sheets
+
+    sheets(book, a)
+
+
 SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
           _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, _sheet_indicators, _sheet_allocation,
-          _sheet_inputs)
+          _sheet_inputs, _sheet_decomposition)
 
 
 def write_excel(result: Result, path: str | Path, analysis: Analysis | None = None) -> Path:
