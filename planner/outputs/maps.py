@@ -65,6 +65,15 @@ def _wound(rings: list[list[list[float]]]) -> list[list[list[float]]]:
     return out
 
 
+def _polygon(rings: list[str], offsets: list) -> list | None:
+    """A polygon's rings thinned and wound; a sliver ring (under three distinct points, no area) dropped, and the
+    polygon with its exterior."""
+    thinned = [_thin(_ring(t, o)) for t, o in zip(rings, offsets, strict=True)]
+    if not thinned or len(thinned[0]) < 4 or not _area(thinned[0]):
+        return None
+    return _wound([thinned[0], *(r for r in thinned[1:] if len(r) >= 4 and _area(r))])
+
+
 @functools.cache
 def _features() -> tuple[str, ...]:
     src = json.loads(SOURCE.read_text(encoding="utf-8"))
@@ -74,15 +83,18 @@ def _features() -> tuple[str, ...]:
         code = int(f.get("id") or f["properties"]["adcode"])
         adcode, name = RENAME.get(code, (code, f["properties"]["name"]))
         if geom["type"] == "Polygon":
-            coords = _wound([_thin(_ring(r, o)) for r, o in zip(geom["coordinates"], geom["encodeOffsets"],
-                                                                 strict=True)])
+            polys = [_polygon(geom["coordinates"], geom["encodeOffsets"])]
         elif geom["type"] == "MultiPolygon":
-            coords = [_wound([_thin(_ring(r, o)) for r, o in zip(poly, offs, strict=True)])
-                      for poly, offs in zip(geom["coordinates"], geom["encodeOffsets"], strict=True)]
+            polys = [_polygon(p, o) for p, o in zip(geom["coordinates"], geom["encodeOffsets"], strict=True)]
         else:
             continue
-        out.append(json.dumps({"type": "Feature", "properties": {"adcode": adcode, "name": name},
-                               "geometry": {"type": geom["type"], "coordinates": coords}}, ensure_ascii=False))
+        polys = [p for p in polys if p]
+        if not polys:
+            continue
+        g = {"type": "Polygon", "coordinates": polys[0]} if len(polys) == 1 else \
+            {"type": "MultiPolygon", "coordinates": polys}
+        out.append(json.dumps({"type": "Feature", "properties": {"adcode": adcode, "name": name}, "geometry": g},
+                              ensure_ascii=False))
     return tuple(out)
 
 
