@@ -3,6 +3,8 @@ worked out by hand and on the shipped 3-region case (the 38-district case is mea
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import planner
@@ -109,3 +111,40 @@ def test_decompose_settings_are_checked(shipped):
         decompose(shipped, admin_split="population")
     with pytest.raises(ValueError, match="fair_multiple"):
         decompose(shipped, fair_multiple=0.5)
+
+
+def test_planner_decompose_writes_tables_workbook_and_report(tmp_path):
+    import openpyxl
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["decompose", "cases/baseline.toml", "--out", str(out), "--admin-split", "gdp",
+                                 "--fair-multiple", "1.5"])
+    assert r.exit_code == 0, r.output
+    assert "行政分解" in r.output and "按GDP比例" in r.output
+    t = pd.read_csv(out / "decomposition_targets.csv", encoding="utf-8-sig")
+    d = pd.read_csv(out / "decomposition_districts.csv", encoding="utf-8-sig")
+    assert set(t["split"]) == set(d["split"]) == {"least_cost", "administrative", "fair"}
+    assert {"主城都市区", "渝东北三峡库区城镇群"} <= set(d["name_zh"])
+    totals = d.groupby("split")["cost_yuan"].sum()
+    assert totals["least_cost"] <= totals["administrative"] and totals["least_cost"] <= totals["fair"] + 1
+    assert d[d["split"] == "fair"]["relative_burden"].max() <= 1.5 + 1e-6
+    book = openpyxl.load_workbook(out / "baseline.xlsx", read_only=True)
+    assert {"Decomposition", "District targets"} <= set(book.sheetnames)
+    rows = list(book["Decomposition"].iter_rows(values_only=True))
+    head = [str(h).split("\n")[0] for h in rows[1]]
+    got = {row[0]: row[head.index("Cost, administrative split, 亿元")] for row in rows[2:]}
+    want = d[d["split"] == "administrative"].set_index("region_id")["cost_yuan"] / 1e8
+    assert got == pytest.approx(want.to_dict(), rel=1e-9)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "指标分解 Decomposition" in html
+    for split in ("least_cost", "administrative", "fair"):
+        shown = re.search(rf'data-key="dec:{split}" data-value="([^"]+)"', html)
+        assert float(shown.group(1)) == pytest.approx(totals[split] / 1e8, rel=1e-7)
+    bad = CliRunner().invoke(app, ["decompose", "cases/baseline.toml", "--admin-split", "population"])
+    assert bad.exit_code == 2 and "--admin-split" in bad.output
+    bad = CliRunner().invoke(app, ["decompose", "cases/baseline.toml", "--fair-multiple", "0.5"])
+    assert bad.exit_code == 2
