@@ -19,8 +19,10 @@ a district's **effort** is ``E_d = s * (g_d(x) - g_d(0))``, and the efforts add 
    (rows it meets stay city rows), with ``w_d`` the district's share of the row's size (``equal``: the same
    percentage everywhere: the same cut of a cap, reduction or intensity, the same rise in points of a share; a floor
    with no baseline is split by GDP) or of 2020 GDP (``gdp``), chosen by the case (``admin_split``). Where the split
-   cannot be met in full (a district without the potential), the least total shortfall (each row's in parts of its
-   gap) is found first, then the least cost with that shortfall allowed; both are reported.
+   cannot be met in full (a district without the potential), each row may fall short at a price of 1000 times the
+   least-cost plan's whole cost per whole gap of the row, far above any cost of making it (an exact penalty): one
+   solve gives the least total shortfall (in parts of each row's gap) and the least cost with it; both are reported,
+   the cost without the penalty.
 3. **Fair** (公平分解), solved: no district's discounted net cost per unit of 2020 GDP above ``fair_multiple`` times
    the city's: ``cost_d(x) <= multiple * GDP_d / GDP * Z`` with ``Z = sum_d cost_d(x)`` the total.
 
@@ -351,22 +353,21 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return m, sol
 
-    # administrative: as stated; if it cannot be met in full, each row's shortfall at a price far above any cost
-    m, sol = run("administrative", _admin_hook(p, rows, penalty=None))
-    shortfall, price = [], None
-    if sol.status in ("infeasible", "infeasible_or_unbounded"):
-        price = PENALTY * max(abs(result.solution.objective), 1e8)
-        m, sol = run("administrative", _admin_hook(p, rows, penalty=price))
-        if sol.optimal:
-            paid = 0.0
-            for n in m.ADMIN:
-                v = max(0.0, float(pyo.value(m.admin_short[n])))
-                r = rows[n]
-                paid += price * v / r["gap"]
-                if v > 1e-5 * r["gap"]:
-                    shortfall.append({"target_id": r["target_id"], "year": r["year"], "region_id": r["district"],
-                                      "required": r["required"], "short": v, "short_of_gap": v / r["gap"]})
-            sol.objective -= paid
+    # administrative: each row's shortfall allowed at a price far above any cost (one solve: with no shortfall left,
+    # the optimum of the split as stated; with some, the least shortfall and the least cost with it)
+    price = PENALTY * max(abs(result.solution.objective), 1e8)
+    m, sol = run("administrative", _admin_hook(p, rows, penalty=price))
+    shortfall = []
+    if sol.optimal:
+        paid = 0.0
+        for n in m.ADMIN:
+            v = max(0.0, float(pyo.value(m.admin_short[n])))
+            r = rows[n]
+            paid += price * v / r["gap"]
+            if v > 1e-5 * r["gap"]:
+                shortfall.append({"target_id": r["target_id"], "year": r["year"], "region_id": r["district"],
+                                  "required": r["required"], "short": v, "short_of_gap": v / r["gap"]})
+        sol.objective -= paid
     summary["admin_penalty_per_gap"] = price
     summary["status_administrative"] = sol.status
     summary["objective_administrative"] = sol.objective if sol.optimal else None
