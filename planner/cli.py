@@ -157,7 +157,8 @@ def decompose_cmd(
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html with the decomposition"),
 ) -> None:
     """指标分解: split the city's targets among the case's regions the least-cost, administrative and fair way; print
-    what each costs; write decomposition_targets.csv, decomposition_districts.csv, <case>.xlsx (a Decomposition
+    what each costs; write decomposition_targets.csv, decomposition_districts.csv, decomposition_shortfall.csv
+    (the shares of the administrative split a district cannot make), <case>.xlsx (a Decomposition
     sheet) and report.html (a Decomposition section)."""
     from .analysis import analyse
     from .analysis.decompose import ADMIN_ZH, decompose, district_table, headline, table
@@ -182,7 +183,9 @@ def decompose_cmd(
     name = file_name(res.summary["case"])
     out_dir = out if out is not None else Path("reports") / name
     written = []
-    for stem, df in (("decomposition_targets", table(dec)), ("decomposition_districts", district_table(dec))):
+    tables = (("decomposition_targets", table(dec)), ("decomposition_districts", district_table(dec)),
+              ("decomposition_shortfall", dec.summary["admin_shortfall"]))  # what the administrative split misses
+    for stem, df in tables:
         with atomic(out_dir / f"{stem}.csv") as tmp:
             csv_text(df).to_csv(tmp, index=False, encoding="utf-8-sig")  # utf-8-sig: Excel reads the names
         written.append(out_dir / f"{stem}.csv")
