@@ -79,12 +79,14 @@ def run(case: Case | str | Path, time_limit: float | None = None, extra: Callabl
 
 
 def decompose(case, admin_split: str | None = None, fair_multiple: float | None = None,
-              time_limit: float | None = None):
+              time_limit: float | None = None, targets: list[str] | None = None):
     """指标分解: the least-cost, administrative and fair splits of a case's city targets among its regions (the 38
     districts of ``cases/districts.toml``), each with its cost (`planner.analysis.decompose`). ``case`` is a case
     file, a `Case` or a solved `Result`; ``admin_split`` (``equal`` or ``gdp``) and ``fair_multiple`` default to the
-    case's settings. Raises like `run`."""
+    case's settings; ``targets``: the city targets the administrative split hands out (default all). Raises like
+    `run`."""
     from .analysis.decompose import decompose as _decompose
 
     res = case if isinstance(case, _tables.Result) else run(case, time_limit=time_limit)
-    return _decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit)
+    return _decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit,
+                      targets=targets)

@@ -153,6 +153,8 @@ def decompose_cmd(
                                     "percentage everywhere) or gdp (按GDP比例); default: the case's admin_split"),
     fair_multiple: float = typer.Option(None, "--fair-multiple", help="The fair split: no district's cost per unit "
                                         "GDP above this multiple of the city's; default: the case's fair_multiple"),
+    targets: list[str] = typer.Option(None, "--target", help="A city target the administrative split hands out "
+                                      "(repeat it; default: every city target)"),
     time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds, per solve"),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html with the decomposition"),
 ) -> None:
@@ -175,7 +177,12 @@ def decompose_cmd(
             _err(line)
         raise typer.Exit(EXIT_INPUT)
     res = _solve_or_exit(case, time_limit)
-    dec = decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit)
+    try:
+        dec = decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit,
+                        targets=targets or None)
+    except ValueError as e:
+        _err(f"--target: {e}")
+        raise typer.Exit(EXIT_INPUT) from None
     for line in headline(dec):
         typer.echo(line)
     a = analyse(res)

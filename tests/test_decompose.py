@@ -148,3 +148,16 @@ def test_planner_decompose_writes_tables_workbook_and_report(tmp_path):
     assert bad.exit_code == 2 and "--admin-split" in bad.output
     bad = CliRunner().invoke(app, ["decompose", "cases/baseline.toml", "--fair-multiple", "0.5"])
     assert bad.exit_code == 2
+
+
+def test_the_administrative_split_of_some_targets_only(shipped):
+    """Handing out only the CO2 intensity target: fewer district rows, never dearer than handing out all, never
+    cheaper than the least cost; an unknown target is named."""
+    full = decompose(shipped)
+    some = decompose(shipped, targets=["co2_intensity_2025"])
+    s = some.summary
+    assert 0 < s["admin_rows"] < full.summary["admin_rows"]
+    assert s["objective_least_cost"] - 1e-6 * abs(s["objective_least_cost"]) <= s["objective_administrative"]
+    assert s["objective_administrative"] <= full.summary["objective_administrative"] * (1 + 1e-9)
+    with pytest.raises(ValueError, match="no_such_target"):
+        decompose(shipped, targets=["no_such_target"])

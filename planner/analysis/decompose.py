@@ -147,10 +147,13 @@ def gdp_of(p: Params) -> dict[str, float]:
 # ---------------------------------------------------------------------------------------------- the extra rows
 
 
-def _admin_rows(p: Params, how: str) -> list[dict]:
-    """One record per (target row the baseline misses, district): its pieces and what it must make."""
+def _admin_rows(p: Params, how: str, only: set[str] | None = None) -> list[dict]:
+    """One record per (target row the baseline misses, district): its pieces and what it must make; ``only``: the
+    targets split (None: every city target)."""
     out = []
     for t, y in city_rows(p):
+        if only is not None and (t.get("peak_of") or t["target_id"]) not in only:
+            continue
         parts, const = pieces(p, t, y)
         s = sense(t)
         base = {d: _part(p, p.baseline, d, parts) for d in p.regions}
@@ -316,8 +319,10 @@ def _co2_cut(p: Params, lv, year: int, indicator: str) -> dict[str, float]:
 
 
 def decompose(result: Result, admin_split: str | None = None, fair_multiple: float | None = None,
-              time_limit: float | None = None) -> Decomposition:
-    """The least-cost, administrative and fair splits of a solved case's city targets among its regions."""
+              time_limit: float | None = None, targets: list[str] | None = None) -> Decomposition:
+    """The least-cost, administrative and fair splits of a solved case's city targets among its regions.
+    ``targets``: the city targets the administrative split hands out to the districts (default: all; the others
+    stay city rows, as in the least-cost plan)."""
     case = result.data.case
     how = admin_split or getattr(case, "admin_split", "equal")
     multiple = float(fair_multiple if fair_multiple is not None else getattr(case, "fair_multiple", 2.0))
@@ -336,13 +341,20 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
     report_year = 2030 if 2030 in p.years else p.years[-1]
     co2 = "co2_official" if "co2_official" in p.indicators else "co2"
 
-    rows = _admin_rows(p, how)
+    only = None if targets is None else set(targets)
+    if only is not None:
+        known = {t["target_id"] for t in p0.targets if t["scope"] == CITY}
+        unknown = sorted(only - known)
+        if unknown:
+            raise ValueError(f"targets: not a city target of the case: {', '.join(unknown)}")
+    rows = _admin_rows(p, how, only)
     required = {(r["target_id"], r["year"], r["district"]): r["required"] for r in rows}
     lv0 = levels(p, result.solution.build)
-    targets = _target_table(p, "least_cost", lv0, required)
+    records = _target_table(p, "least_cost", lv0, required)
     districts = [_district_table(p, result.data, "least_cost", result.solution.build, _co2_cut(p, lv0, report_year,
                                                                                                co2))]
-    summary = {"admin_split": how, "fair_multiple": multiple, "objective_least_cost": result.solution.objective,
+    summary = {"admin_targets": None if only is None else sorted(only),
+               "admin_split": how, "fair_multiple": multiple, "objective_least_cost": result.solution.objective,
                "status_least_cost": "optimal", "admin_rows": len(rows), "report_year": report_year,
                "co2_indicator": co2}
 
@@ -375,7 +387,7 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
                                                                   "short", "short_of_gap"])
     if sol.optimal:
         lv = levels(p, sol.build)
-        targets += _target_table(p, "administrative", lv, required)
+        records += _target_table(p, "administrative", lv, required)
         districts.append(_district_table(p, result.data, "administrative", sol.build,
                                          _co2_cut(p, lv, report_year, co2)))
 
@@ -384,10 +396,10 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
     summary["objective_fair"] = sol.objective if sol.optimal else None
     if sol.optimal:
         lv = levels(p, sol.build)
-        targets += _target_table(p, "fair", lv, required)
+        records += _target_table(p, "fair", lv, required)
         districts.append(_district_table(p, result.data, "fair", sol.build, _co2_cut(p, lv, report_year, co2)))
 
-    tt = pd.DataFrame.from_records(targets, columns=["split", "target_id", "year", "kind", "indicator_id", "region_id",
+    tt = pd.DataFrame.from_records(records, columns=["split", "target_id", "year", "kind", "indicator_id", "region_id",
                                                      "level", "base_level", "change", "effort", "effort_share",
                                                      "required"])
     dd = pd.concat(districts, ignore_index=True)
