@@ -87,7 +87,8 @@ def sensitivity() -> None:
                 dec = decompose(res, admin_split=how, targets=only)
                 s = dec.summary
                 short = s["admin_shortfall"]
-                rows.append({"keys": name, "admin": how, "handed_out": "carbon" if only else "all", "least_cost_yi": s["objective_least_cost"] / YI,
+                rows.append({"keys": name, "admin": how, "handed_out": "carbon" if only else "all",
+                             "least_cost_yi": s["objective_least_cost"] / YI,
                              "admin_yi": (s["objective_administrative"] or float("nan")) / YI,
                              "saving_yi": (s["extra_cost_administrative"] or float("nan")) / YI,
                              "fair_extra_yi": (s["extra_cost_fair"] or float("nan")) / YI,
