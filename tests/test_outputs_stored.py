@@ -18,6 +18,8 @@ History (oldest first):
   and intensity on the assessment basis (new rows Emissions|CO2|Energy, |Industrial Processes, |Assessment Basis),
   wind and PV within the city plan, key-project cuts on; strict_co2, high_nonfossil and frozen_technology redefined
   (tests/stored_values.py says how); high_potential new. Every number moves.
+- 2026-12-07 (issue 18, districts): districts new (the reference case on the 38 districts, `regions = "districts"`),
+  written alone; the other copies untouched.
 """
 
 from __future__ import annotations

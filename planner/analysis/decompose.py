@@ -391,6 +391,7 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
         districts.append(_district_table(p, result.data, "administrative", sol.build,
                                          _co2_cut(p, lv, report_year, co2)))
 
+    del m  # the administrative model, before the fair one is built: one model at a time in memory
     m, sol = run("fair", _fair_hook(p, multiple))
     summary["status_fair"] = sol.status
     summary["objective_fair"] = sol.objective if sol.optimal else None
