@@ -121,3 +121,25 @@ def test_district_maps_render_in_a_headless_browser(tmp_path):
         # every district a filled shape in every panel (a ring wound the wrong way would fill the whole view)
         assert len(shapes) == 38 * panels
     assert "data-error=\"" not in dom
+
+
+def test_a_district_case_workbook_has_its_shaded_district_table(tmp_path):
+    """The workbook's map: one row per district with its CO2 cut and cost, equal to the allocation's sums."""
+    import openpyxl
+
+    import planner
+
+    res = planner.run(district_case(tmp_path))
+    path = res.to_excel(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["District map"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = [str(h).split("\n")[0] for h in rows[1]]
+    body = {r[0]: dict(zip(head, r, strict=True)) for r in rows[2:]}
+    assert len(body) == 38 and body["yuzhong"]["District"] == "渝中区"
+    # the cheap units stand in the first 19 districts: 20 t cut in 2022 (the report year, the last) and 40 yuan
+    first = DISTRICTS["district_id"].iloc[0]
+    assert body[first]["Net cost, present value, 亿元"] * 1e8 == pytest.approx(40, rel=1e-6)
+    assert sum(r["Net cost, present value, 亿元"] for r in body.values()) * 1e8 == pytest.approx(760, rel=1e-6)
+    assert ws.conditional_formatting  # shaded
+    assert "Decomposition" not in wb.sheetnames  # only `planner decompose` adds it

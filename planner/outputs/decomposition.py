@@ -107,3 +107,34 @@ def section(a: Analysis) -> dict | None:
             "admin_zh": ADMIN_ZH[s["admin_split"]], "admin": s["admin_split"], "multiple": s["fair_multiple"],
             "short_rows": 0 if short is None else len(short),
             "short_districts": 0 if short is None or not len(short) else short["region_id"].nunique()}
+
+
+def district_sheet(book, a: Analysis) -> None:
+    """The District map sheet of a case whose regions are the districts (`planner.outputs.maps.district_rows`): each
+    district's CO2 cut, net cost and cost per unit GDP, shaded blue (low) to red (high): the workbook's map."""
+    from .maps import ATTRIBUTION, district_rows
+
+    rows = district_rows(a)
+    if rows is None:
+        return
+    regions = a.result.data.tables["regions"].set_index("region_id")
+    if "cluster" in regions:
+        rows["cluster"] = rows["region_id"].map(regions["cluster"]).to_numpy()
+    y = rows.attrs["year"]
+    cols = [("region_id", "District id", "区县代码", "text"), ("name_zh", "District", "区县", "text"),
+            ("name_en", "District (English)", "区县(英文)", "text"),
+            ("adcode", "Code (GB/T 2260)", "行政区划代码", "year")]
+    if "cluster" in rows:
+        cols.append(("cluster", "Cluster", "片区", "text"))
+    cols += [("co2_cut_mt", f"CO2 cut {y}, Mt ({rows.attrs['co2']})", f"{y}年二氧化碳减排量(百万吨)", "mt"),
+             ("cost_yi", "Net cost, present value, 亿元", "净成本现值(亿元)", "yi")]
+    if "cost_per_wan_gdp" in rows:
+        cols.append(("cost_per_wan_gdp", "Cost per 万元 of 2020 GDP, yuan", "单位GDP成本(元/万元)", "num"))
+    note = ("各区县减排与成本 CO2 cut and cost by district, shaded low (blue) to high (red) in each column: the "
+            "report draws the same as maps (" + ATTRIBUTION + ").")
+    ws = book.table("District map", rows, cols, note=note)
+    ws.set_row(0, 40)
+    for j, (c, *_rest) in enumerate(cols):
+        if c in ("co2_cut_mt", "cost_yi", "cost_per_wan_gdp") and len(rows):
+            ws.conditional_format(2, j, 1 + len(rows), j, {"type": "3_color_scale", "min_color": "#5A8AC6",
+                                                           "mid_color": "#FFFFFF", "max_color": "#F8696B"})

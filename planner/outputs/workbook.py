@@ -663,9 +663,11 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
 
 
 def _sheet_decomposition(book: Book, a: Analysis) -> None:
-    """指标分解 (`planner decompose`): `planner.outputs.decomposition`; nothing without a decomposition."""
-    from .decomposition import sheets
+    """The District map sheet of a district case, and 指标分解 (`planner decompose`): `planner.outputs.decomposition`;
+    nothing for a case of other regions."""
+    from .decomposition import district_sheet, sheets
 
+    district_sheet(book, a)
     sheets(book, a)
 
 
