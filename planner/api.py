@@ -34,17 +34,29 @@ class Result(_tables.Result):
     """The result tables of a solved case (`planner.results.Result`), with the workbook and report a call away."""
 
     def to_excel(self, path) -> Path:
-        """Write the workbook (`planner.outputs.workbook.write_excel`); returns its path."""
+        """Write the workbook (`planner.outputs.workbook.write_excel`); returns its path. `InputError` if ``path``
+        is an input of the run (a data or case file, anything in its data folder)."""
         from .outputs.workbook import write_excel
 
+        self._clear(path)
         return write_excel(self, path)
 
     def to_html(self, path) -> Path:
-        """Write the self-contained HTML report (`planner.outputs.report.write_report`); returns its path."""
+        """Write the self-contained HTML report (`planner.outputs.report.write_report`); returns its path.
+        `InputError` if ``path`` is an input of the run."""
         from .analysis import analyse
         from .outputs.report import write_report
 
+        self._clear(path)
         return write_report(analyse(self), path)
+
+    def _clear(self, path) -> None:
+        from .base.errors import InputError
+        from .inputs.load import output_problems
+
+        problems = output_problems([self.data.case], [Path(path)], "path")
+        if problems:
+            raise InputError(problems)
 
 
 def load_case(path: str | Path) -> Case:

@@ -7,6 +7,7 @@ line each, never as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import sys
@@ -16,7 +17,17 @@ from typing import TYPE_CHECKING
 import typer
 
 from .base.errors import InfeasibleError, InputError
-from .base.safe import atomic, csv_text, file_name, frame_text, install_signal_handlers, text_cell, text_only
+from .base.safe import (
+    atomic,
+    csv_text,
+    file_name,
+    frame_text,
+    install_signal_handlers,
+    interrupt_message,
+    staged,
+    text_cell,
+    text_only,
+)
 
 if TYPE_CHECKING:
     from .results.tables import Result
@@ -70,7 +81,8 @@ def _check_time_limit(time_limit: float | None) -> None:
         raise typer.Exit(EXIT_INPUT)
 
 
-def _solve_or_exit(case: Path, time_limit: float | None) -> Result:
+def _solve_or_exit(case, time_limit: float | None, label=None) -> Result:
+    case_label = label if label is not None else case
     try:
         res = run(case, time_limit=time_limit)
     except InputError as e:
@@ -83,16 +95,20 @@ def _solve_or_exit(case: Path, time_limit: float | None) -> Result:
         if d is not None:
             iu = dict(zip(d.indicators["indicator_id"], d.indicators["unit"], strict=True))
             units = {t: iu.get(i, "") for t, i in zip(d.targets["target_id"], d.targets["indicator_id"], strict=True)}
-        _err(f"Infeasible: case {case}")
+        _err(f"Infeasible: case {case_label}")
         for line in e.diagnosis.lines(names, units):
             _err(line)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     _warnings(res.data)
+    sol = res.solution
+    if res.optimal and sol.primal_infeasibility > 0:
+        _err(f"Warning: HiGHS calls the solution optimal with a row off by up to {sol.primal_infeasibility:.2g} "
+             f"({sol.relative_infeasibility:.1e} of the row's size, within the 1e-06 accepted); the answer is kept.")
     if not res.optimal:
         why = ("; HiGHS calls the solution optimal but it violates rows by more than its tolerance: the model is "
                "probably badly scaled (see the warnings)" if res.solution.status == "optimal_with_infeasibilities"
                else "")
-        _err(f"Case {case}: solver status {res.solution.status}{why}; no workbook written.")
+        _err(f"Case {case_label}: solver status {res.solution.status}{why}; no workbook written.")
         raise typer.Exit(EXIT_OTHER)
     return res
 
@@ -116,32 +132,74 @@ def run_cmd(
     from .outputs.workbook import write_excel
 
     _check_time_limit(time_limit)
-    res = _solve_or_exit(case, time_limit)
+    c = _case_or_exit(case)
+    name = file_name(c.name)  # the case name never makes a path: no folders, no hidden file
+    if out is not None and out.suffix.lower() == ".xlsx":
+        book_name, out_dir = out.name, out.parent  # --out names the workbook itself
+    else:
+        out_dir = out if out is not None else Path("reports") / name
+        book_name = f"{name}.xlsx"
+    names = [book_name, f"{name}_iamc.csv", *(["report.html"] if report else [])]
+    _outputs_or_exit([c], out_dir, names)
+    res = _solve_or_exit(c, time_limit, label=case)
     a = analyse(res)
     if ranges:
         from .study import cost_and_peak_ranges
 
         a.notes["ranges"] = cost_and_peak_ranges(case, n=ranges, seed=1)
-    name = file_name(res.summary["case"])  # the case name never makes a path: no folders, no hidden file
-    if out is not None and out.suffix.lower() == ".xlsx":
-        workbook, out_dir = out, out.parent  # --out names the workbook itself
-    else:
-        out_dir = out if out is not None else Path("reports") / name
-        workbook = out_dir / f"{name}.xlsx"
     from .outputs.console import summary_lines
 
     typer.echo("\n".join(summary_lines(res, a)))
-    book_path = write_excel(res, workbook, analysis=a)
-    iamc = write_iamc(a, out_dir / f"{name}_iamc.csv")
-    page = None
-    if report:
-        from .outputs.report import write_report
+    with _landing(out_dir) as stage:  # all outputs or none: the earlier ones stay as they were until all are written
+        write_excel(res, stage / book_name, analysis=a)
+        write_iamc(a, stage / names[1])
+        if report:
+            from .outputs.report import write_report
 
-        page = write_report(a, out_dir / "report.html")
-    typer.echo(f"\nWorkbook: {book_path}")
-    typer.echo(f"IAMC:     {iamc}")
-    if page is not None:
-        typer.echo(f"Report:   {page}")
+            write_report(a, stage / "report.html")
+    typer.echo(f"\nWorkbook: {out_dir / book_name}")
+    typer.echo(f"IAMC:     {out_dir / names[1]}")
+    if report:
+        typer.echo(f"Report:   {out_dir / 'report.html'}")
+
+
+def _case_or_exit(path: Path):
+    """The case file read (`planner.Case`), or exit 2 with its problems."""
+    from .api import load_case
+
+    try:
+        return load_case(path)
+    except InputError as e:
+        _input_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _outputs_or_exit(cases: list, out_dir: Path, names: list[str], option: str = "--out") -> None:
+    """Exit 2 before anything is solved if an output would touch an input of the run or cannot be written there."""
+    from .inputs.load import output_problems
+
+    problems = []
+    if out_dir.exists() and not out_dir.is_dir():
+        from .base.errors import Problem
+
+        problems.append(Problem(option, "", f"{out_dir} is a file; expected a folder for the outputs"))
+    problems += output_problems(cases, [out_dir / n for n in names], option)
+    if problems:
+        _input_error(InputError(problems))
+        raise typer.Exit(EXIT_INPUT)
+
+
+@contextlib.contextmanager
+def _landing(out_dir: Path):
+    """`planner.base.safe.staged`: the outputs land together; a write that fails (a full disk, a folder in the way)
+    is one line and exit 1, the earlier outputs as they were."""
+    try:
+        with staged(out_dir) as stage:
+            yield stage
+    except OSError as e:
+        _err(f"Could not write the outputs: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}; nothing "
+             f"in {out_dir} was changed.")
+        raise typer.Exit(EXIT_OTHER) from None
 
 
 @app.command("decompose")
@@ -219,13 +277,23 @@ def compare_cmd(
         _err("compare: give at least two case files")
         raise typer.Exit(EXIT_INPUT)
     _check_time_limit(time_limit)
+    loaded = [_case_or_exit(c) for c in cases]
+    seen: dict[str, Path] = {}
+    for path, c in zip(cases, loaded, strict=True):  # the cases are told apart by name in every table and chart
+        if c.name in seen:
+            _err(f"Bad input: {path} and {seen[c.name]} are both named {c.name!r}; compared cases need different "
+                 "names (name = ... in the case file)")
+            raise typer.Exit(EXIT_INPUT)
+        seen[c.name] = path
+    _outputs_or_exit(loaded, out, ["compare.xlsx", "compare.html"])
     analyses = []
-    for c in cases:
-        res = _solve_or_exit(c, time_limit)
+    for path, c in zip(cases, loaded, strict=True):
+        res = _solve_or_exit(c, time_limit, label=path)
         analyses.append(analyse(res))
         typer.echo(f"{res.summary['case']}: {res.solution.status}, {res.solution.objective / 1e8:,.2f} 亿元")
-    book, page = write_compare(analyses, out)
-    typer.echo(f"Workbook: {book}\nReport:   {page}")
+    with _landing(out) as stage:
+        write_compare(analyses, stage)
+    typer.echo(f"Workbook: {out / 'compare.xlsx'}\nReport:   {out / 'compare.html'}")
 
 
 @app.command("validate")
@@ -256,6 +324,11 @@ def data_report_cmd(
     except InputError as e:
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
+    if out is not None:
+        if out.suffix not in (".md", ".csv", ".xlsx"):
+            _err(f"{out}: expected a file name ending in .md, .csv or .xlsx")
+            raise typer.Exit(EXIT_INPUT)
+        _outputs_or_exit([data.case], out.parent, [out.name])
     cat = catalog(data)
     typer.echo(f"{len(cat)} measures (discount rate {data.case.discount_rate:.0%}); yuan per unit per year, "
                "per t CO2e cut (CH4 x 28) and per pollution equivalent (PE) cut:")
@@ -274,9 +347,6 @@ def data_report_cmd(
     for row in a.itertuples():
         typer.echo(f"  {row.source_id}: {row.title}")
     if out is not None:
-        if out.suffix not in (".md", ".csv", ".xlsx"):
-            _err(f"{out}: expected a file name ending in .md, .csv or .xlsx")
-            raise typer.Exit(EXIT_INPUT)
         with atomic(out) as tmp:
             if out.suffix == ".md":
                 tmp.write_text(markdown(data), encoding="utf-8")
@@ -303,6 +373,7 @@ def template_cmd(
     if out.suffix.lower() != ".xlsx":
         _err(f"{out}: expected a file name ending in .xlsx")
         raise typer.Exit(EXIT_INPUT)
+    _outputs_or_exit([_case_or_exit(case)], out.parent, [out.name])
     try:
         path = write_template(case, out)
     except InputError as e:
@@ -315,53 +386,83 @@ def template_cmd(
 def sweep_cmd(
     case: Path = typer.Argument(..., help="Case file, e.g. cases/baseline.toml"),
     set_: list[str] = typer.Option(..., "--set", help="KEY=VALUES, e.g. targets.nonfossil_share_2025.value="
-                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C); several --set make a grid"),
+                                   "0.25:0.35:11 (FROM:TO:N evenly spaced, or A,B,C; 2,000,000 is one number, "
+                                   "100, 200, 300 three); several --set make a grid"),
     out: Path = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.xlsx (default reports/<case>/sweep)"),
     parquet: bool = typer.Option(False, "--parquet", help="Also write sweep.parquet"),
     engine: str = typer.Option("serial", "--engine", help="serial, processes or dask"),
     workers: int = typer.Option(None, "--workers", help="Worker processes (processes engine)"),
     address: str = typer.Option(None, "--address", help="Dask scheduler address (dask engine)"),
     diagnosis: bool = typer.Option(True, "--diagnosis/--no-diagnosis", help="Diagnose infeasible points"),
+    yes: bool = typer.Option(False, "--yes", help="Solve a grid of more than 100,000 points"),
 ) -> None:
     """Solve the case at every point of a grid (built once, re-solved warm); write a table and a chart.
 
-    Infeasible points are kept, marked with their diagnosis; they never stop the sweep.
+    Infeasible points are kept, marked with their diagnosis; they never stop the sweep. Every value of every --set
+    passes the checks a case file's value passes before any point is solved.
     """
     from .inputs.case import load_case
     from .study import sweep, values
+    from .study.engines import ENGINES
     from .study.export import write_study
+    from .study.sweep import MAX_POINTS, prepare
 
     grid, problems = {}, []
     for item in set_:
         key, sep, spec = item.partition("=")
-        if not sep or not key or not spec:
+        key = key.strip()
+        if not sep or not key or not spec.strip():
             problems.append(f"--set {item}: expected KEY=VALUES such as targets.x.value=0.25:0.35:11")
             continue
+        if key in grid:
+            problems.append(f"--set {key}: given twice; give each key once (A,B,C lists several values)")
+            continue
         try:
-            grid[key.strip()] = values(spec.strip())
-        except ValueError:
-            problems.append(f"--set {item}: expected VALUES as FROM:TO:N (N a whole number) or A,B,C")
+            grid[key] = values(spec.strip())
+        except ValueError as e:
+            problems.append(f"--set {key}: {e}")
+    if engine not in ENGINES:
+        problems.append(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if workers is not None and workers < 1:
+        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
+    limit = None if yes else MAX_POINTS
+    try:
+        c = load_case(case)
+        out_dir = out if out is not None else Path("reports") / file_name(c.name) / "sweep"
+        from .inputs.load import output_problems
+
+        names = ["sweep.csv", "sweep.xlsx", *(["sweep.parquet"] if parquet else [])]
+        problems += [str(p) for p in output_problems([c], [out_dir / n for n in names])]
+        ready = prepare(c, grid, max_points=limit, where="--set")  # every value, before anything is solved
+    except InputError as e:
+        problems += [str(p) for p in e.problems]
     if problems:
         _err(f"Bad input: {len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
         for line in problems:
             _err(f"  {line}")
         raise typer.Exit(EXIT_INPUT)
     try:
-        c = load_case(case)
-        for key in grid:  # every key is checked before the first solve
-            c.with_overrides({key: grid[key][0]})
-        load(c.with_overrides({k: v[0] for k, v in grid.items()}))
-        df = sweep(c, grid, engine=engine, workers=workers, address=address, diagnosis=diagnosis)
+        df = sweep(c, grid, engine=engine, workers=workers, address=address, diagnosis=diagnosis, max_points=limit,
+                   where="--set", prepared=ready)
     except InputError as e:
         _input_error(e)
         raise typer.Exit(EXIT_INPUT) from None
+    for w in df.attrs.get("warnings", []):
+        _err(f"Warning: {w}")
     counts = df["status"].value_counts().to_dict()
     typer.echo(f"Sweep of {c.name}: {len(df)} points; " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     cols = [*grid, "status", "objective"]
     typer.echo(df[cols].to_string(index=False, float_format=lambda x: f"{x:,.6g}"))
-    out_dir = out if out is not None else Path("reports") / c.name / "sweep"
-    for path in write_study(df, out_dir, list(grid), parquet=parquet):
-        typer.echo(f"Written: {path}")
+    with _landing(out_dir) as stage:
+        written = write_study(df, stage, list(grid), parquet=parquet)
+    for path in written:
+        typer.echo(f"Written: {out_dir / path.name}")
+    if not (df["status"] == "optimal").any():
+        infeasible = df["status"].isin(["infeasible", "infeasible_or_unbounded"]).all()
+        _err(f"No point of the sweep was solved to optimality ({len(df)} points, "
+             + ", ".join(f"{n} {s}" for s, n in counts.items()) + "); the tables give each point's status"
+             + (" and which targets must move" if infeasible else "") + ".")
+        raise typer.Exit(EXIT_INFEASIBLE if infeasible else EXIT_OTHER)
 
 
 def main() -> None:
@@ -375,7 +476,7 @@ def main() -> None:
         app()
         code = EXIT_OK
     except KeyboardInterrupt:  # only if the signal handlers were replaced (planner.base.safe takes SIGINT first)
-        _err("Interrupted (SIGINT); no file was half-written, earlier workbooks are untouched.")
+        _err(interrupt_message("SIGINT").rstrip())
         code = 130
     except SystemExit as e:
         code = e.code

@@ -167,3 +167,23 @@ def test_width_of_random_number_columns():
         assert _number_width(np.array(values)) == (max(_width(x) for x in cells) if cells else None)
 
     check()
+
+
+def test_a_peaks_headline_is_its_dearest_ceiling_year():
+    """The rows before the peak year cost more to tighten (11,133 yuan/t in 2021 on the shipped case) but are not the
+    peak's price: the console and the report headline its ceiling years after the peak year."""
+    from planner.analysis.common import after_peak, tightest
+    from planner.outputs.console import _target_rows, _tightest
+
+    g = pd.DataFrame([{"target_id": "pk", "kind": "peak", "year": y, "first_year": 2023, "marginal_cost": mc,
+                       "slack": 0.0, "limit": 100.0} for y, mc in ((2021, 900.0), (2022, 50.0), (2023, 0.0),
+                                                                 (2024, 30.0), (2025, 40.0))])
+    (plain,) = _target_rows(g)
+    assert _tightest(plain).year == 2025
+    rows = g.to_dict("records")
+    ceiling = after_peak([r["kind"] for r in rows], [r["year"] for r in rows], [r["first_year"] for r in rows])
+    assert ceiling == [False, False, False, True, True]
+    assert tightest(g["marginal_cost"].tolist(), g["slack"].tolist(), g["limit"].tolist()) == 0  # without: 2021
+    cap = g.assign(kind="cap")
+    (plain,) = _target_rows(cap)
+    assert _tightest(plain).year == 2021  # any other target: its dearest row

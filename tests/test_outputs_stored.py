@@ -18,8 +18,14 @@ History (oldest first):
   and intensity on the assessment basis (new rows Emissions|CO2|Energy, |Industrial Processes, |Assessment Basis),
   wind and PV within the city plan, key-project cuts on; strict_co2, high_nonfossil and frozen_technology redefined
   (tests/stored_values.py says how); high_potential new. Every number moves.
+- 2026-12-07 (issue 17, marginal costs on the tightening side, planner/solver/sides.py; merged after issue 16): only
+  prices (Price|Target|...) moved, in rows where the optimum is degenerate: each is now what tightening the row costs,
+  where HiGHS had given a dual of the interval its basis happened to end on; every one up or unchanged but the rows that
+  cannot be tightened (public_fleet_electric_2030 at 100%: the loosening side, lower in low_discount 2031 and
+  strict_co2 2033). The carbon peak's binding rows before the peak year: 0 -> 11,133 yuan/t in 2021, 7,704 (2022),
+  4,000 (2023), 192 (2024), 1,036 (2025); its ceiling years keep 29-198. Quantities and objectives are unchanged.
 - 2026-12-07 (issue 18, districts): districts new (the reference case on the 38 districts, `regions = "districts"`),
-  written alone; the other copies untouched.
+  written alone, by the code after the merge with issue 17; the other copies untouched.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def test_sweep_costs_by_hand_at_every_point(cap_case):
     for cap, fom, objective in df[[*grid, "objective"]].itertuples(index=False):
         assert objective == pytest.approx(by_hand(cap, fom), rel=REL, abs=1e-9), (cap, fom)
     tight = df[(df["targets.cap90.value"] == 86) & (df["measures.a.fixed_om"] == 5)].iloc[0]
-    assert tight["marginal_cost.cap90.2022"] == pytest.approx(6)  # the next tonne is b's
+    assert tight["marginal_cost.cap90.2022 [yuan/t]"] == pytest.approx(6)  # the next tonne is b's
     assert tight["level.cap90.2022"] == pytest.approx(86)
     assert tight["built.a"] == pytest.approx(4) and tight["built.b"] == pytest.approx(5)
     assert tight["emissions.co2.2022"] == pytest.approx(86)
@@ -95,14 +95,17 @@ def test_infeasible_point_diagnosed_with_the_users_constraint(cap_case):
 
 def test_structural_overrides_rebuild_and_user_constraint_holds_at_every_point(cap_case):
     """Without a, every tonne comes from b at 6 yuan: cap 90 costs 60, cap 86 costs 84, whether the model starts in
-    2021 or 2022 (everything is built in 2022). A horizon the baseline does not reach is an error point, kept."""
+    2021 or 2022 (everything is built in 2022). A horizon the baseline does not reach is refused before any point is
+    solved, naming the point and the data's row."""
     df = planner.sweep(cap_case, {"targets.cap90.value": [90, 86], "first_year": [2021, 2022]}, extra=no_a,
                        progress=False)
     assert df["objective"].tolist() == pytest.approx([60, 60, 84, 84], rel=REL)
     assert (df["built.a"] == 0).all()
-    bad = planner.sweep(cap_case, [{"last_year": 2023}, {}], progress=False)
-    assert bad["status"].tolist() == ["error", "optimal"]
-    assert "baseline of co2 in r1 does not reach 2023" in bad.loc[0, "diagnosis"]
+    with pytest.raises(planner.InputError) as e:
+        planner.sweep(cap_case, [{}, {"last_year": 2023}], progress=False)
+    assert [str(p) for p in e.value.problems] == [
+        f"sweep grid 2 (last_year=2023): {cap_case.parent / 'data' / 'baseline.csv'}, row 2, column year: baseline of "
+        "co2 in r1 does not reach 2023; expected values from 2020 (base year) to 2023 (last model year)"]
 
 
 def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
@@ -130,6 +133,11 @@ def test_warm_in_place_sweep_equals_cold_rebuild_on_the_shipped_case():
         peak = cold.targets[cold.targets["target_id"] == "carbon_peak_2030"]  # levels with grid flows, as cold
         assert [row[f"level.carbon_peak_2030.{y}"] for y in peak["year"]] == pytest.approx(list(peak["level"]),
                                                                                             rel=REL), pt
+        # marginal costs on the tightening side: the warm point's are the cold run's, every row (issue 17)
+        warm = {c.split(" [")[0].removeprefix("marginal_cost."): row[c] for c in df.columns
+                if c.startswith("marginal_cost.")}
+        for t in cold.targets.itertuples():
+            assert warm[f"{t.target_id}.{t.year}"] == pytest.approx(t.marginal_cost, rel=1e-5, abs=1e-3), (pt, t)
     assert df.loc[5, "objective"] > df.loc[4, "objective"]  # the lower ceiling binds harder
 
 
@@ -155,7 +163,7 @@ def test_peak_points_follow_the_two_stages_by_hand(tmp_path):
     assert "peak" not in df.loc[5, "diagnosis"]
     assert "peak 2023: raise limit by 5" in df.loc[6, "diagnosis"]
     assert "peak 2024: raise limit by 15" in df.loc[6, "diagnosis"]
-    assert df.loc[0, ["level.peak.2023", "marginal_cost.peak.2024"]].tolist() == pytest.approx([100, 1])
+    assert df.loc[0, ["level.peak.2023", "marginal_cost.peak.2024 [yuan/t]"]].tolist() == pytest.approx([100, 1])
     for pt, row in zip(pts, df.itertuples(), strict=True):
         if row.status == "optimal":
             assert row.objective == pytest.approx(planner.run(case.with_overrides(pt)).solution.objective, abs=1e-6)
@@ -201,7 +209,7 @@ def test_dask_and_processes_give_the_serial_table(cap_case):
 def test_cli_sweep_writes_table_and_chart_and_keeps_infeasible_points(cap_case, tmp_path):
     out = tmp_path / "sw"
     r = subprocess.run([sys.executable, "-m", "planner.cli", "sweep", str(cap_case), "--set",
-                        "targets.cap90.value=70:90:3", "--set", "potentials.r1.b.max_stock=3,100", "--out", str(out),
+                        "targets.cap90.value=70:90:3", "--set", "potentials.r1.b.max_stock=3, 100", "--out", str(out),
                         "--parquet"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "6 points; 4 optimal, 2 infeasible" in r.stdout

@@ -48,7 +48,7 @@ def test_monte_carlo_is_seeded_and_prices_every_sample_by_hand(ranged, distribut
     s = summarize(df)
     assert s["chosen"].set_index("measure_id")["share_of_samples"].to_dict() == {"a": 1.0, "b": 1.0}
     assert s["binding"].set_index("target_row")["share_binding"].to_dict() == {"cap90.2022": 1.0}
-    mc = s["marginal_cost"].set_index("column").loc["marginal_cost.cap90.2022"]
+    mc = s["marginal_cost"].set_index("column").loc["marginal_cost.cap90.2022 [yuan/t]"]
     assert mc["min"] >= 5 - 1e-9 and mc["max"] <= 7 + 1e-9  # b's cost per tonne, fom_b / 2
 
 

@@ -38,21 +38,29 @@ def year_spans(years) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def tightest(marginal_costs: list, slacks: list, limits: list) -> int:
+def tightest(marginal_costs: list, slacks: list, limits: list, eligible: list | None = None) -> int:
     """Which of a lasting target's rows to show (the console and the report): the first with the highest marginal
-    cost, else the first with the least slack relative to its limit (at least 1); None or NaN never wins."""
+    cost, else the first with the least slack relative to its limit (at least 1); None or NaN never wins. Only rows
+    marked ``eligible`` compete when any is (a carbon peak's headline is its ceiling years after the peak year: the
+    rows before it hold the first stage's path, and what tightening one of those costs is not the peak's price)."""
     def num(x) -> float:
         return float("nan") if x is None else float(x)
 
-    mc = [0.0 if x != x else abs(x) for x in map(num, marginal_costs)]
-    if any(x > 0 for x in mc):
-        return max(range(len(mc)), key=mc.__getitem__)
-    rel = []
-    for s, lim in zip(map(num, slacks), map(num, limits), strict=True):
-        den = abs(lim)
+    keep = [i for i, ok in enumerate(eligible or []) if ok] or list(range(len(marginal_costs)))
+    mc = {i: 0.0 if x != x else abs(x) for i, x in ((i, num(marginal_costs[i])) for i in keep)}
+    if any(x > 0 for x in mc.values()):
+        return max(keep, key=mc.__getitem__)
+    rel = {}
+    for i in keep:
+        s, den = num(slacks[i]), abs(num(limits[i]))
         x = s / (1.0 if den < 1.0 else den)  # a NaN limit stays NaN
-        rel.append(float("inf") if x != x else x)
-    return min(range(len(rel)), key=rel.__getitem__)
+        rel[i] = float("inf") if x != x else x
+    return min(keep, key=rel.__getitem__)
+
+
+def after_peak(kinds: list, years: list, first_years: list) -> list[bool]:
+    """Which rows of a target are a carbon peak's ceiling years (after its peak year): `tightest`'s ``eligible``."""
+    return [k == "peak" and y > f for k, y, f in zip(kinds, years, first_years, strict=True)]
 
 
 def pair_flows(p, r: str, m: str) -> dict[tuple[str, str], float]:

@@ -96,9 +96,12 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     """Tighten each binding target with a non-zero marginal cost by a small step, re-solve warm and compare.
 
     Shares and reductions move their value by ``pp_step`` percentage points; caps and floors by ``rel_step`` of
-    their value; targets without a value (peak) have each binding row tightened by ``rel_step`` of its limit. Each
-    target is restored before the next one. Returns predicted and observed changes of the objective (present value,
-    yuan) per step, tightened and loosened: as the optimal cost is convex in a bound, the reported marginal cost must
+    their value; targets without a value (peak) have each binding row tightened by ``rel_step`` of its limit, and
+    targets binding in several years their tightest row (a row's marginal cost is what tightening that row alone
+    costs, `planner.solver.sides`: at a degenerate optimum the rows' figures are not additive, so moving the value,
+    which moves every row at once, matches none of them). Each target is restored before the next one. Returns
+    predicted and observed changes of the objective (present value, yuan) per step, tightened and loosened: as the
+    optimal cost is convex in a bound, the reported marginal cost must
     lie between the two one-sided changes (``bracketed``); at a degenerate vertex the two differ, and a step can cross
     a change of basis, so ``relative_error`` against the tightened change alone may be large while the figure is
     right.
@@ -123,7 +126,7 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
     active = mc[(mc["status"] == "binding") & (mc["marginal_cost_pv"].abs() > min_marginal)]
     def change(apply, undo) -> float | None:
         apply()
-        sol = solve(m)
+        sol = solve(m, duals=False)  # the cost is what is compared
         undo()
         return sol.objective - base if sol.optimal else None
 
@@ -132,6 +135,9 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
         t = by_id[k]
         dfs = rows["year"].map(lambda y: (1 + p.rate) ** -(y - p.base_year))
         value = t.get("value")
+        if len(rows) > 1:  # several binding rows: the tightest row on its own (the one the console shows)
+            rows, value = rows.loc[[rows["marginal_cost_pv"].abs().idxmax()]], None
+            dfs = dfs.loc[rows.index]
         if t["kind"] in PCT_KINDS and value is not None:
             sign, step = (-1.0 if t["kind"] == "share_max" else 1.0), pp_step
             predicted = float((rows["per_pp"] * dfs).sum()) * step
@@ -170,9 +176,13 @@ def tighten_check(case, pp_step: float = 0.01, rel_step: float = 1e-4, min_margi
             def undo(con=con, original=original):
                 con.set_value(original)
 
-            out.append({"target_id": k, "year": row.year, "how": f"row {step:g}", "step": step,
-                        "predicted": row.marginal_cost_pv * step, "observed": change(add(step), undo),
-                        "observed_loosened": change(add(-step), undo), "one_sided": False})
+            observed, loosened = change(add(step), undo), change(add(-step), undo)
+            one_sided = observed is None  # cannot be tightened (a share of 100%): its figure is the loosening side
+            out.append({"target_id": k, "year": row.year, "how": f"row {step:g}" + (
+                " (infeasible; loosened instead)" if one_sided else ""), "step": step,
+                "predicted": row.marginal_cost_pv * step,
+                "observed": -loosened if one_sided and loosened is not None else observed,
+                "observed_loosened": loosened, "one_sided": one_sided})
     solve(m)
     df = pd.DataFrame.from_records(out, columns=["target_id", "year", "how", "step", "predicted", "observed",
                                                  "observed_loosened", "one_sided"])

@@ -124,22 +124,27 @@ def reasons(ctx: Context, marginal: pd.DataFrame) -> pd.DataFrame:
         if cost < 0:
             reason = (f"pays for itself: saves {-cost:,.0f} yuan per {ctx.measure_unit[m]} per year net of its "
                       f"annualized cost (in {ctx.report_year}, electricity at the grid's thermal cost)")
+            reason_zh = (f"自身即可回本: 扣除年化成本后每{ctx.measure_unit[m]}每年节约 {-cost:,.0f} 元"
+                         f"({ctx.report_year} 年, 电力按电网火电成本计)")
             kind = "no-regret"
         elif needed:
             parts = [f"{ctx.target_zh.get(k, k)} ({k}, {v / total:.0%})" for k, v in needed if v / total >= 0.05]
             reason = "needed for " + "; ".join(parts)
+            reason_zh = "为达到以下目标所需: " + "; ".join(parts)
             kind = "needed for targets"
         elif p.min_stock.get((r, m), 0.0) > 0:
             reason, kind = "required minimum deployment (min_stock in potentials)", "required"
+            reason_zh = "要求的最低部署量 (potentials 的 min_stock)"
         else:
             reason = "no binding target pays for it at the margin (an equally cheap plan may leave it out)"
+            reason_zh = "边际上没有起约束作用的目标需要它 (同样便宜的方案可以不含它)"
             kind = "indifferent"
         out.append({"region_id": r, "measure_id": m, "measure_zh": ctx.measure_zh.get(m, ""),
-                    "sector": ctx.sector.get(m, ""), "reason_kind": kind, "reason": reason,
+                    "sector": ctx.sector.get(m, ""), "reason_kind": kind, "reason": reason, "reason_zh": reason_zh,
                     "main_target": needed[0][0] if needed else "",
                     "target_value_pv": total, "discounted_cost": row.discounted_cost, "values": value})
     return pd.DataFrame.from_records(out, columns=[
-        "region_id", "measure_id", "measure_zh", "sector", "reason_kind", "reason", "main_target",
+        "region_id", "measure_id", "measure_zh", "sector", "reason_kind", "reason", "reason_zh", "main_target",
         "target_value_pv", "discounted_cost", "values"])
 
 

@@ -8,6 +8,10 @@
 - `file_name`: a case name turned into a plain file name (no folders, no leading dot, never empty).
 - `atomic`: write a file through a temporary in the same folder and rename it into place; an interrupt (see
   `install_signal_handlers`) removes the temporary and leaves any earlier file untouched.
+- `staged`: write a command's outputs into a temporary folder and move them into the output folder together when
+  all of them are written: a failure or an interrupt before that leaves the earlier outputs exactly as they were
+  (never one new file beside two old ones); the move itself runs with SIGINT and SIGTERM held back, and undoes
+  itself if a rename fails.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -28,6 +33,9 @@ EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 
 _pending: dict[str, int] = {}  # temporaries to remove if the process is interrupted -> the process that made them
 _owner = [os.getpid()]  # the process that installed the handlers (a study's worker processes inherit them)
+_landed: list[str] = []  # outputs moved into place by this process (the interrupt message says so)
+_stages: set[str] = set()  # staging folders being written (a file renamed inside one has not landed yet)
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def text_cell(s: str) -> str:
@@ -73,10 +81,21 @@ def csv_text(df):
     return df
 
 
+NAME_BYTES = 150  # of a file name's stem in UTF-8: with any suffix, well inside the 255 bytes file systems allow
+
+
 def file_name(name: str, suffix: str = "") -> str:
-    """A plain file name from a case name: letters, digits, ``_ . -`` and CJK kept, anything else ``_``."""
+    """A plain file name from a case name: letters, digits, ``_ . -`` and CJK kept, anything else ``_``; a stem longer
+    than `NAME_BYTES` bytes (a 100-character Chinese name is 300) is cut and ends with a short hash of the whole
+    name, so two long names stay two files."""
     stem = re.sub(r"[^\w.\-]", "_", name, flags=re.UNICODE).lstrip(".") or "case"
-    return stem[:120] + suffix
+    if len(stem.encode("utf-8")) > NAME_BYTES:
+        import hashlib
+
+        tag = "~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        cut = stem.encode("utf-8")[: NAME_BYTES - len(tag)].decode("utf-8", errors="ignore")
+        stem = cut + tag
+    return stem + suffix
 
 
 @contextlib.contextmanager
@@ -99,18 +118,108 @@ def atomic(path: str | Path) -> Iterator[Path]:
             raise
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
+        if str(path.parent.resolve()) in _stages:
+            os.replace(tmp, path)
+        else:
+            with _held():  # the rename and the note that it happened, never one without the other
+                os.replace(tmp, path)
+                _landed.append(str(path))
     finally:
         Path(tmp).unlink(missing_ok=True)
         _pending.pop(tmp, None)
+
+
+@contextlib.contextmanager
+def _held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back in this block and delivered after it."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    except (AttributeError, ValueError, OSError):  # no signal masks here: nothing to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def staged(folder: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder for a command's outputs; when the block ends without error, move every file in it
+    into ``folder`` together (replacing files of the same names), then remove it.
+
+    A new ``folder`` is the temporary folder renamed (one step); into an existing one, the files are moved with the
+    signals held back, each earlier file first set aside, and everything put back if a rename fails (a folder in
+    the way of a file, say): the folder then holds exactly what it held before. An error or an interrupt while
+    the block runs removes the temporary folder and changes nothing in ``folder``."""
+    folder = Path(folder)
+    fresh = not folder.exists()
+    home = folder.parent if fresh else folder
+    home.mkdir(parents=True, exist_ok=True)
+    while True:  # registered before it exists, as in `atomic`
+        stage = home / f".{folder.name}.{secrets.token_hex(4)}.tmp"
+        _pending[str(stage)] = os.getpid()
+        try:
+            stage.mkdir()
+            break
+        except FileExistsError:
+            _pending.pop(str(stage), None)
+        except BaseException:
+            _pending.pop(str(stage), None)
+            raise
+    _stages.add(str(stage.resolve()))
+    try:
+        yield stage
+        names = sorted(p.name for p in stage.iterdir())
+        if fresh and not folder.exists():
+            with _held():
+                os.rename(stage, folder)
+                _landed.extend(str(folder / n) for n in names)
+        else:
+            _move_in(stage, folder, names)
+    finally:
+        _stages.discard(str(stage.resolve()))
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+        _pending.pop(str(stage), None)
+
+
+def _move_in(stage: Path, folder: Path, names: list[str]) -> None:
+    """Move ``names`` from ``stage`` into ``folder`` all or none (see `staged`)."""
+    blocked = [n for n in names if (folder / n).is_dir() and not (folder / n).is_symlink()]
+    if blocked:
+        raise IsADirectoryError(f"{folder / blocked[0]} is a folder, in the way of an output of the same name; "
+                                f"nothing in {folder} was changed")
+    with _held():
+        aside, moved = [], []
+        try:
+            for n in names:
+                if (folder / n).exists() or (folder / n).is_symlink():
+                    os.replace(folder / n, stage / f".earlier.{n}")
+                    aside.append(n)
+            for n in names:
+                os.replace(stage / n, folder / n)
+                moved.append(n)
+        except BaseException:
+            for n in moved:
+                with contextlib.suppress(OSError):
+                    os.replace(folder / n, stage / n)
+            for n in aside:
+                with contextlib.suppress(OSError):
+                    os.replace(stage / f".earlier.{n}", folder / n)
+            raise
+        _landed.extend(str(folder / n) for n in names)
 
 
 def _remove_own_temporaries() -> None:
     me = os.getpid()
     for tmp, pid in list(_pending.items()):
         if pid == me:  # a worker never removes its parent's temporaries, nor the parent a worker's
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if os.path.isdir(tmp) and not os.path.islink(tmp):
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def _on_signal(signum, frame) -> None:  # noqa: ARG001
@@ -124,8 +233,16 @@ def _on_signal(signum, frame) -> None:  # noqa: ARG001
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):
-        os.write(2, f"Interrupted ({name}); no file was half-written, earlier workbooks are untouched.\n".encode())
+        os.write(2, interrupt_message(name).encode())
     os._exit(EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM)
+
+
+def interrupt_message(name: str) -> str:
+    """What an interrupt left: the earlier outputs untouched, or (after the outputs were moved into place) the new
+    ones, whole."""
+    if _landed:
+        return f"Interrupted ({name}) after the outputs were written; they are whole, nothing half-written is left.\n"
+    return f"Interrupted ({name}); no file was half-written, earlier outputs are untouched.\n"
 
 
 def install_signal_handlers() -> None:

@@ -4,8 +4,9 @@ problem at once, each naming file, row and column.
 
 Modules: `case` (case files, ``extends``, dotted overrides), `schema` (every input table described once), `tables`
 (raw tables from CSV or xlsx), `cells` (one cell to its typed value), `overrides` (a case's overrides on the tables),
-`grid` (the electricity table read and checked), `load` (validation and `load`), `template` (the Excel entry
-workbook generated from the schema). Uses `planner.base` only.
+`grid` (the electricity table read and checked), `plausible` (numbers far outside their range: another unit?),
+`load` (validation and `load`), `gate` (the same checks for every value of a study's points), `template` (the Excel
+entry workbook generated from the schema). Uses `planner.base` only.
 """
 
 from .case import Case, load_case

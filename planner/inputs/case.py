@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
+import numbers
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -35,7 +38,8 @@ from pathlib import Path
 
 from ..base.errors import InputError
 from ..base.errors import Problem as _Problem
-from .schema import OVERRIDABLE
+from .cells import override_value
+from .schema import OVERRIDABLE, TABLES
 
 SETTINGS = {
     "name": str,
@@ -53,10 +57,13 @@ SETTINGS = {
     "regions": str,
     "admin_split": str,
     "fair_multiple": float,
+    "allow_outliers": bool,
     "extends": str,
 }
 ADMIN_SPLITS = ("equal", "gdp")  # planner decompose: the administrative split (planner/analysis/decompose.py)
-TYPE_NAMES = {str: "text", int: "a whole number", float: "a number"}
+TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+YEARS = ("base_year", "first_year", "last_year", "history_until")
+MAX_EXTENDS = 100  # case files in one extends chain
 
 
 def Problem(where: str, key: str, message: str) -> _Problem:  # noqa: N802  a case-file problem names a key
@@ -86,6 +93,7 @@ class Case:
     regions: str = ""  # "districts": the districts of districts.csv as decision regions (planner/inputs/regionset.py)
     admin_split: str = "equal"  # planner decompose: the administrative split, "equal" (等比例) or "gdp" (按GDP)
     fair_multiple: float = 2.0  # planner decompose: no district's cost per unit GDP above this multiple of the city's
+    allow_outliers: bool = False  # numbers far outside their plausible range are warned about, not refused
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
     chain: list[Path] = field(default_factory=list)
@@ -112,7 +120,8 @@ class Case:
                                  "discount_rate": 0.04, "last_year": 2040})
 
         Keyword tables do the same in the case file's shape: ``with_overrides(targets={"co2_cap": {...}})``.
-        Values are checked when the case is loaded or solved, like a case file's.
+        Each value is checked at once with the case file's checks and messages (its type, its bounds, a setting's
+        range); what needs the data (ids, plausible magnitudes) is checked when the case is loaded or solved.
         """
         new = copy.deepcopy(self)
         problems: list[_Problem] = []
@@ -121,18 +130,27 @@ class Case:
             _apply_dotted(new, str(key), value, where, problems)
         for table, rows in tables.items():
             if table in OVERRIDABLE:
-                _collect_overrides(table, rows, where, new.overrides, problems)
+                _collect_overrides(table, rows, where, new.overrides, problems, values=True)
             else:
                 _apply_dotted(new, table, rows, where, problems)
-        if not new.base_year < new.first_year <= new.last_year:
-            problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
-                                    f"{new.base_year}, {new.first_year}, {new.last_year}"))
-        if not 0 <= new.discount_rate < 1:
-            problems.append(Problem(where, "discount_rate",
-                                    f"expected a rate between 0 and 1 (0.06 for 6%), got {new.discount_rate}"))
+        problems += order_problems(vars(new), where)
         if problems:
             raise InputError(problems)
         return new
+
+
+def shown(path: Path, case_file: Path) -> str:
+    """A path as the outputs of a run show it: relative to the case file's folder (``../data``, ``baseline.toml``),
+    or the file's name alone when it lies far from it; never the machine's absolute path (a workbook or report is
+    handed on)."""
+    path, base = Path(path), Path(case_file).parent
+    try:
+        rel = os.path.relpath(path.parent.resolve() / path.name, base.resolve())
+    except (ValueError, OSError):
+        return path.name
+    if rel.startswith(os.path.join("..", "..", "..")):
+        return path.name
+    return rel
 
 
 def _display(path: Path) -> str:
@@ -170,10 +188,19 @@ NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]{0,9
 
 def _collect(path: Path, problems: list[Problem], seen: list[Path], child: Path | None = None) -> tuple[dict, dict]:
     """Settings and overrides of ``path`` with its ``extends`` chain applied (parent first)."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link that leads back to itself
+        by = f" (named by extends in {_display(child)})" if child is not None else ""
+        problems.append(Problem(_display(path), "", f"is a symbolic link in a loop{by}; expected a case file"))
+        return {}, {}
     if path in seen:
         problems.append(Problem(_display(path), "extends", "cases extend each other in a loop: "
                                 + " -> ".join(_display(p) for p in [*seen, path])))
+        return {}, {}
+    if len(seen) >= MAX_EXTENDS:
+        problems.append(Problem(_display(seen[0]), "extends", f"expected a chain of at most {MAX_EXTENDS} case files "
+                                f"(each extending the next), got more: {_display(path)} is number {len(seen) + 1}"))
         return {}, {}
     seen.append(path)
     raw = _read_toml(path, problems, child)
@@ -197,19 +224,9 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path], child: Path 
         elif key in SETTINGS:
             if key == "extends":
                 continue
-            expected = SETTINGS[key]
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool):
-                problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
-                continue
-            if isinstance(value, str) and (CONTROL.search(value) or len(value) > 32_767):
-                problems.append(Problem(where, key, "expected plain text of at most 32,767 characters, without "
-                                        "control characters"))
-                continue
-            if key == "name" and not NAME_RE.match(value):
-                problems.append(Problem(where, key, f"expected a plain name (letters, digits, _ . -; it names the "
-                                        f"workbook, never a folder), got {value!r}"))
+            value, err = setting_value(key, value)
+            if err:
+                problems.append(Problem(where, key, err))
                 continue
             if key == "data":
                 value = str((path.parent / value).resolve())
@@ -223,7 +240,8 @@ def _collect(path: Path, problems: list[Problem], seen: list[Path], child: Path 
     return settings, overrides
 
 
-def _collect_overrides(table: str, value, where: str, overrides: dict, problems: list[Problem]) -> None:
+def _collect_overrides(table: str, value, where: str, overrides: dict, problems: list[Problem],
+                       values: bool = False) -> None:
     if not isinstance(value, dict):
         problems.append(Problem(where, table, f"expected a table [{table}.<id>] of column = value"))
         return
@@ -234,18 +252,21 @@ def _collect_overrides(table: str, value, where: str, overrides: dict, problems:
                                         "expected [potentials.<region_id>.<measure_id>] with column = value"))
                 continue
             for measure, cols in measures.items():
-                _check_columns(table, f"potentials.{region}.{measure}", cols, where, problems)
+                _check_columns(table, f"potentials.{region}.{measure}", cols, where, problems, values)
                 overrides[table].setdefault((region, measure), {}).update(cols)
         return
     for key, cols in value.items():
         if not isinstance(cols, dict):
             problems.append(Problem(where, f"{table}.{key}", f"expected a table [{table}.{key}] of column = value"))
             continue
-        _check_columns(table, f"{table}.{key}", cols, where, problems)
+        _check_columns(table, f"{table}.{key}", cols, where, problems, values)
         overrides[table].setdefault(key, {}).update(cols)
 
 
-def _check_columns(table: str, label: str, cols: dict, where: str, problems: list[Problem]) -> None:
+def _check_columns(table: str, label: str, cols: dict, where: str, problems: list[Problem],
+                   values: bool = False) -> None:
+    """Every column may be overridden and holds a single value; with ``values``, also of the column's type (what
+    `planner.inputs.overrides` checks again when the data is read)."""
     for col, v in cols.items():
         if col not in OVERRIDABLE[table]:
             problems.append(Problem(where, f"{label}.{col}", f"cannot be overridden; "
@@ -253,50 +274,84 @@ def _check_columns(table: str, label: str, cols: dict, where: str, problems: lis
                                     f"{', '.join(OVERRIDABLE[table])}"))
         elif isinstance(v, dict | list):
             problems.append(Problem(where, f"{label}.{col}", f"expected a single value, got {v!r}"))
+        elif values:
+            _, err = override_value(TABLES[table].column(col), v)
+            if err:
+                problems.append(Problem(where, f"{label}.{col}", err))
+
+
+def setting_value(key: str, value) -> tuple[object, str | None]:
+    """One setting's value, typed, or what was expected: the same check for a case file, `Case.with_overrides`, a
+    sweep grid and ``planner sweep --set``. Whole numbers are taken where a number is expected (and ``2030.0`` where
+    a year is); numbers must be finite (TOML allows ``nan`` and ``inf``); years lie from 1900 to 2200."""
+    expected = SETTINGS[key]
+    if expected is bool:
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false (without quotes), got {value!r}"
+    if isinstance(value, bool):
+        return None, f"expected {TYPE_NAMES[expected]}, got {value!r}"
+    if expected in (int, float) and isinstance(value, numbers.Real):
+        if not math.isfinite(float(value)):
+            return None, f"expected a finite number, got {value!r}"
+        if expected is int:
+            if float(value) != int(value):
+                return None, f"expected {TYPE_NAMES[int]}, got {value!r}"
+            value = int(value)
+        else:
+            value = float(value)
+    if not isinstance(value, expected):
+        return None, f"expected {TYPE_NAMES[expected]}, got {value!r}"
+    if isinstance(value, str) and (CONTROL.search(value) or len(value) > 32_767):
+        return None, "expected plain text of at most 32,767 characters, without control characters"
+    if key == "name" and not NAME_RE.match(value):
+        return None, (f"expected a plain name (letters, digits, _ . -; it names the workbook, never a folder), "
+                      f"got {value!r}")
+    if key in YEARS and not 1900 <= value <= 2200:
+        return None, f"expected a year from 1900 to 2200, got {value}"
+    if key == "discount_rate" and not 0 <= value < 1:
+        return None, f"expected a rate between 0 and 1 (0.06 for 6%), got {value}"
+    if key == "gwp_ch4" and not value > 0:
+        return None, f"expected a positive number (28 for AR5), got {value}"
+    if key == "admin_split" and value not in ADMIN_SPLITS:
+        return None, f"expected one of {', '.join(ADMIN_SPLITS)}, got {value!r}"
+    if key == "fair_multiple" and not value >= 1:
+        return None, f"expected a number of at least 1 (2 = no district pays more than twice the city's cost per " \
+            f"unit GDP), got {value}"
+    return value, None
+
+
+def order_problems(settings: dict, where: str) -> list[_Problem]:
+    """base_year < first_year <= last_year, when all three are known."""
+    years = [settings.get(k) for k in ("base_year", "first_year", "last_year")]
+    if None in years or years[0] < years[1] <= years[2]:
+        return []
+    return [Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
+                    f"{years[0]}, {years[1]}, {years[2]}")]
 
 
 def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
-    """Read a case file (and the files it extends); raise `InputError` listing every problem. ``cls``: the class
-    of the case made (`planner.Case`, which adds `solve`, or this module's `Case`)."""
+    """Read a case file (and the files it extends); raise `InputError` listing every problem at once. ``cls``: the
+    class of the case made (`planner.Case`, which adds `solve`, or this module's `Case`)."""
     path = Path(path)
     problems: list[Problem] = []
     seen: list[Path] = []
     settings, overrides = _collect(path, problems, seen)
     where = _display(path)
-    if problems:
+    if not seen or any(p.column in ("", "extends") for p in problems):  # the chain could not be read whole
         raise InputError(problems)
     for key in REQUIRED:
-        if key not in settings:
+        if key not in settings and not any(p.column == key or f"did you mean {key}?" in p.message for p in problems):
             problems.append(Problem(where, key, "missing; a case needs " + ", ".join(REQUIRED)))
-    if problems:
-        raise InputError(problems)
-    data_dir = Path(settings["data"])
-    if data_dir.suffix.lower() == ".xlsx":
-        if not data_dir.is_file():
-            problems.append(Problem(where, "data", f"data workbook {_display(data_dir)} not found"))
-    elif not data_dir.is_dir():
-        problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found; expected a folder of "
-                                "CSV files or an .xlsx workbook made by planner template"))
-    for key in ("base_year", "first_year", "last_year"):
-        if not 1900 <= settings[key] <= 2200:
-            problems.append(Problem(where, key, f"expected a year from 1900 to 2200, got {settings[key]}"))
-    if problems:
-        raise InputError(problems)
-    if not settings["base_year"] < settings["first_year"] <= settings["last_year"]:
-        problems.append(Problem(where, "first_year", "expected base_year < first_year <= last_year, got "
-                                f"{settings['base_year']}, {settings['first_year']}, {settings['last_year']}"))
-    if not 0 <= settings["discount_rate"] < 1:
-        problems.append(Problem(where, "discount_rate",
-                                f"expected a rate between 0 and 1 (0.06 for 6%), got {settings['discount_rate']}"))
-    if settings.get("gwp_ch4", 28.0) <= 0:
-        problems.append(Problem(where, "gwp_ch4",
-                                f"expected a positive number (28 for AR5), got {settings['gwp_ch4']}"))
-    if settings.get("admin_split", "equal") not in ADMIN_SPLITS:
-        problems.append(Problem(where, "admin_split", f"expected one of {', '.join(ADMIN_SPLITS)}, got "
-                                f"{settings['admin_split']!r}"))
-    if not settings.get("fair_multiple", 2.0) >= 1:
-        problems.append(Problem(where, "fair_multiple", "expected a number of at least 1 (2 = no district pays more "
-                                f"than twice the city's cost per unit GDP), got {settings['fair_multiple']}"))
+    if "data" in settings:
+        data_dir = Path(settings["data"])
+        if data_dir.suffix.lower() == ".xlsx":
+            if not data_dir.is_file():
+                problems.append(Problem(where, "data", f"data workbook {_display(data_dir)} not found"))
+        elif not data_dir.is_dir():
+            problems.append(Problem(where, "data", f"data folder {_display(data_dir)} not found; expected a folder "
+                                    "of CSV files or an .xlsx workbook made by planner template"))
+    problems += order_problems(settings, where)
     if problems:
         raise InputError(problems)
     return cls(
@@ -316,6 +371,7 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
         regions=settings.get("regions", ""),
         admin_split=settings.get("admin_split", "equal"),
         fair_multiple=settings.get("fair_multiple", 2.0),
+        allow_outliers=settings.get("allow_outliers", False),
         overrides=overrides,
         chain=seen,
     )
@@ -337,17 +393,13 @@ def _apply_dotted(case: Case, key: str, value, where: str, problems: list[_Probl
             return
         ids, col = parts[1:-1], parts[-1]
         row = (ids[0], ids[1]) if table == "potentials" else ids[0]
-        _check_columns(table, ".".join(parts[:-1]), {col: value}, where, problems)
+        _check_columns(table, ".".join(parts[:-1]), {col: value}, where, problems, values=True)
         case.overrides.setdefault(table, {}).setdefault(row, {})[col] = value
         return
     if len(parts) == 1 and key in SETTINGS and key not in ("extends", "name"):
-        expected = SETTINGS[key]
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if expected is int and isinstance(value, float) and value == int(value):
-            value = int(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            problems.append(Problem(where, key, f"expected {TYPE_NAMES[expected]}, got {value!r}"))
+        value, err = setting_value(key, value)
+        if err:
+            problems.append(Problem(where, key, err))
             return
         if key == "data":
             case.data_dir = (case.path.parent / value).resolve()

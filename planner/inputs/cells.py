@@ -73,6 +73,18 @@ def convert(col: Column, raw) -> tuple[object, str | None]:
     raise ValueError(col.type)
 
 
+def override_value(col: Column, value) -> tuple[object, str | None]:
+    """A typed value (a case file's TOML, `Case.with_overrides`, a sweep grid, ``--set``) for a column: numbers and
+    booleans must be numbers and booleans, not quoted text; then the checks of a CSV cell (`convert`)."""
+    if col.type in ("number", "int") and isinstance(value, str):
+        return None, f"expected a number, got the text {value!r}; write it without quotes"
+    if col.type == "bool" and not isinstance(value, bool):
+        return None, f"expected true or false (without quotes), got {value!r}"
+    if col.type in ("number", "int") and isinstance(value, bool):
+        return None, f"expected a number, got {value!r}"
+    return convert(col, value)
+
+
 def magnitude_warning(col: Column, value) -> str | None:
     """A number likely in the wrong unit: beyond 1e13 or a non-zero magnitude below 1e-9."""
     if col.type != "number" or not isinstance(value, int | float) or isinstance(value, bool) or value == 0:

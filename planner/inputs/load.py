@@ -7,6 +7,7 @@ Everything is checked before a model is built, and every problem is reported at 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..base.errors import InputError, Problem
-from .case import Case, _display, load_case
+from . import plausible
+from .case import Case, _display, load_case, shown
 from .cells import convert, did_you_mean, magnitude_warning, typed
 from .overrides import apply_overrides
 from .regionset import REGIONAL, cluster_members
@@ -24,7 +26,8 @@ from .regionset import folder as region_set_folder
 from .schema import TABLES, Table
 from .tables import frame, raw_tables
 
-__all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "table_where"]
+__all__ = ["CITY", "Data", "convert", "file_hashes", "input_files", "load", "magnitude_warning", "output_problems",
+           "table_where"]
 
 CITY = "city"
 SEMANTIC = ("regions", "indicators", "baseline", "effects", "potentials", "targets")  # read by _check_semantics
@@ -138,7 +141,6 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
     indicators = data["indicators"].dropna(subset=["indicator_id"]).drop_duplicates("indicator_id") \
         .set_index("indicator_id")
     exogenous = {i for i, x in indicators["exogenous"].items() if x}
-    years = set(case.years)
 
     def data_file(t: str):
         return table_where(region_set_folder(case) if case.regions and t in REGIONAL else case.data_dir, t)
@@ -202,53 +204,66 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
             problems.append(Problem(origin, "indicator_id",
                                     f"{i} is exogenous (indicators.csv) and cannot be moved by measure {m}"))
 
-    # potentials: min <= max, max_build can reach min
+    # potentials: min <= max
     for row in data["potentials"].itertuples():
-        if row.min_stock is not None and row.max_stock is not None and row.min_stock > row.max_stock:
-            problems.append(Problem(row.origin_, "min_stock",
-                                    f"expected min_stock <= max_stock ({row.max_stock:g}), got {row.min_stock:g}"))
+        for column, message in potential_problems(row.min_stock, row.max_stock):
+            problems.append(Problem(row.origin_, column, message))
 
     # targets
     for t in data["targets"].itertuples():
-        if t.enabled is False or t.kind is None:  # switched off (checked for types only), or a bad kind
-            continue
-        where = t.origin_
-        if t.scope != CITY and t.scope not in regions and t.scope not in clusters:
-            named = f"a cluster ({', '.join(sorted(clusters))}) or a district id" if clusters else \
-                f"a region id ({', '.join(sorted(regions))})"
-            problems.append(Problem(where, "scope", f"expected city, {named}, got {t.scope!r}"
-                                    + did_you_mean(t.scope, sorted(regions | clusters))))
-        if t.year is not None and t.year not in years:
-            problems.append(Problem(where, "year", f"expected a model year {case.first_year}-{case.last_year}, "
-                                    f"got {t.year}"))
-        until = getattr(t, "until", None)
-        if until is not None and t.year is not None and until < t.year:
-            problems.append(Problem(where, "until", f"expected a year from the target year {t.year} on (blank: "
-                                    f"the last model year {case.last_year}), got {until}"))
-        if t.kind == "peak":
-            if t.year is not None and t.year >= case.last_year:
-                problems.append(Problem(where, "year", f"a peak year must be before the last model year "
-                                        f"{case.last_year}, got {t.year}"))
-        elif t.value is None:
-            problems.append(Problem(where, "value", f"expected a number for a {t.kind} target, got an empty cell"))
-        if t.kind in ("share_min", "share_max", "intensity_reduction") and not t.denominator_id:
-            what = "the exogenous driver" if t.kind == "intensity_reduction" else "the denominator indicator"
-            problems.append(Problem(where, "denominator_id", f"a {t.kind} target needs {what}, got an empty cell"))
-        if t.kind == "intensity_reduction" and t.denominator_id and t.denominator_id not in exogenous \
-                and t.denominator_id in indicators.index:
-            problems.append(Problem(where, "denominator_id", f"the driver of an intensity target must be exogenous "
-                                    f"(indicators.csv), got {t.denominator_id}"))
-        if t.kind in ("share_min", "share_max") and t.value is not None and t.value < 0:
-            problems.append(Problem(where, "value", f"expected a share >= 0 (0.25 for 25%), got {t.value:g}"))
-        if t.kind in ("reduction", "intensity_reduction"):
-            if t.value is not None and not t.value < 1:
-                problems.append(Problem(where, "value", f"expected a reduction fraction below 1 (0.1 for 10%), "
-                                        f"got {t.value:g}"))
-            if t.base_year is None:
-                problems.append(Problem(where, "base_year", f"a {t.kind} target needs a base year, got an empty cell"))
-            elif not (case.base_year <= t.base_year <= case.last_year) or (t.year and t.base_year >= t.year):
-                problems.append(Problem(where, "base_year", f"expected a year from {case.base_year} to before the "
-                                        f"target year {t.year}, got {t.base_year}"))
+        for column, message in target_problems(t, case, regions, set(indicators.index), exogenous, clusters):
+            problems.append(Problem(t.origin_, column, message))
+
+
+def potential_problems(min_stock, max_stock) -> list[tuple[str, str]]:
+    """(column, message) of one potentials row: min_stock <= max_stock."""
+    if min_stock is not None and max_stock is not None and min_stock > max_stock:
+        return [("min_stock", f"expected min_stock <= max_stock ({max_stock:g}), got {min_stock:g}")]
+    return []
+
+
+def target_problems(t, case: Case, regions: set, indicators: set, exogenous: set,
+                    clusters: set = frozenset()) -> list[tuple[str, str]]:
+    """(column, message) of one target row ``t`` (attributes as the targets table's columns) against the case and the
+    data: scope (the city, a region, or with regions = "districts" a cluster), years, kind and value. A switched-off
+    target is checked for its types only."""
+    out: list[tuple[str, str]] = []
+    if t.enabled is False or t.kind is None:  # switched off (checked for types only), or a bad kind
+        return out
+    if t.scope != CITY and t.scope not in regions and t.scope not in clusters:
+        named = f"a cluster ({', '.join(sorted(clusters))}) or a district id" if clusters else \
+            f"a region id ({', '.join(sorted(regions))})"
+        out.append(("scope", f"expected city or {named}, got {t.scope!r}"
+                    + did_you_mean(t.scope, sorted(set(regions) | set(clusters)))))
+    if t.year is not None and not case.first_year <= t.year <= case.last_year:
+        out.append(("year", f"expected a model year {case.first_year}-{case.last_year}, got {t.year}"))
+    until = getattr(t, "until", None)
+    if until is not None and t.year is not None and until < t.year:
+        out.append(("until", f"expected a year from the target year {t.year} on (blank: the last model year "
+                    f"{case.last_year}), got {until}"))
+    if t.kind == "peak":
+        if t.year is not None and t.year >= case.last_year:
+            out.append(("year", f"a peak year must be before the last model year {case.last_year}, got {t.year}"))
+    elif t.value is None:
+        out.append(("value", f"expected a number for a {t.kind} target, got an empty cell"))
+    if t.kind in ("share_min", "share_max", "intensity_reduction") and not t.denominator_id:
+        what = "the exogenous driver" if t.kind == "intensity_reduction" else "the denominator indicator"
+        out.append(("denominator_id", f"a {t.kind} target needs {what}, got an empty cell"))
+    if t.kind == "intensity_reduction" and t.denominator_id and t.denominator_id not in exogenous \
+            and t.denominator_id in indicators:
+        out.append(("denominator_id", f"the driver of an intensity target must be exogenous (indicators.csv), got "
+                    f"{t.denominator_id}"))
+    if t.kind in ("share_min", "share_max") and t.value is not None and t.value < 0:
+        out.append(("value", f"expected a share >= 0 (0.25 for 25%), got {t.value:g}"))
+    if t.kind in ("reduction", "intensity_reduction"):
+        if t.value is not None and not t.value < 1:
+            out.append(("value", f"expected a reduction fraction below 1 (0.1 for 10%), got {t.value:g}"))
+        if t.base_year is None:
+            out.append(("base_year", f"a {t.kind} target needs a base year, got an empty cell"))
+        elif not (case.base_year <= t.base_year <= case.last_year) or (t.year and t.base_year >= t.year):
+            out.append(("base_year", f"expected a year from {case.base_year} to before the target year {t.year}, "
+                        f"got {t.base_year}"))
+    return out
 
 
 def _check_formulas(data: dict[str, pd.DataFrame], indicators: pd.DataFrame, problems: list[Problem]) -> set[str]:
@@ -306,9 +321,44 @@ def input_files(case: Case) -> list[Path]:
     return [*files, *region_set_files(case), *case.chain]
 
 
+def output_problems(cases: list[Case], paths: list[Path], option: str = "--out") -> list[Problem]:
+    """Outputs that would touch an input of the run: a file a case reads (a data table or workbook, a case file of
+    its extends chain), or anything in its data folder (an output there would be read as data next time). Each
+    problem names the option and the path; [] when the outputs are clear of the inputs."""
+    def real(path: Path) -> Path:
+        try:
+            return Path(os.path.realpath(path))
+        except (OSError, ValueError):
+            return path.absolute()
+
+    inputs: dict[Path, str] = {}
+    folders: list[Path] = []
+    for case in cases:
+        if case.data_dir.is_dir():
+            folders.append(real(case.data_dir))
+        else:
+            inputs.setdefault(real(case.data_dir), "the data workbook of the run")
+        for f in input_files(case):
+            inputs.setdefault(real(f), "a case file of the run" if f in case.chain else "a data file of the run")
+    out = []
+    for path in paths:
+        r = real(Path(path))
+        if r in inputs:
+            out.append(Problem(option, "", f"{_display(Path(path))} is {inputs[r]}; planner never writes over its "
+                               "inputs: choose another output name or folder"))
+        elif any(r == d or d in r.parents for d in folders):
+            out.append(Problem(option, "", f"{_display(Path(path))} is in the data folder of the run; outputs there "
+                               "would be read as data: choose another folder"))
+        elif Path(path).is_dir() and not Path(path).is_symlink() and Path(path).suffix:
+            out.append(Problem(option, "", f"{_display(Path(path))} is a folder, in the way of an output of that "
+                               "name; choose another name or move the folder"))
+    return out
+
+
 def file_hashes(case: Case) -> dict[str, str]:
-    """sha256 of every input file (the run record), by path as shown to the user."""
-    return {_display(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(case)}
+    """sha256 of every input file (the run record), by its path relative to the case file (`case.shown`: an output
+    never holds the machine's absolute paths)."""
+    return {shown(p, case.path): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_files(case)}
 
 
 def _hash(case: Case) -> str:
@@ -361,6 +411,10 @@ def load(case: Case | str | Path) -> Data:
             notes.append(f"The checks of meaning (baseline coverage, target years and kinds, potentials) skipped the "
                          f"rows of {', '.join(skipped)} with a problem above; fixing them may show more.")
         _check_semantics({n: df[~df["origin_"].isin(bad)] for n, df in tables.items()}, case, problems)
+    bad = {p.where for p in problems}
+    for name, df in tables.items():  # numbers far outside their plausible range: another unit?
+        plausible.check_table(name, df, case.allow_outliers, problems, warnings, bad)
+    plausible.check_settings(case, _display(case.path), problems, warnings)
     if problems:
         raise InputError(problems, notes)
     return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings, clusters=clusters)

@@ -6,19 +6,8 @@ import pandas as pd
 
 from ..base.errors import Problem
 from .case import Case, _display
-from .cells import convert, did_you_mean, magnitude_warning
-from .schema import TABLES, Column
-
-
-def override_value(col: Column, value) -> tuple[object, str | None]:
-    """A TOML value: numbers and booleans must be TOML numbers and booleans, not quoted text."""
-    if col.type in ("number", "int") and isinstance(value, str):
-        return None, f"expected a number, got the text {value!r}; write it without quotes"
-    if col.type == "bool" and not isinstance(value, bool):
-        return None, f"expected true or false (without quotes), got {value!r}"
-    if col.type in ("number", "int") and isinstance(value, bool):
-        return None, f"expected a number, got {value!r}"
-    return convert(col, value)
+from .cells import convert, did_you_mean, magnitude_warning, override_value
+from .schema import TABLES
 
 
 def apply_overrides(name: str, df: pd.DataFrame, case: Case, tables: dict, problems: list[Problem],

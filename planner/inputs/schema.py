@@ -40,6 +40,7 @@ class Column:
     choices: tuple[str, ...] = ()
     default: object = None
     references: str | None = None  # "table.column" this column must point into
+    plausible: tuple[float, float] | None = None  # the range its unit makes plausible (`planner.inputs.plausible`)
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,13 @@ TABLES: dict[str, Table] = {
                 Column("region_id", "id"),
                 Column("name_zh", "text"),
                 Column("name_en", "text"),
-                Column("land_area_km2", "number", required=False, unit="km2", min=0),
+                Column("land_area_km2", "number", required=False, unit="km2", min=0, plausible=(1, 1e5)),
                 Column("districts", "int", required=False, default=None, min=0,
                        description="Number of districts and counties in the region"),
-                Column("population_2020", "number", required=False, unit="persons", min=0,
+                Column("population_2020", "number", required=False, unit="persons", min=0, plausible=(1e3, 5e7),
                        description="Resident population, 2020 census"),
-                Column("gdp_2020_yuan", "number", required=False, unit="yuan", min=0, description="GDP 2020"),
+                Column("gdp_2020_yuan", "number", required=False, unit="yuan", min=0, plausible=(1e8, 1e13),
+                       description="GDP 2020"),
                 _source(required=False),
                 _note(),
             ),
@@ -188,7 +190,7 @@ TABLES: dict[str, Table] = {
                 Column("fixed_om", "number", unit="yuan/unit/yr", min=0, description="Fixed O&M per unit and year"),
                 Column("savings", "number", unit="yuan/unit/yr",
                        description="Fuel, energy or revenue gained per unit and year (negative: extra cost)"),
-                Column("lifetime", "int", unit="yr", min=0, min_exclusive=True),
+                Column("lifetime", "int", unit="yr", min=0, min_exclusive=True, plausible=(1, 60)),
                 Column("after_record", "bool", required=False, default=False,
                        description="true: the measure moves indicators whose record a calibrated baseline "
                                    "reproduces (energy, CO2, electricity, forest, ...), so a case with "
@@ -310,6 +312,12 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+def column_label(col: Column) -> str:
+    """Row 2 of a data-entry workbook: the column's Chinese name, its unit, required or optional."""
+    return (COLUMN_ZH.get(col.name, col.name) + (f" ({col.unit})" if col.unit else "")
+            + (" 必填 required" if col.required else " 选填 optional"))
+
 
 # Columns a case file may override, per table (ids and sources stay as in the data).
 OVERRIDABLE = {

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..base.safe import atomic, text_only
 from .case import Case, load_case
 from .load import load
-from .schema import COLUMN_ZH, MAX_ABS, TABLES, Column
+from .schema import MAX_ABS, TABLES, Column, column_label
 from .tables import HEADER_ROWS
 
 SPARE_ROWS = 500  # rows below the data that carry the drop-downs and validations, for new entries
@@ -89,8 +89,7 @@ def write_template(case: Case | str | Path, out: str | Path) -> Path:
         ws = book.create_sheet(name)
         df = data.tables[name]
         ws.append([c.name for c in table.columns])
-        ws.append([f"{COLUMN_ZH.get(c.name, c.name)}" + (f" ({c.unit})" if c.unit else "")
-                   + (" 必填 required" if c.required else " 选填 optional") for c in table.columns])
+        ws.append([column_label(c) for c in table.columns])
         ws.append([c.description for c in table.columns])
         for rec in df[[c.name for c in table.columns]].itertuples(index=False):
             ws.append([_cell(c, v) for c, v in zip(table.columns, rec, strict=True)])

@@ -73,7 +73,8 @@ def chart(title: str, layers: list[dict], data: pd.DataFrame, height: int = 300,
             "data": {"values": _records(data)}, "layer": layers, "config": CONFIG, **extra}
 
 
-def tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = ",.4~g") -> dict:
+def tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = ",.4~r") -> dict:
+    """A tooltip field; numbers to four significant digits in plain decimals (425,600, never 4.256e+5)."""
     t = {"field": field, "type": kind, "title": title}
     if kind == "quantitative" and fmt:
         t["format"] = fmt
@@ -211,9 +212,11 @@ def targets_chart(paths: pd.DataFrame, names: dict, pct_kinds) -> dict:
             "concat": panels}
 
 
-def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: float) -> dict:
+def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: float,
+              regions: dict | None = None) -> dict:
     """Bars as wide as each measure's abatement at potential, as high as its cost per unit cut, coloured by
-    co-benefit; the part the plan deploys in the report year is solid, the rest pale."""
+    co-benefit; the part the plan deploys in the report year is solid, the rest pale. ``regions``: region id ->
+    the name shown (Chinese and English)."""
     w = mac["potential"].to_numpy(dtype=float) / xscale
     x0 = np.concatenate([[0.0], np.cumsum(w)[:-1]])  # each bar starts where the one before ends
     d = np.minimum(mac["deployed"].to_numpy(dtype=float), mac["potential"].to_numpy(dtype=float)) / xscale
@@ -222,7 +225,8 @@ def mac_chart(mac: pd.DataFrame, title: str, xlabel: str, ylabel: str, xscale: f
     data = pd.DataFrame({
         "x0": x0, "x1": x0 + w, "xd": x0 + d, "cost": mac["cost_per_unit_cut"].to_numpy(dtype=float),
         "measure": (mac["measure_zh"].astype(str) + " " + mac["measure_id"].astype(str)).to_numpy(),
-        "region": mac["region_id"].astype(str).to_numpy(), "potential": mac["potential"].to_numpy(dtype=float),
+        "region": mac["region_id"].astype(str).map(lambda r: (regions or {}).get(r, r)).to_numpy(),
+        "potential": mac["potential"].to_numpy(dtype=float),
         "deployed": mac["deployed"].to_numpy(dtype=float),
         "co_benefit": [f"{CO_ZH.get(k, k)} {k}" for k in mac["co_benefit"]]})
     # Costs per unit cut run from thousands of yuan saved to tens of thousands spent, most of them within a few

@@ -5,7 +5,7 @@ analysis tables only."""
 from __future__ import annotations
 
 from ..analysis import PCT_KINDS, analyse
-from ..analysis.common import tightest, year_spans
+from ..analysis.common import after_peak, tightest, year_spans
 from ..inputs.load import CITY
 from ..results.tables import NET, REPORTED, Result
 from .report import summary_facts
@@ -58,7 +58,7 @@ def summary_lines(res: Result, a=None) -> list[str]:
         div, unit = SCALE.get(i, (1e3, "kt"))
         cells = "".join(f"{ind[CITY, i, y][0] / div:>10,.1f} -> {ind[CITY, i, y][1] / div:>8,.1f}" for y in years)
         label = f"{i} {ctx.indicator_zh.get(i, '')}{' *' if i in assumed else ''}"
-        out.append(f"  {label:<{max(44 - sum(1 for ch in label if ord(ch) > 0x2e80), 1)}}{unit:<9}{cells}")
+        out.append(f"  {pad(label, 44)}{unit:<9}{cells}")
     if a.peak:
         ceil = f.get("peak_ceiling")
         if ceil:
@@ -127,7 +127,26 @@ def _target_rows(targets) -> list[list]:
 
 def _tightest(g: list):
     """The row of a target to show (`planner.analysis.common.tightest`)."""
-    return g[tightest([r.marginal_cost for r in g], [r.slack for r in g], [r.limit for r in g])]
+    return g[tightest([r.marginal_cost for r in g], [r.slack for r in g], [r.limit for r in g],
+                      after_peak([getattr(r, "kind", None) for r in g], [r.year for r in g],
+                                 [getattr(r, "first_year", None) for r in g]))]
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for a wide character (Chinese), one for any other."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` in exactly ``columns`` terminal columns: padded with spaces, or cut and ended with "…" (a name
+    longer than its column never moves the columns after it)."""
+    if width(text) > columns - 1:
+        while text and width(text) > columns - 2:
+            text = text[:-1]
+        text += "…"
+    return text + " " * max(columns - width(text), 0)
 
 
 def _pct(x) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..analysis import PCT_KINDS, YI, Analysis
-from ..analysis.common import SECTOR_ZH, tightest, year_spans
+from ..analysis.common import SECTOR_ZH, after_peak, tightest, year_spans
 from ..base.safe import atomic
 from ..inputs.load import CITY
 
@@ -228,10 +228,11 @@ def chart_specs(a: Analysis) -> dict[str, dict]:
                         "潜在削减量 abatement at potential, 万污染当量/年", "元/污染当量 yuan per PE", 1e4)}
     for k, (title, xl, yl, sc) in labels.items():
         if len(a.mac[k]):
-            out[f"mac_{k}"] = ch.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc)
+            out[f"mac_{k}"] = ch.mac_chart(a.mac[k], f"{title} ({y})", xl, yl, sc,
+                                           {r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions})
     if len(a.cocontrol):
-        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()}, **{r: ctx.region_zh.get(r, r) for r in ctx.p.regions},
-                 "plan": "全市"}
+        names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()},
+                 **{r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions}, "plan": "全市 city"}
         out["cocontrol"] = ch.cocontrol_chart(a.cocontrol, names)
     out.update(_maps(a))
     return out
@@ -288,7 +289,8 @@ def _groups(rows: list[dict]) -> list[dict]:
         by.setdefault(r["target_id"], []).append(r)
     out = []
     for g in by.values():
-        head = tightest([r["marginal_cost"] for r in g], [r["slack"] for r in g], [r["limit"] for r in g])
+        ceiling = after_peak([r.get("kind") for r in g], [r["year"] for r in g], [r.get("first_year") for r in g])
+        head = tightest([r["marginal_cost"] for r in g], [r["slack"] for r in g], [r["limit"] for r in g], ceiling)
         out.append({"head": g[head], "rest": g[:head] + g[head + 1:],
                     "binding": year_spans(r["year"] for r in g if r["status"] == "binding")})
     return out
@@ -301,13 +303,15 @@ def render(a: Analysis) -> str:
 
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
-    mc = a.marginal.merge(res.targets[["target_id", "year", "achieved", "value", "level", "limit", "slack"]],
+    shown = ["target_id", "year", "achieved", "value", "level", "limit", "slack", "first_year"]
+    mc = a.marginal.merge(res.targets[shown],
                           on=["target_id", "year"], how="left")
     mc["status_zh"] = mc["status"].map(STATUS_ZH)
     mc["pct"] = mc["kind"].isin(PCT_KINDS)
     why = a.reasons.merge(res.measures[["region_id", "measure_id", "investment"]], on=["region_id", "measure_id"])
     why = why.sort_values("investment", ascending=False)
     why["region_zh"] = why["region_id"].map(ctx.region_zh)
+    why["sector_label"] = why["sector"].map(lambda x: f"{SECTOR_ZH[x]} {x}" if x in SECTOR_ZH else x)
     not_built = a.reduced[a.reduced["state"] == "not built"].sort_values("reduced_cost").head(15)
     co = a.cocontrol
     sources = res.data.tables["sources"]

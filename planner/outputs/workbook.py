@@ -3,8 +3,10 @@
 Sheets: Summary (front sheet that reads like the report's summary), Targets, Marginal costs, Costs, Measures,
 Reduced costs, MAC, Co-control, Pathways, Indicators, Allocation, Inputs. Numbers are stored as numbers (money in
 亿元 or 万元 with the unit in the header, shares as percentages); headers are bilingual with units, frozen, with a
-filter; every sheet prints landscape, fit to the page width, with the header row repeated. Pathways, MAC and Costs
-carry native Excel charts.
+filter; every sheet prints landscape on A4 with the header row repeated on every page: fit to the page width when that
+keeps the text at `MIN_SCALE` or more, else at that scale across several pages, the first columns (the row's names)
+repeated on each. Pathways, MAC (cost and saving per unit on logarithmic axes) and Costs (savings below zero) carry
+native Excel charts.
 
 Safety: every text cell is written with ``write_string`` in a workbook opened with ``strings_to_formulas``,
 ``strings_to_urls`` and ``strings_to_numbers`` off, so a name that starts with ``=``, ``+``, ``-`` or ``@`` stays text;
@@ -25,7 +27,9 @@ import pandas as pd
 import xlsxwriter
 
 from ..analysis import PCT_KINDS, Analysis, analyse
+from ..analysis.common import SECTOR_ZH
 from ..base.safe import atomic, text_cell
+from ..inputs.case import shown
 from ..results.record import record_rows
 from ..results.tables import REPORTED, Result
 
@@ -34,6 +38,8 @@ POLLUTANT_ZH = {"co2": "二氧化碳", "co2_process": "工业过程二氧化碳"
                 "ch4": "甲烷", "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物",
                 "vocs": "挥发性有机物", "nh3": "氨", "cod": "化学需氧量", "nh3n": "氨氮"}
 # format kinds -> (Excel number format, scale divisor)
+PAGE_WIDTH = 150  # characters of column width an A4 landscape page holds at 100% (Calibri 11, margins 0.4 in)
+MIN_SCALE = 75  # no sheet prints smaller than this: 11 pt text at 8 pt or more (fit to width printed 3-5 pt)
 FORMATS = {"int": "#,##0", "num": "#,##0.00", "num4": "#,##0.0000", "pct": "0.00%", "pct1": "0.0%",
            "yi": "#,##0.00", "wan": "#,##0.0", "year": "0", "mt": "#,##0.000", "general": "General"}
 
@@ -186,26 +192,43 @@ class Book:
                         w = _width(x / div if isinstance(x, float) else x)
                     most = max(most, w)
                 widths[j] = max(widths[j], most)
-        for j, w in enumerate(widths):
-            ws.set_column(j, j, min(max(w + 2, 8), 50))
+        shown_widths = [min(max(w + 2, 8), 50) for w in widths]
+        for j, w in enumerate(shown_widths):
+            ws.set_column(j, j, w)
         ws.set_row(r, 32)
         ws.freeze_panes(r + 1, 0)
         if len(df):
             ws.autofilter(r, 0, r + len(df), len(cols) - 1)
-        self.print_setup(ws, r)
+        keys = next((j for j, (_, _, _, kind, *_) in enumerate(cols) if kind != "text"), 0)
+        self.print_setup(ws, r, sum(shown_widths), min(keys, 3))
+        ws.print_area(0, 0, r + max(len(df), 1), len(cols) - 1)
         return ws
 
-    def print_setup(self, ws, header_row: int = 0) -> None:
+    def print_setup(self, ws, header_row: int = 0, width: float = 0.0, key_columns: int = 0) -> None:
+        """A4 landscape, the header rows repeated on every page; fit to the page width if the columns (``width``,
+        in characters) need no smaller scale than `MIN_SCALE`, else printed at that scale across pages with the
+        first ``key_columns`` (the names of the row) repeated on each."""
         ws.set_landscape()
         ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # fit to the page width, as many pages down as needed
-        ws.repeat_rows(header_row)
+        scale = PAGE_WIDTH / width * 100 if width else 100
+        if scale >= MIN_SCALE:
+            ws.fit_to_pages(1, 0)  # fit to the page width, as many pages down as needed
+        else:
+            ws.set_print_scale(MIN_SCALE)
+            if key_columns:
+                ws.repeat_columns(0, key_columns - 1)
+        ws.repeat_rows(0, header_row)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&L&A&R&P / &N")
 
 
 def _names(ctx):
     return ctx.region_zh, ctx.region_en, ctx.measure_zh, ctx.measure_en
+
+
+def sector_labels(sectors: pd.Series) -> pd.Series:
+    """Sector ids as the workbook shows them: Chinese and English (能源 energy)."""
+    return sectors.map(lambda s: f"{SECTOR_ZH[s]} {s}" if s in SECTOR_ZH else s)
 
 
 def _labelled(ctx, df: pd.DataFrame) -> pd.DataFrame:
@@ -217,6 +240,7 @@ def _labelled(ctx, df: pd.DataFrame) -> pd.DataFrame:
     ms = ctx.measures
     for c in ("sector", "clause", "unit"):
         df[c] = df["measure_id"].map(ms[c])
+    df["sector"] = sector_labels(df["sector"])
     df["assumed"] = df["measure_id"].isin(ctx.assumed_measures)
     return df
 
@@ -319,8 +343,7 @@ def _sheet_summary(book: Book, a: Analysis) -> None:
         book.text(ws, r, 1, zh)
         book.value(ws, r, 2, v, book.fmt.get(kind) if kind else None)
         r += 1
-    book.print_setup(ws, 0)
-    ws.fit_to_pages(1, 1)
+    book.print_setup(ws, 0, 58 + 40 + 28)  # the page width, as many pages down as its rows need
     ws.activate()
 
 
@@ -396,24 +419,36 @@ def _sheet_costs(book: Book, a: Analysis) -> None:
     ws = book.table("Costs", df, cols)
     book.text(ws, len(df), 0, "Total 合计", book.bold)
     n = len(c)
+    # the chart's data beside the table (outside the printed area): savings as negative bars, so that the bars add
+    # up to the net line (capital charge + O&M - savings)
+    col0 = len(cols) + 1
+    for j, (key, name) in enumerate((("capital_charge", "Capital charge 资本年金"), ("om", "O&M 运维"),
+                                     ("savings", "Savings 节约 (−)"), ("net", "Net 净成本"))):
+        book.text(ws, 0, col0 + j, name, book.head)
+        values = c[key].to_numpy(dtype=float) / 1e8 * (-1.0 if key == "savings" else 1.0)
+        _numbers(ws, 1, col0 + j, values.tolist(), book.fmt["yi"])
     chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
-    for j, name in ((2, "Capital charge 资本年金"), (3, "O&M 运维")):
-        chart.add_series({"name": name, "categories": ["Costs", 1, 0, n, 0], "values": ["Costs", 1, j, n, j]})
+    for j, colour in ((0, "#4e79a7"), (1, "#76b7b2"), (2, "#59a14f")):
+        chart.add_series({"name": ["Costs", 0, col0 + j], "categories": ["Costs", 1, 0, n, 0],
+                          "values": ["Costs", 1, col0 + j, n, col0 + j], "fill": {"color": colour}})
     line = book.wb.add_chart({"type": "line"})
-    line.add_series({"name": "Net 净成本", "categories": ["Costs", 1, 0, n, 0], "values": ["Costs", 1, 5, n, 5],
-                     "marker": {"type": "circle"}})
+    line.add_series({"name": ["Costs", 0, col0 + 3], "categories": ["Costs", 1, 0, n, 0],
+                     "values": ["Costs", 1, col0 + 3, n, col0 + 3], "marker": {"type": "circle"},
+                     "line": {"color": "black"}})
     chart.combine(line)
-    chart.set_title({"name": "Annual cost, 亿元 年度成本"})
+    chart.set_title({"name": "Annual cost, 亿元 年度成本 (savings below zero 节约为负)"})
     chart.set_y_axis({"name": "亿元"})
+    chart.set_x_axis({"label_position": "low"})
     chart.set_size({"width": 720, "height": 360})
     ws.insert_chart(n + 3, 1, chart)
+    ws.print_area(0, 0, n + 22, len(cols) - 1)  # the table and its chart
 
 
 def _sheet_measures(book: Book, a: Analysis) -> None:
     ctx = a.ctx
     mt = _labelled(ctx, a.result.measures) if not a.result.measures.empty else pd.DataFrame(
         columns=[c for c, *_ in LABELS])
-    why = a.reasons[["region_id", "measure_id", "reason", "main_target"]] if len(a.reasons) else None
+    why = a.reasons[["region_id", "measure_id", "reason", "reason_zh", "main_target"]] if len(a.reasons) else None
     if why is not None and len(mt):
         mt = mt.merge(why, on=["region_id", "measure_id"], how="left")
     stock_cols = [c for c in mt.columns if c.startswith("stock_")]
@@ -425,7 +460,8 @@ def _sheet_measures(book: Book, a: Analysis) -> None:
         ("discounted_cost", "Discounted net cost, 万元 (PV)", "折现净成本(万元,现值)", "wan", 1e4),
         *((f"cut_{i}", f"{ctx.indicator_en.get(i, i)} cut {y} ({ctx.unit.get(i, 't')}/yr)",
            f"{y}年{POLLUTANT_ZH.get(i, i)}削减量", "num") for i in REPORTED if f"cut_{i}" in mt),
-        ("reason", "Why it is in the plan", "部署原因", "text"),
+        ("reason_zh", "Why it is in the plan (Chinese)", "部署原因", "text"),
+        ("reason", "Why it is in the plan", "部署原因(英文)", "text"),
         ("assumed", "Rests on assumed data", "依赖假设数据", "text"),
     ]
     book.table("Measures", mt, cols)
@@ -434,6 +470,8 @@ def _sheet_measures(book: Book, a: Analysis) -> None:
 def _sheet_reduced(book: Book, a: Analysis) -> None:
     rc = a.reduced.copy()
     rc["region_zh"] = rc["region_id"].map(a.ctx.region_zh)
+    if "sector" in rc:
+        rc["sector"] = sector_labels(rc["sector"])
     cols = [
         ("region_id", "Region id", "地区代码", "text"), ("region_zh", "Region", "地区", "text"),
         ("measure_id", "Measure id", "措施代码", "text"), ("measure_zh", "Measure", "措施", "text"),
@@ -458,6 +496,8 @@ def _sheet_mac(book: Book, a: Analysis) -> None:
         frames.append(m)
     mac = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     mac["region_zh"] = mac["region_id"].map(ctx.region_zh)
+    if "sector" in mac:
+        mac["sector"] = sector_labels(mac["sector"])
     cols = [
         ("metric", "Curve", "曲线", "text"), ("region_id", "Region id", "地区代码", "text"),
         ("region_zh", "Region", "地区", "text"), ("measure_id", "Measure id", "措施代码", "text"),
@@ -475,27 +515,36 @@ def _sheet_mac(book: Book, a: Analysis) -> None:
         f"at GWP100 = {ctx.gwp['ch4']:g}; pollution equivalents from pollution_equivalents.csv. 边际减排成本曲线。"))
     co = a.mac["co2e"]
     if len(co):
-        # step curve of the CO2e MAC: points (cumulative start, cost) and (cumulative end, cost), in Mt CO2e
+        # step curve of the CO2e MAC, points (cumulative start, y) and (cumulative end, y) in Mt CO2e, on a logarithmic
+        # axis (costs run from a few yuan to tens of thousands per tonne: on a linear axis most steps look flat): the
+        # cost of the measures that cost, and apart the saving of those that pay for themselves (negative cost)
         col0 = len(cols) + 1
-        book.text(ws, 1, col0, "MAC step x, Mt CO2e", book.head)
-        book.text(ws, 1, col0 + 1, "MAC step y, yuan/t", book.head)
+        for j, head in enumerate(("MAC step x, Mt CO2e", "Cost 成本, yuan/t", "Saving 节约, yuan/t")):
+            book.text(ws, 1, col0 + j, head, book.head)
         x0, r = 0.0, 2
         for row in co.itertuples():
             x1 = x0 + row.potential / 1e6
+            cost = float(row.cost_per_unit_cut)
             for x in (x0, x1):
                 ws.write_number(r, col0, x)
-                ws.write_number(r, col0 + 1, row.cost_per_unit_cut)
+                if math.isfinite(cost) and cost > 0:
+                    ws.write_number(r, col0 + 1, cost)
+                elif math.isfinite(cost) and cost < 0:
+                    ws.write_number(r, col0 + 2, -cost)
                 r += 1
             x0 = x1
         chart = book.wb.add_chart({"type": "scatter", "subtype": "straight"})
-        chart.add_series({"name": "MAC CO2e", "categories": ["MAC", 2, col0, r - 1, col0],
-                          "values": ["MAC", 2, col0 + 1, r - 1, col0 + 1], "line": {"color": "#1b7837"}})
-        chart.set_title({"name": f"MAC curve CO2e {ctx.report_year} 二氧化碳当量边际减排成本曲线"})
+        for j, (name, colour) in enumerate((("Cost 成本 (yuan/t)", "#d6604d"),
+                                            ("Saving 节约 (no-regret, yuan/t)", "#1b7837"))):
+            chart.add_series({"name": name, "categories": ["MAC", 2, col0, r - 1, col0],
+                              "values": ["MAC", 2, col0 + 1 + j, r - 1, col0 + 1 + j], "line": {"color": colour}})
+        chart.show_blanks_as("gap")
+        chart.set_title({"name": f"MAC curve CO2e {ctx.report_year} 二氧化碳当量边际减排成本曲线 (log)"})
         chart.set_x_axis({"name": "Mt CO2e/yr at potential 潜在减排量"})
-        chart.set_y_axis({"name": "yuan/t CO2e 元/吨"})
-        chart.set_legend({"none": True})
+        chart.set_y_axis({"name": "yuan/t CO2e 元/吨 (log 对数刻度)", "log_base": 10})
+        chart.set_legend({"position": "top"})
         chart.set_size({"width": 760, "height": 380})
-        ws.insert_chart(2, col0 + 3, chart)
+        ws.insert_chart(2, col0 + 4, chart)
 
 
 def _sheet_cocontrol(book: Book, a: Analysis) -> None:
@@ -569,9 +618,30 @@ def _sheet_sectors(book: Book, a: Analysis) -> None:
     sec = a.sectors
     if len(sec.columns) <= 1:
         return
-    cols = [("year", "Year", "年份", "year")] + [(c, f"{c}, Mt CO2 cut", f"{c}二氧化碳削减量(百万吨)", "mt", 1e6)
-                                                for c in sec.columns if c != "year"]
+    cols = [("year", "Year", "年份", "year")] + [(c, f"{c}, Mt CO2 cut", f"{SECTOR_ZH.get(c, c)}二氧化碳削减量(百万吨)",
+                                                 "mt", 1e6) for c in sec.columns if c != "year"]
     book.table("Sector cuts", sec, cols)
+
+
+ELECTRICITY = {  # column of the result's electricity table -> (English header with unit, Chinese header)
+    "year": ("Year", "年份"), "demand": ("Demand, MWh", "全社会用电量(兆瓦时)"),
+    "generation_nonfossil": ("Local non-fossil generation, MWh", "本地非化石发电量(兆瓦时)"),
+    "imports": ("Net imports, MWh", "净外购电量(兆瓦时)"),
+    "thermal": ("Thermal output, MWh", "火电发电量(兆瓦时)"),
+    "must_run": ("Must-run floor, MWh", "火电必开出力下限(兆瓦时)"),
+    "thermal_capacity": ("Thermal output the fleet can give, MWh", "在役火电可发电量(兆瓦时)"),
+    "thermal_co2": ("Thermal CO2, t", "火电二氧化碳(吨)"),
+    "import_co2": ("Imported CO2 (its own mix), t", "外购电二氧化碳-自身构成(吨)"),
+    "import_co2_official": ("Imported CO2 (assessment basis), t", "外购电二氧化碳-考核口径(吨)"),
+    "factor_territorial": ("Factor, territorial, t CO2/MWh", "排放因子-本地口径(吨/兆瓦时)"),
+    "factor_consumption": ("Factor, consumption-based, t CO2/MWh", "排放因子-消费口径(吨/兆瓦时)"),
+    "factor_marginal_up": ("Factor, marginal (one MWh more), t CO2/MWh", "边际排放因子-增(吨/兆瓦时)"),
+    "factor_marginal_down": ("Factor, marginal (one MWh less), t CO2/MWh", "边际排放因子-减(吨/兆瓦时)"),
+    "factor_official": ("Factor, published provincial average, t CO2/MWh", "官方省级平均排放因子(吨/兆瓦时)"),
+    "thermal_cost": ("Thermal variable cost, yuan/MWh", "火电可变成本(元/兆瓦时)"),
+    "marginal_value": ("Marginal value of electricity, yuan/MWh (yuan of the year)", "边际电价(元/兆瓦时,当年价)"),
+    "benchmark_tariff": ("Coal benchmark tariff, yuan/MWh", "燃煤基准价(元/兆瓦时)"),
+}
 
 
 def _sheet_electricity(book: Book, a: Analysis) -> None:
@@ -579,28 +649,12 @@ def _sheet_electricity(book: Book, a: Analysis) -> None:
     el = getattr(a.result, "electricity", None)
     if el is None or len(el) == 0:
         return
-    names = {
-        "year": ("Year", "年份"), "demand": ("Demand, MWh", "全社会用电量"), "generation_nonfossil":
-        ("Local non-fossil generation, MWh", "本地非化石发电"), "imports": ("Net imports, MWh", "净外购电"),
-        "thermal": ("Thermal output, MWh", "火电发电量"), "must_run": ("Must-run floor, MWh", "必开机组出力下限"),
-        "thermal_capacity": ("Thermal output the fleet can give, MWh", "在役火电可发电量"),
-        "thermal_co2": ("Thermal CO2, t", "火电CO2"),
-        "import_co2": ("Imported CO2 (its own mix), t", "外购电CO2(自身构成)"),
-        "import_co2_official": ("Imported CO2 (assessment basis), t", "外购电CO2(考核口径)"),
-        "factor_territorial": ("Factor, territorial, t/MWh", "本地口径排放因子"),
-        "factor_consumption": ("Factor, consumption-based, t/MWh", "消费口径排放因子"),
-        "factor_marginal_up": ("Factor, marginal (one more MWh), t/MWh", "边际排放因子(多用)"),
-        "factor_marginal_down": ("Factor, marginal (one MWh less), t/MWh", "边际排放因子(少用)"),
-        "factor_official": ("Published provincial factor, t/MWh", "官方省级排放因子"),
-        "thermal_cost": ("Thermal variable cost, yuan/MWh", "火电可变成本(元/MWh)"),
-        "marginal_value": ("Marginal value of electricity, yuan/MWh (yuan of the year)", "边际电价(元/MWh,当年价)"),
-        "benchmark_tariff": ("Coal benchmark tariff, yuan/MWh", "燃煤基准价(元/MWh)"),
-    }
-    cols = [(c, *names.get(c, (c.replace("_", " "), c)),
+    cols = [(c, *ELECTRICITY.get(c, (c.replace("_", " "), c)),
              "year" if c == "year" else "num4" if c.startswith("factor") else "num") for c in el.columns]
     book.table("Electricity", el, cols, note="City grid: MWh per year; factors in t CO2/MWh; values in yuan/MWh of "
                "each year. What a MWh is worth comes out of the balance (its dual), never out of a measure's savings. "
-               "电力平衡:电量MWh,排放因子t CO2/MWh,电价元/MWh(当年价);电的价值由平衡的对偶值给出。")
+               "全市电网电力平衡: 电量为兆瓦时/年, 排放因子为吨二氧化碳/兆瓦时, 电价为元/兆瓦时(当年价); "
+               "电的价值由平衡的对偶值给出, 不取自措施的节约。")
 
 
 def _sheet_indicators(book: Book, a: Analysis) -> None:
@@ -648,10 +702,12 @@ def _sheet_allocation(book: Book, a: Analysis) -> None:
 def _sheet_inputs(book: Book, a: Analysis) -> None:
     case = a.result.data.case
     rows = [("setting", "", k, v) for k, v in (
-        ("name", case.name), ("case_file", str(case.path)), ("extends", " -> ".join(str(p) for p in case.chain)),
-        ("data", str(case.data_dir)), ("base_year", case.base_year), ("first_year", case.first_year),
+        ("name", case.name), ("case_file", case.path.name),
+        ("extends", " -> ".join(shown(p, case.path) for p in case.chain)),  # relative to the case file, never absolute
+        ("data", shown(case.data_dir, case.path)), ("base_year", case.base_year), ("first_year", case.first_year),
         ("last_year", case.last_year), ("discount_rate", case.discount_rate),
-        ("gwp_ch4", getattr(case, "gwp_ch4", "")), ("description", case.description))]
+        ("gwp_ch4", getattr(case, "gwp_ch4", "")), ("allow_outliers", getattr(case, "allow_outliers", False)),
+        ("description", case.description))]
     for table, overrides in case.overrides.items():
         for key, cols in overrides.items():
             label = ".".join(key) if isinstance(key, tuple) else key

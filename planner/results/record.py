@@ -6,7 +6,7 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
-from ..inputs.case import _display
+from ..inputs.case import shown
 from ..inputs.load import Data, file_hashes
 
 PACKAGES = ("planner", "pyomo", "highspy", "pandas", "numpy", "openpyxl", "typer")
@@ -26,7 +26,7 @@ def run_record(data: Data, solver_options: dict | None = None) -> dict:
     """Case chain (parent first), input file hashes, package versions and solver options."""
     options = {"output_flag": False, **(solver_options or {})}
     return {
-        "case_chain": " -> ".join(_display(p) for p in reversed(data.case.chain)),
+        "case_chain": " -> ".join(shown(p, data.case.path) for p in reversed(data.case.chain)),
         "input_sha256": file_hashes(data.case),
         "packages": versions(),
         "solver_options": ", ".join(f"{k}={v}" for k, v in options.items()) + " (HiGHS defaults otherwise)",

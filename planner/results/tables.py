@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..inputs.case import shown
 from ..inputs.load import CITY, Data
 from ..model import Params
 from ..model.targets import CEILING, GE, LE, last_year, rows
@@ -378,7 +379,7 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
         "primal_infeasibility": sol.primal_infeasibility,
         "variables": counts.get("variables"),
         "constraints": counts.get("constraints"),
-        "data_folder": str(case.data_dir),
+        "data_folder": shown(case.data_dir, case.path),  # relative to the case file: never an absolute path
         "data_hash": data.data_hash,
         "written": dt.datetime.now().isoformat(timespec="seconds"),
         **run_record(data, solver_options),  # case chain, input hashes, package versions, solver options

@@ -50,10 +50,11 @@ from pyomo.common.gc_manager import PauseGC
 from ..model import Params, crf
 from ..model.cost import build_coefficient, thermal_coefficients
 from ..model.targets import peak_targets
-from .lp import STATUS, columns_of, compile_lp, linear, new_highs
+from .lp import STATUS, columns_of, compile_lp, linear, new_highs, run_highs
 from .peak import onto_first_stage
 from .peakrows import PeakRows, peak_rows
-from .solve import Solution, run_highs, solver_name
+from .sides import tightening_duals
+from .solve import VIOLATION, Solution, solver_name, violations
 
 INF = highspy.kHighsInf
 PRIMAL_TOL = 1e-7  # HiGHS's default primal feasibility tolerance
@@ -216,8 +217,20 @@ class Compiled:
 
     # ---------------------------------------------------------------------------------------- solving
 
-    def solve(self, time_limit: float | None = None) -> FastSolution:
-        """Solve warm; with peak targets, first the first stage (if stale), then the peak rows, then this model."""
+    def solve(self, time_limit: float | None = None, tighten: bool = False) -> FastSolution:
+        """Solve warm; with peak targets, first the first stage (if stale), then the peak rows, then this model.
+        ``tighten``: the target rows' duals on their tightening side at a degenerate optimum, as `planner.solve`
+        reports them (`planner.solver.sides`; a few warm re-solves), so that they do not depend on the basis the
+        solve started from."""
+        out = self._solve(time_limit)
+        if tighten and out.status == "optimal" and out.row_dual is not None:
+            sides = tightening_duals(self.h, self.target_rows.values(), time_limit)
+            if sides:
+                out.row_dual = out.row_dual.copy()
+                out.row_dual[list(sides)] = list(sides.values())
+        return out
+
+    def _solve(self, time_limit: float | None = None) -> FastSolution:
         active = [pk for pk in self.peaks.values() if pk.enabled]
         if not active:
             return self._run(time_limit)
@@ -267,6 +280,11 @@ class Compiled:
             out.row_dual = np.asarray(sol.row_dual)
             out.objective = float(info.objective_function_value)
             out.primal_infeasibility = float(max(info.max_primal_infeasibility, 0.0))
+            if info.primal_solution_status != 2:  # optimal but not feasible: judged as planner.solve judges it
+                lo, up = np.asarray(self.h.getLp().col_lower_), np.asarray(self.h.getLp().col_upper_)
+                out.primal_infeasibility, relative = violations(h, np.clip(out.x, lo, up))
+                if relative > VIOLATION:
+                    out.status = "optimal_with_infeasibilities"
         return out
 
     def build_values(self, x: np.ndarray) -> np.ndarray:

@@ -8,7 +8,9 @@ Pyomo stays the one statement of the formulation; this module only moves it into
   whole component in the component's order; variables with no entry are left out);
 - rows: every active constraint with a bound, in the model's order; a ranged row is one row with both bounds, an
   equality one row with equal bounds; the body's constant is moved into the bounds; a row with no variable is
-  checked and left out (`InfeasibleConstraintException` if its constant misses its bounds);
+  checked and left out (`InfeasibleConstraintException` if its constant misses its bounds by more than rounding,
+  `constant_fits`: a target one unit in the last place inside reach is met, as HiGHS meets a row within its
+  tolerance; the compiled path of a study checks such rows with the same function);
 - column bounds: each variable's ``lb`` and ``ub`` (the tighter of its own bound and its domain's).
 
 `tests/test_lp.py` holds these arrays to what Pyomo's `LinearStandardFormCompiler` gives on every shipped case. The
@@ -47,6 +49,13 @@ ORDER = SortComponents.ORDERED_INDICES  # the order Pyomo's writers use by defau
 _NUMBERS = (float, int)  # coefficients a LinearExpression holds as plain numbers (bool is not one)
 
 _banner_shown = False
+ROUNDING = 1e-9  # relative: how far a row with no variable may miss its bounds by rounding alone
+
+
+def constant_fits(lb, ub, const: float) -> bool:
+    """Whether a row with no variable left (its body the constant ``const``) meets its bounds, up to rounding."""
+    tol = ROUNDING * max(1.0, abs(const))
+    return (lb is None or pyo.value(lb) - tol <= const) and (ub is None or const <= pyo.value(ub) + tol)
 
 
 def new_highs() -> highspy.Highs:
@@ -84,6 +93,20 @@ class StandardForm:
     col_lower: np.ndarray
     col_upper: np.ndarray
     maximize: bool
+
+
+def run_highs(h: highspy.Highs) -> str:
+    """Run HiGHS; the model status's name. A warm start that ends in ``kUnknown`` (simplex could not clean up the
+    basis it was given: seen when the second stage of a peak starts from the first stage's basis, with primal
+    infeasibilities of a few tonnes left on rows of 1e8 t) is run again from scratch, which ends optimal in every case
+    seen; the time of both runs counts."""
+    h.run()
+    name = h.getModelStatus().name
+    if name == "kUnknown":
+        h.clearSolver()
+        h.run()
+        name = h.getModelStatus().name
+    return name
 
 
 def linear(expr, where) -> tuple[list, list, float]:
@@ -132,7 +155,7 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
         if 0 in coefs or 0.0 in coefs:
             vs, coefs = [v for v, a in zip(vs, coefs, strict=True) if a != 0], [a for a in coefs if a != 0]
         if not vs:
-            if (lb is None or lb <= const) and (ub is None or ub >= const):
+            if constant_fits(lb, ub, const):
                 continue
             raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
         meet(vs)

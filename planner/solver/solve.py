@@ -25,7 +25,8 @@ from pyomo.repn.standard_repn import generate_standard_repn
 
 from ..model.indicators import level
 from . import peak
-from .lp import LP, STATUS, columns_of, compile_lp, new_highs
+from .lp import LP, STATUS, columns_of, compile_lp, new_highs, run_highs
+from .sides import tightening_duals
 
 VIOLATION = 1e-6  # a row missed by more than this share of its size makes an "optimal" one optimal_with_infeasibilities
 
@@ -54,6 +55,7 @@ class Solution:
     # HiGHS may call a solution optimal whose unscaled rows are off by slightly more than its tolerance (seen on
     # 45-year horizons: 4e-7); it is then reported as optimal with the largest row violation here, never dropped
     primal_infeasibility: float = 0.0
+    relative_infeasibility: float = 0.0  # the largest row violation as a share of its row's size (`violations`)
 
     @property
     def optimal(self) -> bool:
@@ -71,20 +73,6 @@ class Run:
     row_dual: np.ndarray | None = None
     col_dual: np.ndarray | None = None
     seconds: float = 0.0
-
-
-def run_highs(h: highspy.Highs) -> str:
-    """Run HiGHS; the model status's name. A warm start that ends in ``kUnknown`` (simplex could not clean up the
-    basis it was given: seen when the second stage of a peak starts from the first stage's basis, with primal
-    infeasibilities of a few tonnes left on rows of 1e8 t) is run again from scratch, which ends optimal in every case
-    seen; the time of both runs counts."""
-    h.run()
-    name = h.getModelStatus().name
-    if name == "kUnknown":
-        h.clearSolver()
-        h.run()
-        name = h.getModelStatus().name
-    return name
 
 
 def _run(lp: LP, time_limit: float | None) -> Run:
@@ -114,17 +102,19 @@ def _compile(m: pyo.ConcreteModel) -> LP:
     return lp
 
 
-def solve(m: pyo.ConcreteModel, time_limit: float | None = None) -> Solution:
+def solve(m: pyo.ConcreteModel, time_limit: float | None = None, duals: bool = True) -> Solution:
     """Solve (or re-solve warm) the model; never raises on a non-optimal status.
 
     With a peak target, the case without its peak targets is solved first (`planner.solver.peak`, cached): the same LP
     with the peak rows freed. Its path sets the peak rows' limits and the LP is solved again from the first stage's
-    basis; if the first stage is not optimal, its status is returned."""
+    basis; if the first stage is not optimal, its status is returned. The target rows' duals are their tightening
+    side at a degenerate optimum (`planner.solver.sides`: a few warm re-solves); ``duals=False`` skips them (the
+    duals are then HiGHS's as they come), for a solve whose cost alone is wanted."""
     with PauseGC():  # the cyclic collector would rescan the model's objects at every allocation burst, to no gain
-        return _solve(m, time_limit)
+        return _solve(m, time_limit, duals)
 
 
-def _solve(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
+def _solve(m: pyo.ConcreteModel, time_limit: float | None, duals: bool = True) -> Solution:
     """Compile, the peak's first stage, the solve; ``solve_seconds`` is the time of all three."""
     start = time.perf_counter()
     try:
@@ -135,7 +125,7 @@ def _solve(m: pyo.ConcreteModel, time_limit: float | None) -> Solution:
     if ref is not None and not ref.optimal:
         return Solution(status=ref.status, objective=None, solver=solver_name(),
                         solve_seconds=time.perf_counter() - start)
-    sol = _solve_lp(m, lp, time_limit)
+    sol = _solve_lp(m, lp, time_limit, duals)
     if ref is not None:
         sol.peak_limits = peak.limits(m)
         sol.reference_objective = ref.objective
@@ -209,7 +199,7 @@ def _load(lp: LP, x: np.ndarray) -> None:
         v.set_value(value, skip_validation=True)
 
 
-def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solution:
+def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None, duals: bool = True) -> Solution:
     run = _run(lp, time_limit)
     sol = Solution(status=run.status, objective=None, solve_seconds=run.seconds, solver=solver_name())
     if run.status != "optimal":
@@ -218,16 +208,20 @@ def _solve_lp(m: pyo.ConcreteModel, lp: LP, time_limit: float | None) -> Solutio
     _load(lp, x)
     sol.objective = run.objective
     if not run.feasible:  # HiGHS: optimal, but its unscaled solution misses a row by more than its tolerance
-        sol.primal_infeasibility, relative = _violations(lp, x)
-        if relative > VIOLATION:
+        sol.primal_infeasibility, sol.relative_infeasibility = violations(lp.h, x)
+        if sol.relative_infeasibility > VIOLATION:
             sol.status = "optimal_with_infeasibilities"
     signature = lp.signature()
     m._basis = (signature, lp.h.getBasis())
     ix = _index(m, lp, signature)
     rc, row = run.col_dual, lp.row_of
     sol.build = dict(zip(ix.build, np.where(ix.build_col >= 0, x[ix.build_col], 0.0).tolist(), strict=True))
-    # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row
-    sol.duals = {k: float(run.row_dual[row[id(c)]]) if id(c) in row else 0.0 for k, c in m.target.items()}
+    # a row whose variables all dropped out (a target on an indicator no measure moves) is a constant, not an LP row;
+    # at a degenerate optimum a target row's dual is its tightening side (`planner.solver.sides`)
+    sides = tightening_duals(lp.h, [row[id(c)] for c in m.target.values() if id(c) in row], time_limit) \
+        if duals else {}
+    sol.duals = {k: sides.get(row[id(c)], float(run.row_dual[row[id(c)]])) if id(c) in row else 0.0
+                 for k, c in m.target.items()}
     kept = ix.build_col >= 0
     sol.reduced_costs = dict(zip([k for k, keep in zip(ix.build, kept.tolist(), strict=True) if keep],
                                  rc[ix.build_col[kept]].tolist(), strict=True))
@@ -278,20 +272,29 @@ def max_violation(m: pyo.ConcreteModel) -> float:
     return worst
 
 
-def _violations(lp: LP, x: np.ndarray) -> tuple[float, float]:
-    """The largest row violation of the column values ``x``, absolute and relative to the row's size (its bounds and
-    its largest term: a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of itself)."""
-    model = lp.h.getLp()
+def violations(h, x: np.ndarray) -> tuple[float, float]:
+    """The largest row violation of the column values ``x`` in the HiGHS object ``h``, absolute and relative to the
+    row's size: its bounds, its terms at ``x``, and the largest term its columns can reach within their finite bounds
+    (a stock balance of 10 million m2 missed by 2e-6 m2 is missed by 2e-13 of itself; the balance of a measure whose
+    potential is 1,000 units, missed by 4e-6 units while 1 unit stands, by 4e-9 of what the row holds).
+    `planner.solve` and the compiled path of a study judge a solution HiGHS calls optimal but not feasible by it
+    alike: within `VIOLATION` it is kept (and the command line warns), beyond it refused."""
+    model = h.getLp()
+    n_rows = model.num_row_
     a = model.a_matrix_  # column-wise
     start, row, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
     xs = np.repeat(x, np.diff(start))  # the column value of every nonzero
-    act = np.bincount(row, weights=value * xs, minlength=lp.n_rows)
+    act = np.bincount(row, weights=value * xs, minlength=n_rows)
     lo, up = np.asarray(model.row_lower_), np.asarray(model.row_upper_)
     miss = np.maximum(np.maximum(np.where(np.isfinite(lo), lo - act, 0.0), np.where(np.isfinite(up), act - up, 0.0)),
                       0.0)
     if not len(miss):
         return 0.0, 0.0
+    reach = np.abs(np.asarray(model.col_lower_)), np.abs(np.asarray(model.col_upper_))
+    reach = np.where(np.isfinite(reach[1]), reach[1], np.where(np.isfinite(reach[0]), reach[0], 0.0))
+    term = np.zeros(n_rows)
+    np.maximum.at(term, row, np.abs(value) * np.minimum(np.repeat(reach, np.diff(start)), 1e15))
     size = np.maximum.reduce([np.ones_like(act), np.where(np.isfinite(lo), np.abs(lo), 0.0),
                               np.where(np.isfinite(up), np.abs(up), 0.0),
-                              np.bincount(row, weights=np.abs(value * xs), minlength=lp.n_rows)])
+                              np.bincount(row, weights=np.abs(value * xs), minlength=n_rows), term])
     return float(miss.max()), float((miss / size).max())

@@ -14,10 +14,23 @@ import math
 import os
 from collections.abc import Callable
 
+from ..base.errors import InputError, Problem
 from ..inputs.case import Case
 from .points import run_points
 
 ENGINES = ("serial", "processes", "dask")
+
+
+def check(engine, workers=None, chunk_size=None) -> None:
+    """An engine the study knows, and a positive number of workers and chunk size; else `InputError`."""
+    problems = []
+    if engine not in ENGINES:
+        problems.append(Problem("engine", "", f"expected one of {', '.join(ENGINES)}, got {engine!r}"))
+    for name, v in (("workers", workers), ("chunk_size", chunk_size)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            problems.append(Problem(name, "", f"expected a whole number >= 1, got {v!r}"))
+    if problems:
+        raise InputError(problems)
 
 
 def chunks(n: int, chunk_size: int) -> list[range]:
@@ -30,10 +43,11 @@ def _run_chunk(case: Case, pts: list[dict], extra, detail: bool, diagnosis: bool
 
 def run(case: Case, pts: list[dict], *, engine: str = "serial", workers: int | None = None,
         address=None, chunk_size: int | None = None, extra: Callable | None = None, detail: bool = True,
-        diagnosis: bool = True, time_limit: float | None = None, progress: bool = True) -> list[dict]:
-    """Solve ``pts`` (override sets) on ``case``; one record per point, in the order given."""
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        diagnosis: bool = True, time_limit: float | None = None, progress: bool = True,
+        loaded: dict | None = None) -> list[dict]:
+    """Solve ``pts`` (override sets) on ``case``; one record per point, in the order given. ``loaded``: the data
+    the gate read (`planner.inputs.gate.Gate.loaded`), reused by the serial engine."""
+    check(engine, workers, chunk_size)
     n = len(pts)
     if n == 0:
         return []
@@ -46,7 +60,7 @@ def run(case: Case, pts: list[dict], *, engine: str = "serial", workers: int | N
             out: list[dict] = []
             for c in chunks(n, size):
                 out += run_points(case, [pts[i] for i in c], extra=extra, detail=detail, diagnosis=diagnosis,
-                                  time_limit=time_limit, progress=bar.update)
+                                  time_limit=time_limit, progress=bar.update, loaded=loaded)
             return out
         if engine == "processes":
             from concurrent.futures import ProcessPoolExecutor, as_completed

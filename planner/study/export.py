@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
 
-from ..base.safe import atomic
+from ..base.safe import atomic, csv_text, frame_text, text_only
 
 
 def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "sweep", parquet: bool = False
@@ -21,7 +21,7 @@ def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "swe
     written = []
     csv = out / f"{name}.csv"
     with atomic(csv) as tmp:
-        df.to_csv(tmp, index=False)
+        csv_text(df).to_csv(tmp, index=False)  # a text starting with = + - @ is quoted: never a formula in Excel
     written.append(csv)
     if parquet:
         pq = out / f"{name}.parquet"
@@ -34,11 +34,13 @@ def write_study(df: pd.DataFrame, out: Path, params: list[str], name: str = "swe
 
 def _workbook(df: pd.DataFrame, path: Path, params: list[str]) -> Path:
     with atomic(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="Sweep", index=False)
+        frame_text(df).to_excel(xw, sheet_name="Sweep", index=False)
         ws = xw.sheets["Sweep"]
         ws.freeze_panes = "A2"
-        if params and "objective" in df.columns:
-            _chart(df, xw, params)
+        solved = df[pd.to_numeric(df["objective"], errors="coerce").notna()] if "objective" in df.columns else df
+        if params and not solved.empty and all(pd.api.types.is_numeric_dtype(solved[p]) for p in params[:1]):
+            _chart(solved, xw, params)
+        text_only(xw.book)  # every text cell is text, never a formula
     return path
 
 
@@ -51,7 +53,8 @@ def _chart(df: pd.DataFrame, xw: pd.ExcelWriter, params: list[str]) -> None:
     frames = []
     for value, g in groups:
         g = g.sort_values(x)
-        frames.append((value, pd.DataFrame({x: g[x].to_numpy(), "cost_1e8_yuan": g["objective"].to_numpy() / 1e8})))
+        cost = pd.to_numeric(g["objective"], errors="coerce").to_numpy(dtype=float) / 1e8
+        frames.append((value, pd.DataFrame({x: g[x].to_numpy(), "cost_1e8_yuan": cost})))
     for _value, f in frames:
         f.to_excel(xw, sheet_name="Chart data", index=False, startcol=col - 1)
         col += 3

@@ -27,6 +27,7 @@ import pandas as pd
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 import scipy.sparse as sp
 
+from ..base.errors import InputError, Problem
 from ..inputs.case import Case, load_case
 from ..inputs.load import CITY, load
 from ..model import build_model, derive
@@ -57,6 +58,17 @@ def front(case: Case | str, measure: str = "co2", year: int = 2030, points: int 
     (yuan of ``year`` per unit of E), ``measure``, ``year``."""
     if not isinstance(case, Case):
         case = load_case(case)
+    problems = []
+    if measure not in ("co2", "air_pe"):
+        problems.append(Problem("measure", "", f"expected co2 or air_pe, got {measure!r}"))
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+        problems.append(Problem("points", "", "expected a whole number >= 2 (the two ends of the front and the "
+                                f"points between), got {points!r}"))
+    if isinstance(year, bool) or not isinstance(year, int) or year not in case.years:
+        problems.append(Problem("year", "", f"expected a model year {case.first_year}-{case.last_year}, got "
+                                f"{year!r}"))
+    if problems:
+        raise InputError(problems)
     data = load(case)
     p = derive(data)
     w = weights(case, measure)

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
+import re
 import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyomo.core as pyo
 import scipy.sparse as sp
 
 from ..inputs.case import Case
@@ -37,6 +40,7 @@ from ..model.cost import thermal_coefficients
 from ..results.tables import REPORTED, SINK, target_records
 from ..solver.compiled import Compiled, compile_model, cost_factors, unit_costs
 from ..solver.diagnose import diagnose
+from ..solver.lp import constant_fits
 
 COST_COLS = ("capex", "fixed_om", "savings")
 POTENTIAL_COLS = ("max_stock", "min_stock", "max_build")
@@ -45,27 +49,70 @@ POTENTIAL_COLS = ("max_stock", "min_stock", "max_build")
 # -------------------------------------------------------------------------------------------- grids
 
 
+MAX_VALUES = 1_000_000  # values of one key (FROM:TO:N)
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?([eE][+-]?\d+)?$")  # 2,000,000 or 1,234.5
+
+
 def values(spec) -> list:
-    """``"a:b:n"`` -> n evenly spaced values from a to b; ``"a,b,c"`` -> those; a list stays a list."""
+    """``"a:b:n"`` -> n evenly spaced values from a to b; ``"a,b,c"`` -> those (``;`` separates too); a list stays a
+    list. Text is read as a case file would read it: numbers, ``true``/``false``, else text. Commas between groups of
+    three digits are thousands separators when a group starts with 0 (``2,000,000`` is one number); where they could
+    be either (``3,100``) the text is refused as ambiguous: write ``3100``, or ``3, 100`` (with a space) for two
+    values. Raises ValueError saying what was expected."""
     if isinstance(spec, str):
-        if spec.count(":") == 2:
-            a, b, n = spec.split(":")
-            return [float(v) for v in np.linspace(float(a), float(b), int(n))]
-        return [_scalar(v) for v in spec.split(",")]
+        text = spec.strip()
+        if text.count(":") == 2:
+            a, b, n = (x.strip() for x in text.split(":"))
+            try:
+                lo, hi = float(a.replace(",", "")), float(b.replace(",", ""))
+                count = int(n.replace(",", "").replace("_", ""))
+            except ValueError:
+                raise ValueError(f"expected FROM:TO:N with numbers FROM and TO and a whole number N, got {spec!r}"
+                                 ) from None
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError(f"expected finite numbers FROM and TO in FROM:TO:N, got {spec!r}")
+            if not 1 <= count <= MAX_VALUES:
+                raise ValueError(f"expected N from 1 to {MAX_VALUES:,} in FROM:TO:N, got {spec!r}")
+            return [float(v) for v in np.linspace(lo, hi, count)]
+        if THOUSANDS.match(text):
+            groups = text.split(".")[0].split(",")[1:]
+            if any(g.startswith("0") for g in groups):  # 2,000,000: no list value is written 000
+                return [_scalar(text.replace(",", ""))]
+            raise ValueError(f"{text!r} is ambiguous: write {text.replace(',', '')} for one number, or "
+                             f"{text.replace(',', ', ')} (with spaces) for {len(groups) + 1} values")
+        parts = re.split(r"[,;]", text)
+        if any(not p.strip() for p in parts):
+            raise ValueError(f"expected values separated by commas (A,B,C), got {spec!r} (an empty value)")
+        return [_scalar(v) for v in parts]
+    if isinstance(spec, dict):
+        return [spec]
     if isinstance(spec, Iterable):
         return list(spec)
     return [spec]
 
 
 def _scalar(text: str):
+    """A value as a case file writes it: an integer, a number (nan and inf too: the gate refuses them by name),
+    true/false, else the text itself."""
     text = text.strip()
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    if re.fullmatch(r"[+-]?\d[\d_]*", text):
+        return int(text)  # exactly, as TOML reads it (through a float, 9928007452262399 would become ...400)
     try:
         f = float(text)
     except ValueError:
         return text
     return int(f) if f.is_integer() and "." not in text and "e" not in text.lower() else f
+
+
+def count(grid) -> int:
+    """How many points ``grid`` makes, without making them (a grid of a million points is counted, not built)."""
+    if isinstance(grid, pd.DataFrame):
+        return len(grid)
+    if isinstance(grid, dict):
+        return math.prod(len(values(v)) for v in grid.values()) if grid else 0
+    return len(grid) if hasattr(grid, "__len__") else len(list(grid))
 
 
 def points(grid) -> list[dict]:
@@ -75,6 +122,8 @@ def points(grid) -> list[dict]:
         return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
                 for row in grid.to_dict("records")]
     if isinstance(grid, dict):
+        if not grid:
+            return []
         keys = list(grid)
         return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(values(grid[k]) for k in keys))]
     return [dict(p) for p in grid]
@@ -98,11 +147,11 @@ def structure(point: dict) -> tuple:
 class Runner:
     """One case built and compiled once; `solve(point)` applies the point's in-place overrides and re-solves warm."""
 
-    def __init__(self, case: Case, extra: Callable | None = None):
+    def __init__(self, case: Case, extra: Callable | None = None, data: Data | None = None):
         self.case = case
         self.extra = extra
         start = time.perf_counter()
-        self.data: Data = load(case)
+        self.data: Data = data if data is not None else load(case)
         self.params: Params = derive(self.data)
         self.model = build_model(self.params, extra=extra)
         self.compiled: Compiled = compile_model(self.model)
@@ -124,6 +173,11 @@ class Runner:
                              for col in ("capex", "fixed_om", "savings")}
         self.lifetime = [int(self.measures.at[ms, "lifetime"]) for ms in p.measures]
         self.measure_at = {ms: n for n, ms in enumerate(p.measures)}
+        self.unit = dict(zip(self.data.indicators["indicator_id"], self.data.indicators["unit"], strict=True))
+        # target rows with no variable left (a target on an indicator no measure moves): not HiGHS rows, checked at
+        # every point as the compiler checks them (planner.solver.lp.constant_fits)
+        self.constant_rows = [key for key in self.model.target if key not in self.compiled.target_rows]
+        self.constant_targets = {k for k, _ in self.constant_rows} - set(self.compiled.moves)
         self._level_map()
 
     def _level_map(self) -> None:
@@ -208,7 +262,7 @@ class Runner:
             parts = key.split(".")
             if parts[0] == "targets":
                 k, col = parts[1], parts[2]
-                if k not in known:
+                if k not in known and k not in self.constant_targets:
                     return None
                 if col == "value":
                     targets[k]["value"] = float(v)
@@ -268,6 +322,8 @@ class Runner:
             if k in c.peaks:  # its ceiling (None: the no-peak level of its year); the rows follow at the solve
                 c.set_peak(k, new._enabled[k], values.get(k))
                 continue
+            if k not in c.moves:  # rows with no variable only: nothing in HiGHS (`constant_rows_fit`)
+                continue
             if not new._enabled[k]:
                 if st.get(("enabled", k), True):
                     c.set_target_enabled(k, False)
@@ -303,7 +359,14 @@ class Runner:
         if new is None:
             return solve_rebuilt(self.case, point, self.extra, detail, diagnosis, time_limit)
         self.apply(new)
-        fs = self.compiled.solve(time_limit)
+        if not self.constant_rows_fit(new):  # as planner.solve: infeasible before HiGHS runs
+            rec = {"status": "infeasible", "objective": None, "primal_infeasibility": 0.0, "rebuilt": False,
+                   "solves": 0, "iterations": 0, "solve_seconds": 0.0, "diagnosis": ""}
+            if diagnosis:
+                rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
+            return rec
+        # marginal costs on the tightening side (planner.solver.sides), unless asked for HiGHS's duals as they come
+        fs = self.compiled.solve(time_limit, tighten=detail is True)
         rec = {"status": fs.status, "objective": fs.objective, "primal_infeasibility": fs.primal_infeasibility,
                "rebuilt": False, "solves": fs.solves, "iterations": fs.iterations,
                "solve_seconds": fs.seconds, "diagnosis": ""}
@@ -313,6 +376,28 @@ class Runner:
         elif fs.status in ("infeasible", "infeasible_or_unbounded") and diagnosis:
             rec["diagnosis"] = describe(diagnose(new, extra=self.extra))
         return rec
+
+    def constant_rows_fit(self, new: Params) -> bool:
+        """Whether every target row with no variable meets its bounds at the point's target values, up to rounding
+        (`planner.solver.lp.constant_fits`, the check `planner.solve` makes when it compiles the model)."""
+        if not self.constant_rows:
+            return True
+        values = {t["target_id"]: t["value"] for t in new.targets}
+        for k, y in self.constant_rows:
+            if k in self.compiled.peaks or not new._enabled.get(k, True):
+                continue
+            param = self.model.target_value[k]
+            old = param.value
+            if values.get(k) is not None:
+                param.set_value(values[k])
+            try:
+                con = self.model.target[k, y]
+                fits = constant_fits(con.lb, con.ub, float(pyo.value(con.body)))
+            finally:
+                param.set_value(old)
+            if not fits:
+                return False
+        return True
 
     def tabulate(self, p: Params, fs) -> dict:
         """Cost split, target levels and marginal costs, units built per measure, city emissions."""
@@ -335,10 +420,15 @@ class Runner:
         lv = dict(self.lv_base)
         lv.update(zip(self.level_keys, (self.level0 + self.W @ x + self.S @ (self.G @ x)).tolist(), strict=True))
         duals = {key: float(fs.row_dual[row]) for key, row in c.target_rows.items()}
+        by_id = {t["target_id"]: t for t in p.targets}
         for r in target_records(p, lv, duals, fs.peak_limits):
             k, y = r["target_id"], r["year"]
             out[f"level.{k}.{y}"] = r["level"]
-            out[f"marginal_cost.{k}.{y}"] = r["marginal_cost"]
+            out[f"marginal_cost.{k}.{y} [yuan/{self.unit.get(r['indicator_id']) or 'unit'}]"] = r["marginal_cost"]
+            if r["kind"] in PP_KINDS:  # as the console and the workbook give it: yuan per percentage point
+                scale = _pp_scale(p, by_id[k], y, lv)
+                mc = r["marginal_cost"]
+                out[f"marginal_cost_pp.{k}.{y} [yuan/pp]"] = None if mc is None or scale is None else mc * 0.01 * scale
             if r["kind"] == "peak" and y == r["first_year"] + 1:  # the ceiling C the years after the peak are held to
                 out[f"peak_ceiling.{k}"] = r["limit"]
         years = list(dict.fromkeys(y for y in (2025, 2030, p.years[-1]) if y in p.years))
@@ -350,6 +440,27 @@ class Runner:
                 for y in years:
                     out[f"emissions.{i}.{y}"] = sum(lv[r, i, y] for r in p.scope_regions(CITY))
         return out
+
+
+PP_KINDS = ("share_min", "share_max", "reduction", "intensity_reduction")
+
+
+def _pp_scale(p: Params, t: dict, year: int, lv: dict) -> float | None:
+    """How far one whole unit of a share or reduction target's value moves its row's limit in ``year`` (the scale
+    `planner.analysis.marginal` turns a marginal cost per unit of the indicator into one per percentage point)."""
+    def level(i, y):
+        return sum(lv[r, i, y] for r in p.scope_regions(t["scope"]))
+
+    try:
+        if t["kind"] in ("share_min", "share_max"):
+            return level(t["denominator_id"], year)
+        if t["kind"] == "reduction":
+            return level(t["indicator_id"], t["base_year"])
+        db = p.baseline_sum(t["denominator_id"], t["scope"], t["base_year"])
+        return level(t["indicator_id"], t["base_year"]) * p.baseline_sum(t["denominator_id"], t["scope"], year) / db \
+            if db else None
+    except KeyError:
+        return None
 
 
 def describe(d) -> str:
@@ -370,17 +481,19 @@ def solve_rebuilt(case: Case, point: dict, extra, detail: bool, diagnosis: bool,
 
 
 def run_points(case: Case, pts: list[dict], extra: Callable | None = None, detail: bool = True,
-               diagnosis: bool = True, time_limit: float | None = None, progress: Callable | None = None
-               ) -> list[dict]:
-    """Solve every point, in order; points sharing their structural overrides share one compiled model."""
+               diagnosis: bool = True, time_limit: float | None = None, progress: Callable | None = None,
+               loaded: dict | None = None) -> list[dict]:
+    """Solve every point, in order; points sharing their structural overrides share one compiled model.
+    ``loaded``: data already read and checked (`planner.inputs.gate.Gate.loaded`), by structural overrides."""
     groups: dict[tuple, list[int]] = {}
     for i, pt in enumerate(pts):
         groups.setdefault(structure(pt), []).append(i)
     out: list[dict | None] = [None] * len(pts)
     for key, idx in groups.items():
         structural = {k: _value(v) for k, v in key}
+        data = (loaded or {}).get(_gate_key(pts[idx[0]], key))
         try:
-            runner = Runner(case.with_overrides(structural) if structural else case, extra)
+            runner = Runner(case.with_overrides(structural) if structural else case, extra, data)
         except Exception as e:  # noqa: BLE001  a bad structural override: every point of the group says why
             for i in idx:
                 out[i] = {**pts[i], "status": "error", "diagnosis": f"{type(e).__name__}: {e}"}
@@ -393,6 +506,11 @@ def run_points(case: Case, pts: list[dict], extra: Callable | None = None, detai
             if progress:
                 progress(1)
     return out  # type: ignore[return-value]
+
+
+def _gate_key(point: dict, key: tuple) -> tuple:
+    """The key of the gate's ``loaded`` for a point's structural overrides (`planner.inputs.gate`)."""
+    return tuple(sorted((k, (type(point[k]).__name__, repr(point[k]))) for k, _ in key))
 
 
 def _value(text: str):

@@ -89,6 +89,8 @@ def morris(case: Case | str, trajectories: int = 10, levels: int = 4, seed: int 
     """Morris screening: for each output, a table of mu* (mean absolute elementary effect), mu, sigma per factor,
     sorted by mu*. The samples are in ``["samples"]``."""
     case, problem, keys, ranges = _setup(case, by)
+    if outputs and set(outputs) <= {"objective"}:  # the cost alone: no tables of each point
+        sweep_options.setdefault("detail", False)
     X = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     df = _run(case, X, problem, keys, ranges, **sweep_options)
     out = {"samples": df}
@@ -107,6 +109,8 @@ def sobol(case: Case | str, n: int = 64, seed: int = 0, by: str = "sector", outp
     """Sobol indices (first order S1 and total ST, with confidence) per factor and output; Saltelli sampling of
     ``n`` (a power of 2) base samples. Default factors: one per sector."""
     case, problem, keys, ranges = _setup(case, by)
+    if outputs and set(outputs) <= {"objective"}:  # the cost alone: no tables of each point
+        sweep_options.setdefault("detail", False)
     X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     df = _run(case, X, problem, keys, ranges, **sweep_options)
     out = {"samples": df}
