@@ -234,7 +234,13 @@ def decompose_cmd(
         for line in problems:
             _err(line)
         raise typer.Exit(EXIT_INPUT)
-    res = _solve_or_exit(case, time_limit)
+    c = _case_or_exit(case)
+    name = file_name(c.name)  # the case name never makes a path
+    out_dir = out if out is not None else Path("reports") / name
+    stems = ("decomposition_targets", "decomposition_districts", "decomposition_shortfall")
+    names = [*(f"{s}.csv" for s in stems), f"{name}.xlsx", *(["report.html"] if report else [])]
+    _outputs_or_exit([c], out_dir, names)
+    res = _solve_or_exit(c, time_limit, label=case)
     try:
         dec = decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit,
                         targets=targets or None)
@@ -245,20 +251,17 @@ def decompose_cmd(
         typer.echo(line)
     a = analyse(res)
     a.notes["decomposition"] = dec
-    name = file_name(res.summary["case"])
-    out_dir = out if out is not None else Path("reports") / name
-    written = []
-    tables = (("decomposition_targets", table(dec)), ("decomposition_districts", district_table(dec)),
-              ("decomposition_shortfall", dec.summary["admin_shortfall"]))  # what the administrative split misses
-    for stem, df in tables:
-        with atomic(out_dir / f"{stem}.csv") as tmp:
-            csv_text(df).to_csv(tmp, index=False, encoding="utf-8-sig")  # utf-8-sig: Excel reads the names
-        written.append(out_dir / f"{stem}.csv")
-    written.append(write_excel(res, out_dir / f"{name}.xlsx", analysis=a))
-    if report:
-        from .outputs.report import write_report
+    # the shortfall: the shares of the administrative split a district cannot make
+    tables = (table(dec), district_table(dec), dec.summary["admin_shortfall"])
+    with _landing(out_dir) as stage:  # all outputs or none, as `planner run`
+        for stem, df in zip(stems, tables, strict=True):
+            csv_text(df).to_csv(stage / f"{stem}.csv", index=False, encoding="utf-8-sig")  # Excel reads the names
+        write_excel(res, stage / f"{name}.xlsx", analysis=a)
+        if report:
+            from .outputs.report import write_report
 
-        written.append(write_report(a, out_dir / "report.html"))
+            write_report(a, stage / "report.html")
+    written = [out_dir / n for n in names]
     for path in written:
         typer.echo(f"Written: {path}")
 

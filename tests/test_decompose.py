@@ -4,6 +4,7 @@ worked out by hand and on the shipped 3-region case (the 38-district case is mea
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,14 @@ def test_the_administrative_split_of_some_targets_only(shipped):
     assert s["objective_administrative"] <= full.summary["objective_administrative"] * (1 + 1e-9)
     with pytest.raises(ValueError, match="no_such_target"):
         decompose(shipped, targets=["no_such_target"])
+
+
+def test_planner_decompose_never_writes_over_an_input():
+    """--out pointing at the data folder is refused before anything is solved (exit 2), as for planner run."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    r = CliRunner().invoke(app, ["decompose", "cases/baseline.toml", "--out", "data"])
+    assert r.exit_code == 2 and "--out" in r.output
+    assert not list(Path("data").glob("decomposition_*")) and not list(Path("data").glob("*.xlsx"))
