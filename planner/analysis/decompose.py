@@ -361,7 +361,7 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
     def run(name: str, hook) -> tuple[object, object]:
         start = time.perf_counter()
         m = build_model(p, extra=hook)
-        sol = solve(m, time_limit=time_limit)
+        sol = solve(m, time_limit=time_limit, duals=False)  # the splits need the plan, not the prices
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return m, sol
 
