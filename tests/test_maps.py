@@ -143,3 +143,23 @@ def test_a_district_case_workbook_has_its_shaded_district_table(tmp_path):
     assert sum(r["Net cost, present value, 亿元"] for r in body.values()) * 1e8 == pytest.approx(760, rel=1e-6)
     assert ws.conditional_formatting  # shaded
     assert "Decomposition" not in wb.sheetnames  # only `planner decompose` adds it
+
+
+def test_the_iamc_table_of_a_district_case_sums_the_districts_to_their_cluster(tmp_path):
+    import planner
+    from planner.analysis import analyse
+    from planner.outputs.iamc import iamc_table
+
+    t = iamc_table(analyse(planner.run(district_case(tmp_path))))
+    co2 = t[(t["variable"].str.endswith("co2") | (t["variable"] == "Emissions|CO2")) & (t["scenario"] == "tiny")]
+    by = co2.groupby(["region", "year"])["value"].sum()
+    # one cluster, cq: it is the city; 3,800 t baseline less the 380 t cut
+    assert by["Chongqing|cq", 2022] == pytest.approx(by["Chongqing", 2022]) == pytest.approx(3420 / co2_div(t))
+    districts = [r for r in co2["region"].unique() if r not in ("Chongqing", "Chongqing|cq")]
+    assert len(districts) == 38
+    assert sum(by[r, 2022] for r in districts) == pytest.approx(by["Chongqing|cq", 2022])
+
+
+def co2_div(t) -> float:
+    """The IAMC table's unit for co2: Mt (Emissions|CO2) or the indicator's own t."""
+    return 1e6 if (t["variable"] == "Emissions|CO2").any() else 1.0
