@@ -428,7 +428,8 @@ def headline(dec: Decomposition) -> list[str]:
     lines = [f"Least-cost split (最低成本分解): {s['objective_least_cost'] / yi:,.2f} 亿元 (present value)."]
     for name in ("administrative", "fair"):
         z = s.get(f"objective_{name}")
-        what = (f"{ADMIN_ZH[s['admin_split']]} ({s['admin_split']})" if name == "administrative"
+        handed = "" if not s.get("admin_targets") else f"; handing out {', '.join(s['admin_targets'])} only"
+        what = (f"{ADMIN_ZH[s['admin_split']]} ({s['admin_split']}){handed}" if name == "administrative"
                 else f"no district above {s['fair_multiple']:g}x the city's cost per unit GDP")
         if z is None:
             lines.append(f"{name.capitalize()} split ({SPLIT_ZH[name]}, {what}): {s[f'status_{name}']}.")
