@@ -36,6 +36,9 @@ stands only there: where a cluster has no such district, its potential is not gi
 southeast karst potential, an assumption, mb_asm_karst). A regional effect row of a cluster holds in each of its
 districts. A thermal share is the district's share of thermal capacity (equal running hours assumed).
 
+Which key splits which figure (KEYS, INDICATOR_KEY, MEASURE_KEY below) is itself an assumption, with its reasoning
+here and in data/sources.csv (dk_asm_keys); docs/validation.md (section 9) gives what the choice moves.
+
 Every row written names the cluster row's source (source_id) and the key that split it (split_key in baseline.csv:
 ``<key>`` within the cluster, ``<key>@city`` from the city total, ``thermal+<key>`` a thermal part and a rest,
 ``sum`` a sum of parts; the note of potentials and effects).
