@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .analysis import Analysis, analyse
-    from .api import Case, Result, load_case, run
+    from .api import Case, Result, decompose, load_case, run
     from .base.errors import InfeasibleError, InputError, Problem
     from .inputs import Data, load
     from .model import Params, build_model, derive
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # Imported on first use, so that `planner` on the command line can take signals before Pyomo loads (planner.base.safe)
 # and `planner run` does not pay for the study libraries.
 _LAZY = {
-    "Case": "api", "Result": "api", "load_case": "api", "run": "api",
+    "Case": "api", "Result": "api", "load_case": "api", "run": "api", "decompose": "api",
     "InfeasibleError": "base.errors", "InputError": "base.errors", "Problem": "base.errors",
     "Data": "inputs", "load": "inputs", "Params": "model", "build_model": "model", "derive": "model",
     "collect": "results", "Diagnosis": "solver", "Solution": "solver", "diagnose": "solver", "solve": "solver",
@@ -49,5 +49,6 @@ def __getattr__(name: str):
 __version__ = "0.1.0"
 __all__ = [
     "Analysis", "analyse", "Case", "Data", "Diagnosis", "InfeasibleError", "InputError", "Params", "Problem", "Result",
-    "Solution", "build_model", "collect", "derive", "diagnose", "load", "load_case", "run", "solve", "sweep",
+    "Solution", "build_model", "collect", "decompose", "derive", "diagnose", "load", "load_case", "run", "solve",
+    "sweep",
 ]

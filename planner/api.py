@@ -5,6 +5,7 @@ stages; the stage packages below hold the same classes without them, so no arrow
     >>> import planner
     >>> result = planner.run("cases/baseline.toml")
     >>> planner.Case.load("cases/baseline.toml").with_overrides({"discount_rate": 0.04}).solve()
+    >>> planner.decompose("cases/districts.toml").summary["extra_cost_administrative"]  # 指标分解
 """
 
 from __future__ import annotations
@@ -87,3 +88,17 @@ def run(case: Case | str | Path, time_limit: float | None = None, extra: Callabl
     options = {} if time_limit is None else {"time_limit": time_limit}
     res = collect(data, p, sol, counts, build_seconds, options)
     return Result(**{f.name: getattr(res, f.name) for f in dataclasses.fields(res)})
+
+
+def decompose(case, admin_split: str | None = None, fair_multiple: float | None = None,
+              time_limit: float | None = None, targets: list[str] | None = None):
+    """指标分解: the least-cost, administrative and fair splits of a case's city targets among its regions (the 38
+    districts of ``cases/districts.toml``), each with its cost (`planner.analysis.decompose`). ``case`` is a case
+    file, a `Case` or a solved `Result`; ``admin_split`` (``equal`` or ``gdp``) and ``fair_multiple`` default to the
+    case's settings; ``targets``: the city targets the administrative split hands out (default all). Raises like
+    `run`."""
+    from .analysis.decompose import decompose as _decompose
+
+    res = case if isinstance(case, _tables.Result) else run(case, time_limit=time_limit)
+    return _decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit,
+                      targets=targets)

@@ -1,4 +1,5 @@
-"""Command line: ``planner run CASE [--out DIR]``, ``planner validate CASE``, ``planner sweep CASE --set ...``.
+"""Command line: ``planner run CASE [--out DIR]``, ``planner validate CASE``, ``planner sweep CASE --set ...``,
+``planner decompose CASE`` (指标分解).
 
 Exit codes: 0 optimal (or valid), 2 bad input, 3 infeasible targets, 1 anything else. Problems are printed one
 line each, never as a traceback.
@@ -207,6 +208,70 @@ def _landing(out_dir: Path):
         _err(f"Could not write the outputs: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}; nothing "
              f"in {out_dir} was changed.")
         raise typer.Exit(EXIT_OTHER) from None
+
+
+@app.command("decompose")
+def decompose_cmd(
+    case: Path = typer.Argument(..., help="Case file, e.g. cases/districts.toml"),
+    out: Path = typer.Option(None, "--out", help="Folder for the tables, workbook and report (default "
+                             "reports/<case>/)"),
+    admin_split: str = typer.Option(None, "--admin-split", help="The administrative split: equal (等比例, the same "
+                                    "percentage everywhere) or gdp (按GDP比例); default: the case's admin_split"),
+    fair_multiple: float = typer.Option(None, "--fair-multiple", help="The fair split: no district's cost per unit "
+                                        "GDP above this multiple of the city's; default: the case's fair_multiple"),
+    targets: list[str] = typer.Option(None, "--target", help="A city target the administrative split hands out "
+                                      "(repeat it; default: every city target)"),
+    time_limit: float = typer.Option(None, "--time-limit", help="HiGHS time limit in seconds, per solve"),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html with the decomposition"),
+) -> None:
+    """指标分解: split the city's targets among the case's regions the least-cost, administrative and fair way; print
+    what each costs; write decomposition_targets.csv, decomposition_districts.csv, decomposition_shortfall.csv
+    (the shares of the administrative split a district cannot make), <case>.xlsx (a Decomposition
+    sheet) and report.html (a Decomposition section)."""
+    from .analysis import analyse
+    from .analysis.decompose import ADMIN_ZH, decompose, district_table, headline, table
+    from .outputs.workbook import write_excel
+
+    _check_time_limit(time_limit)
+    problems = []
+    if admin_split is not None and admin_split not in ADMIN_ZH:
+        problems.append(f"--admin-split: expected one of {', '.join(ADMIN_ZH)}, got {admin_split!r}")
+    if fair_multiple is not None and not (math.isfinite(fair_multiple) and fair_multiple >= 1):
+        problems.append(f"--fair-multiple: expected a number of at least 1, got {fair_multiple}")
+    if problems:
+        for line in problems:
+            _err(line)
+        raise typer.Exit(EXIT_INPUT)
+    c = _case_or_exit(case)
+    name = file_name(c.name)  # the case name never makes a path
+    out_dir = out if out is not None else Path("reports") / name
+    stems = ("decomposition_targets", "decomposition_districts", "decomposition_shortfall")
+    names = [*(f"{s}.csv" for s in stems), f"{name}.xlsx", *(["report.html"] if report else [])]
+    _outputs_or_exit([c], out_dir, names)
+    res = _solve_or_exit(c, time_limit, label=case)
+    try:
+        dec = decompose(res, admin_split=admin_split, fair_multiple=fair_multiple, time_limit=time_limit,
+                        targets=targets or None)
+    except ValueError as e:
+        _err(f"--target: {e}")
+        raise typer.Exit(EXIT_INPUT) from None
+    for line in headline(dec):
+        typer.echo(line)
+    a = analyse(res)
+    a.notes["decomposition"] = dec
+    # the shortfall: the shares of the administrative split a district cannot make
+    tables = (table(dec), district_table(dec), dec.summary["admin_shortfall"])
+    with _landing(out_dir) as stage:  # all outputs or none, as `planner run`
+        for stem, df in zip(stems, tables, strict=True):
+            csv_text(df).to_csv(stage / f"{stem}.csv", index=False, encoding="utf-8-sig")  # Excel reads the names
+        write_excel(res, stage / f"{name}.xlsx", analysis=a)
+        if report:
+            from .outputs.report import write_report
+
+            write_report(a, stage / "report.html")
+    written = [out_dir / n for n in names]
+    for path in written:
+        typer.echo(f"Written: {path}")
 
 
 @app.command("compare")

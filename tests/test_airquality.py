@@ -391,7 +391,7 @@ def test_the_relation_reproduces_the_record_within_its_tolerance():
     """The calibrated relation on the reference baseline against the city's record (data/air_quality.csv): the
     2021-2023 mean exactly (the calibration), each of 2021-2023 and 2024 (out of the calibration) within 3 µg/m3, the
     weather's year-to-year swing on flat emissions (2023: 36.7 after 31.3); 2020, whose record is a bound (at most
-    35), within the same 3 µg/m3 above it (docs/validation.md section 9)."""
+    35), within the same 3 µg/m3 above it (docs/validation.md section 10)."""
     from pathlib import Path
 
     res = planner.run(Path(__file__).resolve().parents[1] / "cases" / "baseline.toml")

@@ -23,8 +23,10 @@ def shipped():
 
 
 def test_reasons_value_each_target_as_levels_copied_without_each_pair(shipped):
-    """`reasons` reads the levels without a pair through an overlay and skips the rows the pair cannot move; the value
-    it credits each target is the one of a full copy of the levels with the pair's delta taken off."""
+    """`reasons` values a pair's contribution to each binding row by the row's slack coefficients on the levels (the
+    slack is affine in them) in one pass over the pairs; the value it credits each target is the one of a full copy of
+    the levels with the pair's delta taken off, re-evaluated (to rounding: the copy subtracts two slacks of up to 1e8 t,
+    which loses what the coefficients keep)."""
     res, a = shipped
     p, sol = res.params, res.solution
     lv = levels(p, sol.build)
@@ -32,6 +34,8 @@ def test_reasons_value_each_target_as_levels_copied_without_each_pair(shipped):
     b = lm.builds(sol.build)
     tg = res.targets
     base = dict(zip(zip(tg["target_id"], tg["year"], strict=True), tg["slack"], strict=True))
+    size = dict(zip(zip(tg["target_id"], tg["year"], strict=True), (tg["level"].abs() + tg["limit"].abs()).fillna(0.0),
+                    strict=True))  # the magnitude of the numbers a slack is the difference of
     mpv = a.marginal.set_index(["target_id", "year"])["marginal_cost_pv"].fillna(0.0)
     active = mpv[mpv.abs() > 1e-9]
     assert len(active) and len(a.reasons) > 50
@@ -41,11 +45,15 @@ def test_reasons_value_each_target_as_levels_copied_without_each_pair(shipped):
             copy[k] -= v
         slack = target_slacks(p, [copy], active.index, sol.peak_limits)[0]
         want: dict[str, float] = {}
+        scale: dict[str, float] = {}
         for key, lam in active.items():
             c = float(base[key] - slack[key])
             if abs(c) > 1e-12:
                 want[key[0]] = want.get(key[0], 0.0) + lam * c
-        assert row.values == want, (row.region_id, row.measure_id)
+            scale[key[0]] = scale.get(key[0], 0.0) + abs(lam) * max(1.0, size[key]) * 1e-13
+        for target in set(want) | set(row.values):
+            assert row.values.get(target, 0.0) == pytest.approx(want.get(target, 0.0), rel=1e-9,
+                                                                abs=scale[target] * 100), (row.measure_id, target)
     assert (a.reasons["reason_kind"] == "needed for targets").sum() > 10  # the check is not vacuous
 
 

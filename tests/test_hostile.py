@@ -160,11 +160,11 @@ def test_misspelt_override_id_is_not_a_new_row(tmp_path, monkeypatch):
     assert msgs == [
         "tiny.toml, key discount_rte: unknown setting; did you mean discount_rate? expected one of name, title_zh, "
         "title_en, description, data, base_year, first_year, last_year, discount_rate, baseline, history_until, "
-        "gwp_ch4, objective, allow_outliers, extends, targets, measures, potentials",
+        "gwp_ch4, objective, regions, admin_split, fair_multiple, allow_outliers, extends, targets, measures, "
+        "potentials",
         "tiny.toml, key settings: unknown setting; expected one of name, title_zh, title_en, description, data, "
-        "base_year, first_year, last_year, discount_rate, baseline, history_until, gwp_ch4, objective, allow_outliers, "
-        "extends, "
-        "targets, measures, potentials"]
+        "base_year, first_year, last_year, discount_rate, baseline, history_until, gwp_ch4, objective, regions, "
+        "admin_split, fair_multiple, allow_outliers, extends, targets, measures, potentials"]
     edit(case, "discount_rte", "discount_rate")
     edit(case, "[settings]\nx = 1\n", "")
     assert problems(case) == [

@@ -29,6 +29,8 @@ History (oldest first):
   cannot be tightened (public_fleet_electric_2030 at 100%: the loosening side, lower in low_discount 2031 and
   strict_co2 2033). The carbon peak's binding rows before the peak year: 0 -> 11,133 yuan/t in 2021, 7,704 (2022),
   4,000 (2023), 192 (2024), 1,036 (2025); its ceiling years keep 29-198. Quantities and objectives are unchanged.
+- 2026-12-07 (issue 18, districts): districts new (the reference case on the 38 districts, `regions = "districts"`),
+  written alone, by the code after the merge with issue 17; the other copies untouched.
 - 2026-12-07 (issue 19 merged with issue 17): rewritten: the issue-17 copies with the two issue-19 variables added
   (Concentration|PM2.5, Deaths|PM2.5 Attributable), checked value for value against both parents; air_quality and
   social_cost with the tightening-side prices.

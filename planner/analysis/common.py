@@ -73,6 +73,8 @@ def pair_flows(p, r: str, m: str) -> dict[tuple[str, str], float]:
 
 def pair_effects(p, r: str, m: str) -> dict[str, float]:
     """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
+    if hasattr(p, "total_effect"):
+        return p.total_effect(r, m)
     out: dict[str, float] = {}
     for (_, i), e in pair_flows(p, r, m).items():
         out[i] = out.get(i, 0.0) + e

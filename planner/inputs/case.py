@@ -55,9 +55,13 @@ SETTINGS = {
     "history_until": int,
     "gwp_ch4": float,
     "objective": str,
+    "regions": str,
+    "admin_split": str,
+    "fair_multiple": float,
     "allow_outliers": bool,
     "extends": str,
 }
+ADMIN_SPLITS = ("equal", "gdp")  # planner decompose: the administrative split (planner/analysis/decompose.py)
 OBJECTIVES = ("cost", "social")  # least financial cost; least social cost (cost minus the valued health benefit)
 TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 YEARS = ("base_year", "first_year", "last_year", "history_until")
@@ -91,6 +95,9 @@ class Case:
     # "cost": least discounted financial cost; "social": that cost minus the valued health benefit of cleaner air
     # (planner/model/health.py; needs data/source_receptor.csv and data/air_quality.csv)
     objective: str = "cost"
+    regions: str = ""  # "districts": the districts of districts.csv as decision regions (planner/inputs/regionset.py)
+    admin_split: str = "equal"  # planner decompose: the administrative split, "equal" (等比例) or "gdp" (按GDP)
+    fair_multiple: float = 2.0  # planner decompose: no district's cost per unit GDP above this multiple of the city's
     allow_outliers: bool = False  # numbers far outside their plausible range are warned about, not refused
     # overrides[table][key] = {column: value}; potentials keyed by (region_id, measure_id)
     overrides: dict[str, dict] = field(default_factory=dict)
@@ -316,6 +323,11 @@ def setting_value(key: str, value) -> tuple[object, str | None]:
         return None, (f"expected one of {', '.join(OBJECTIVES)} (least financial cost, or least social cost: cost "
                       f"minus the valued health benefit), got {value!r}"
                       + (f"; did you mean {close[0]!r}?" if close else ""))
+    if key == "admin_split" and value not in ADMIN_SPLITS:
+        return None, f"expected one of {', '.join(ADMIN_SPLITS)}, got {value!r}"
+    if key == "fair_multiple" and not value >= 1:
+        return None, f"expected a number of at least 1 (2 = no district pays more than twice the city's cost per " \
+            f"unit GDP), got {value}"
     return value, None
 
 
@@ -367,6 +379,9 @@ def load_case(path: str | Path, cls: type[Case] = Case) -> Case:
         history_until=settings.get("history_until"),
         gwp_ch4=settings.get("gwp_ch4", 28.0),
         objective=settings.get("objective", "cost"),
+        regions=settings.get("regions", ""),
+        admin_split=settings.get("admin_split", "equal"),
+        fair_multiple=settings.get("fair_multiple", 2.0),
         allow_outliers=settings.get("allow_outliers", False),
         overrides=overrides,
         chain=seen,

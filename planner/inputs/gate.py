@@ -50,6 +50,7 @@ class Gate:
             "potentials": {(r["region_id"], r["measure_id"]): r for r in d.potentials.to_dict("records")},
         }
         self.regions = set(d.regions)
+        self.clusters = set(d.cluster_regions)  # regions = "districts": a target may name a cluster
         self.indicators = set(d.indicators["indicator_id"])
         self.exogenous = {i for i, x in zip(d.indicators["indicator_id"], d.indicators["exogenous"], strict=True) if x}
         self.concentrations = concentration_indicators(d.tables.get("source_receptor"))
@@ -198,7 +199,7 @@ class Gate:
                 row = {**self.rows[table][rid], **{c: v for c, (v, _) in cols.items()}}
                 if table == "targets":
                     found = target_problems(types.SimpleNamespace(**row), self.case, self.regions, self.indicators,
-                                            self.exogenous, self.concentrations)
+                                            self.exogenous, self.clusters, self.concentrations)
                 else:
                     found = potential_problems(row["min_stock"], row["max_stock"])
                 self._seen[memo] = found

@@ -19,6 +19,10 @@ from . import plausible
 from .case import Case, _display, load_case, shown
 from .cells import convert, did_you_mean, magnitude_warning, typed
 from .overrides import apply_overrides
+from .regionset import REGIONAL, cluster_members
+from .regionset import apply as apply_region_set
+from .regionset import files as region_set_files
+from .regionset import folder as region_set_folder
 from .schema import TABLES, Table
 from .tables import frame, raw_tables
 
@@ -38,6 +42,7 @@ class Data:
     tables: dict[str, pd.DataFrame]
     data_hash: str
     warnings: list[Problem] = field(default_factory=list)  # numbers likely in the wrong unit (not errors)
+    clusters: pd.DataFrame | None = None  # with regions = "districts": the regions of regions.csv, the clusters
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -79,6 +84,11 @@ class Data:
     @property
     def years(self) -> list[int]:
         return self.case.years
+
+    @property
+    def cluster_regions(self) -> dict[str, list[str]]:
+        """Cluster -> its regions (the district set); empty when the regions are not grouped."""
+        return cluster_members(self.tables["regions"])
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -128,10 +138,13 @@ def _check_references(tables: dict[str, pd.DataFrame], data_dir: Path, problems:
 
 def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[Problem]) -> None:
     regions = {r for r in data["regions"]["region_id"] if r}
+    clusters = set(cluster_members(data["regions"]))
     indicators = data["indicators"].dropna(subset=["indicator_id"]).drop_duplicates("indicator_id") \
         .set_index("indicator_id")
     exogenous = {i for i, x in indicators["exogenous"].items() if x}
-    data_file = lambda t: table_where(case.data_dir, t)  # noqa: E731
+
+    def data_file(t: str):
+        return table_where(region_set_folder(case) if case.regions and t in REGIONAL else case.data_dir, t)
 
     # baseline: every indicator in every region covers the base year and the last model year
     bl = data["baseline"].dropna(subset=["region_id", "indicator_id", "year"])
@@ -213,7 +226,8 @@ def _check_semantics(data: dict[str, pd.DataFrame], case: Case, problems: list[P
 
     # targets
     for t in data["targets"].itertuples():
-        for column, message in target_problems(t, case, regions, set(indicators.index), exogenous, concentrations):
+        for column, message in target_problems(t, case, regions, set(indicators.index), exogenous, clusters,
+                                               concentrations):
             problems.append(Problem(t.origin_, column, message))
 
 
@@ -225,15 +239,20 @@ def potential_problems(min_stock, max_stock) -> list[tuple[str, str]]:
 
 
 def target_problems(t, case: Case, regions: set, indicators: set, exogenous: set,
+                    clusters: set = frozenset(),
                     concentrations: set | frozenset = frozenset()) -> list[tuple[str, str]]:
     """(column, message) of one target row ``t`` (attributes as the targets table's columns) against the case and the
-    data: scope, years, kind and value. A switched-off target is checked for its types only. ``concentrations``: the
-    concentration indicators (source_receptor.csv), which take the kind concentration and no other."""
+    data: scope (the city, a region, or with regions = "districts" a cluster), years, kind and value. A switched-off
+    target is checked for its types only. ``concentrations``: the concentration indicators (source_receptor.csv),
+    which take the kind concentration and no other."""
     out: list[tuple[str, str]] = []
     if t.enabled is False or t.kind is None:  # switched off (checked for types only), or a bad kind
         return out
-    if t.scope != CITY and t.scope not in regions:
-        out.append(("scope", f"expected city or a region id ({', '.join(sorted(regions))}), got {t.scope!r}"))
+    if t.scope != CITY and t.scope not in regions and t.scope not in clusters:
+        named = f"a cluster ({', '.join(sorted(clusters))}) or a district id" if clusters else \
+            f"a region id ({', '.join(sorted(regions))})"
+        out.append(("scope", f"expected city or {named}, got {t.scope!r}"
+                    + did_you_mean(t.scope, sorted(set(regions) | set(clusters)))))
     if t.year is not None and not case.first_year <= t.year <= case.last_year:
         out.append(("year", f"expected a model year {case.first_year}-{case.last_year}, got {t.year}"))
     until = getattr(t, "until", None)
@@ -323,7 +342,7 @@ def input_files(case: Case) -> list[Path]:
     """Every file a run reads: the data tables (or the workbook) and the case files, parents first."""
     source = case.data_dir
     files = [source] if source.is_file() else [p for p in sorted(source.glob("*.csv")) if p.is_file()]
-    return [*files, *case.chain]
+    return [*files, *region_set_files(case), *case.chain]
 
 
 def output_problems(cases: list[Case], paths: list[Path], option: str = "--out") -> list[Problem]:
@@ -394,6 +413,7 @@ def load(case: Case | str | Path) -> Data:
                 tables[name] = pd.DataFrame(columns=[c.name for c in table.columns] + ["origin_"])
             continue
         tables[name] = typed(table, df, problems, warnings)
+    clusters = apply_region_set(case, tables, problems, warnings)
     for name in case.overrides:
         if name in tables:
             tables[name] = apply_overrides(name, tables[name], case, tables, problems, warnings)
@@ -421,4 +441,4 @@ def load(case: Case | str | Path) -> Data:
     plausible.check_settings(case, _display(case.path), problems, warnings)
     if problems:
         raise InputError(problems, notes)
-    return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings)
+    return Data(case=case, tables=tables, data_hash=_hash(case), warnings=warnings, clusters=clusters)

@@ -75,7 +75,7 @@ def write_template(case: Case | str | Path, out: str | Path) -> Path:
     """Write the case's data (without its overrides) as a data-entry workbook; return its path."""
     if not isinstance(case, Case):
         case = load_case(case)
-    data = load(dataclasses.replace(case, overrides={}))
+    data = load(dataclasses.replace(case, overrides={}, regions=""))  # the data folder as it is
     book = Workbook()
     about = book.active
     about.title = "_about"

@@ -68,6 +68,8 @@ class Params:
         if scope == CITY and i in self.concentrations:
             return [(r, self.air.weights.get(r, 0.0)) for r in self.regions]
         return [(r, 1.0) for r in self.scope_regions(scope)]
+    # cluster -> its regions (regions = "districts": the 一区两群 clusters of the districts); empty otherwise
+    clusters: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def flows(self) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
@@ -129,11 +131,17 @@ class Params:
         return self.thermal_moved.get(i, 0.0) * shares.get(r, 0.0)
 
     def total_effect(self, r: str, m: str) -> dict[str, float]:
-        """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to."""
-        out: dict[str, float] = {}
-        for (_, i), e in self.flows.get((r, m), {}).items():
-            out[i] = out.get(i, 0.0) + e
-        return out
+        """Indicator -> effect of one unit of m standing in r, summed over the regions it is booked to: its own effects
+        plus the thermal output it moves times each indicator's change per MWh (the thermal shares add up to 1; the
+        sum of `flows` over the regions, without booking it to every region first)."""
+        out = dict(self.effects.get((r, m), {}))
+        eff = self.effects.get((r, m), {})
+        delta = eff.get(DEMAND, 0.0) - eff.get(GENERATION, 0.0) - eff.get(IMPORT, 0.0) if self.grid is not None else 0.0
+        if delta:
+            shares = sum(s for s in self.grid.shares.values() if s)
+            for i, f in self.thermal_moved.items():
+                out[i] = out.get(i, 0.0) + shares * f * delta
+        return {i: e for i, e in out.items() if e != 0.0}
 
     @cached_property
     def pair_set(self) -> set[tuple[str, str]]:
@@ -231,7 +239,10 @@ class Params:
         return [(r, m, t) for r, m in self.pairs for t in self.years]
 
     def scope_regions(self, scope: str) -> list[str]:
-        return self.regions if scope == CITY else [scope]
+        """The regions a target's scope sums over: every region for ``city``, a cluster's regions, or one region."""
+        if scope == CITY:
+            return self.regions
+        return self.clusters.get(scope) or [scope]
 
     def baseline_sum(self, i: str, scope: str, year: int) -> float:
         """The baseline over a scope: a sum, or a concentration's population-weighted mean over the city."""
@@ -390,4 +401,5 @@ def _derive(data: Data) -> Params:
         air=air,
         health=health,
         objective=getattr(case, "objective", "cost"),
+        clusters=data.cluster_regions,
     )

@@ -294,3 +294,35 @@ def spec_json(specs: dict[str, dict]) -> str:
     the element or start markup (escaped as ``\\u003c`` etc., which JSON reads back as the same characters)."""
     text = json.dumps(specs, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def choropleth(features: list[dict], rows: pd.DataFrame, panels: list[tuple[str, str, str, float | None]], title: str,
+               subtitle: str | None = None, columns: int = 2) -> dict:
+    """District maps side by side, one per panel ``(field, title, unit, middle)``: each district shaded by its
+    value (a diverging blue-red scheme centred on ``middle``, e.g. 0 for a cut or a cost, 1 for a burden over the
+    city's; sequential where ``middle`` is None). ``features``: GeoJSON features with
+    ``properties.adcode`` (`planner.outputs.maps`), held once in the spec's ``datasets``; ``rows``: one per region
+    with ``adcode``, ``name_zh``, ``name_en`` and the fields, joined to the features by adcode."""
+    fields = [f for f, *_ in panels]
+    values = _records(rows[["adcode", "name_zh", "name_en", *fields]])
+    look = {"lookup": "properties.adcode", "from": {"data": {"values": values}, "key": "adcode",
+                                                     "fields": ["name_zh", "name_en", *fields]}}
+    maps = []
+    for field, label, unit, middle in panels:
+        scale = {"scheme": "oranges"} if middle is None else {"scheme": "redblue", "reverse": True, "domainMid": middle}
+        maps.append({
+            "title": {"text": label, "fontSize": 12},
+            "data": {"name": "districts"}, "transform": [look],
+            "projection": {"type": "mercator"}, "width": 300, "height": 250,
+            "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
+            "encoding": {
+                "color": {"field": field, "type": "quantitative", "title": unit, "scale": scale,
+                          "legend": {"orient": "right", "format": ",.3~g", "gradientLength": 160}},
+                "tooltip": [tip("name_zh", "区县", "nominal"), tip("name_en", "district", "nominal"),
+                            tip(field, f"{label} ({unit})")],
+            },
+        })
+    t = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
+    return {"$schema": SCHEMA, "description": title, "title": t, "datasets": {"districts": features},
+            "concat": maps, "columns": columns, "resolve": {"scale": {"color": "independent"}},
+            "config": {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right", "columns": 1}}}

@@ -2,7 +2,8 @@
 tools of the integrated-assessment community read (``pyam.IamDataFrame(pd.read_csv(path))``).
 
 Scenario ``<case>`` holds the plan; ``<case>|No measures`` the frozen-technology baseline of the same case. Regions:
-``Chongqing`` for the whole city, then ``Chongqing|<region_id>``. Variables follow the IAMC/openENTRANCE naming where
+``Chongqing`` for the whole city, then ``Chongqing|<region_id>`` (with the district set, each district's and each
+cluster's, the sum of its districts). Variables follow the IAMC/openENTRANCE naming where
 one exists (``Emissions|CO2``, ``Emissions|CH4``, ``Emissions|Sulfur``, ``Emissions|NOx``, ``Emissions|VOC``,
 ``Emissions|NH3``, ``Investment``, ``Cost``); ``Concentration|PM2.5`` (µg/m3, the city's the population-weighted
 mean) and ``Deaths|PM2.5 Attributable`` (GEMM) where the data has them; quantities without a common name keep the
@@ -51,10 +52,22 @@ def region_name(r: str) -> str:
     return "Chongqing" if r == CITY else f"Chongqing|{r}"
 
 
+def _with_clusters(ind: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """With the district set (`regions = "districts"`): the indicator rows and each cluster's, the sum of its
+    districts (``Chongqing|<cluster>``, beside ``Chongqing|<district>`` and ``Chongqing``)."""
+    if "cluster" not in regions or ind.empty:
+        return ind
+    cluster = {r: c for r, c in zip(regions["region_id"], regions["cluster"], strict=True) if c}
+    part = ind[ind["region_id"].isin(list(cluster))]
+    sums = part.assign(region_id=part["region_id"].map(cluster)).groupby(
+        ["region_id", "indicator_id", "year"], as_index=False, sort=False)[["baseline", "level"]].sum()
+    return pd.concat([ind, sums], ignore_index=True)
+
+
 def iamc_table(a: Analysis) -> pd.DataFrame:
     res, ctx = a.result, a.ctx
     case = res.summary["case"]
-    ind = res.indicators
+    ind = _with_clusters(res.indicators, res.data.tables["regions"])
     units = ctx.unit
     frames = []
     ids = ind["indicator_id"]

@@ -243,6 +243,45 @@ def chart_specs(a: Analysis) -> dict[str, dict]:
         names = {**{s: f"{z} {s}" for s, z in SECTOR_ZH.items()},
                  **{r: f"{ctx.region_zh.get(r, r)} {r}" for r in ctx.p.regions}, "plan": "全市 city"}
         out["cocontrol"] = ch.cocontrol_chart(a.cocontrol, names)
+    out.update(_maps(a))
+    return out
+
+
+def _maps(a: Analysis) -> dict[str, dict]:
+    """District maps (`planner.outputs.maps`), when the case's regions are the districts: the plan's CO2 cut and
+    cost by district, and with a decomposition each split's burden."""
+    from . import charts as ch
+    from . import maps
+    from .decomposition import of
+
+    rows = maps.district_rows(a)
+    if rows is None:
+        return {}
+    y, features = rows.attrs["year"], maps.features()
+    panels = [("co2_cut_mt", f"二氧化碳减排量 CO2 cut, {y}", "Mt", 0.0),
+              ("cost_yi", "净成本现值 Net cost, present value", "亿元", 0.0)]
+    if "cost_per_wan_gdp" in rows:
+        panels.append(("cost_per_wan_gdp", "单位GDP成本 Cost per 万元 of 2020 GDP", "元/万元", 0.0))
+    out = {"map_districts": ch.choropleth(features, rows, panels, "各区县减排与成本 CO2 cut and cost by district",
+                                          maps.ATTRIBUTION)}
+    dec = of(a)
+    if dec is not None:
+        d = dec.districts.pivot_table(index="region_id", columns="split", values="relative_burden")
+        panels = []
+        for sp, zh, en in (("least_cost", "最低成本分解", "least cost"),
+                           ("administrative", "行政分解", "administrative"), ("fair", "公平分解", "fair")):
+            if sp in d:
+                rows[f"burden_{sp}"] = rows["region_id"].map(d[sp]).to_numpy()
+                panels.append((f"burden_{sp}", f"{zh} {en}: 相对负担 burden", "×", 1.0))
+        extra = dec.districts[dec.districts["split"] == "administrative"].set_index("region_id")["extra_cost_yuan"]
+        if len(extra):
+            rows["extra_administrative"] = rows["region_id"].map(extra / YI).to_numpy()
+            panels.append(("extra_administrative", "行政分解多付 Extra cost of the administrative split", "亿元",
+                           0.0))
+        out["map_decomposition"] = ch.choropleth(
+            features, rows, panels, "指标分解: 各区县相对负担 Decomposition: each district's burden",
+            "负担 = 区县单位GDP成本 / 全市 (burden: a district's cost per unit GDP over the city's); "
+            + maps.ATTRIBUTION)
     return out
 
 
@@ -269,6 +308,7 @@ def _groups(rows: list[dict]) -> list[dict]:
 def render(a: Analysis) -> str:
     """The report's HTML: the tables as text, the charts as Vega-Lite specs with the Vega bundle inlined."""
     from .charts import bundle, spec_json
+    from .decomposition import section as decomposition_section
 
     res, ctx = a.result, a.ctx
     facts = summary_facts(a)
@@ -302,7 +342,7 @@ def render(a: Analysis) -> str:
             region_zh=lambda d: d["region_id"].map(ctx.region_zh)).to_dict("records"),
         health_pays=_health_pays(a), air_lines=air_sentences(facts.get("air")),
         assumptions=int((sources["kind"] == "assumption").sum()), sources_total=len(sources),
-        generated=dt.datetime.now().isoformat(timespec="seconds"),
+        generated=dt.datetime.now().isoformat(timespec="seconds"), dec=decomposition_section(a),
     )
 
 

@@ -748,9 +748,18 @@ def _sheet_inputs(book: Book, a: Analysis) -> None:
                               ("item", "Item", "项", "text"), ("value", "Value", "值", "general")])
 
 
+def _sheet_decomposition(book: Book, a: Analysis) -> None:
+    """The District map sheet of a district case, and 指标分解 (`planner decompose`): `planner.outputs.decomposition`;
+    nothing for a case of other regions."""
+    from .decomposition import district_sheet, sheets
+
+    district_sheet(book, a)
+    sheets(book, a)
+
+
 SHEETS = (_sheet_summary, _sheet_targets, _sheet_marginal, _sheet_costs, _sheet_measures, _sheet_reduced, _sheet_mac,
           _sheet_cocontrol, _sheet_pathways, _sheet_sectors, _sheet_electricity, sheet_air, _sheet_indicators,
-          _sheet_allocation, _sheet_inputs)
+          _sheet_allocation, _sheet_inputs, _sheet_decomposition)
 
 
 def write_excel(result: Result, path: str | Path, analysis: Analysis | None = None) -> Path:

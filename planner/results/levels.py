@@ -5,14 +5,19 @@ For every (region, measure) pair ``k`` with lifetime ``L`` and builds ``b[k, tau
     stock[k, t]       = sum_tau b[k, tau] * [0 <= t - tau < L]              (units standing in year t)
     stock_years[k, t] = sum_tau b[k, tau] * min(t - tau + 1, L) [tau <= t]  (unit-years stood until t)
 
-and every level is the baseline plus each pair's effects per unit (``Params.flows``: its own region, and through the
-city grid the regions where thermal power is generated), on the stock for an ordinary indicator and on the
-stock-years for one that accumulates (``Params.weight``)::
+and every level is the baseline plus each pair's own effects per unit in the region where it is built, plus the
+city grid's part: the thermal output the pairs move (``delta[k]``, `Params.thermal_delta`) booked to each region by
+its thermal share times the indicator's change per MWh (``g[r, i] = share[r] * f[i]``, `Params.flows`), on the stock
+for an ordinary indicator and on the stock-years for one that accumulates (``Params.weight``)::
 
-    level[r, i, t] = baseline[r, i, t] + sum_k e[k; r, i] * (stock or stock_years)[k, t]
+    level[r, i, t] = baseline[r, i, t] + sum_k e[k; r, i] * S[k, t] + g[r, i] * sum_k delta[k] * S[k, t]
 
-The same numbers as `Params.weight` summed in plain Python (tests/test_levels.py compares them), in two small matrix
-products instead of O(pairs x T^2) Python loops. Years before the first model year keep their baseline.
+with S the stock or the stock-years. The own effects are kept as a sparse list of entries (a pair moves a handful of
+indicators in one region) and the grid's part as one term per year, as the model books them
+(`planner.model.indicators`): booked to every region first, the grid made a dense regions x pairs matrix (750 MB and
+10 s of result tables on 38 regions). The same numbers as `Params.weight` summed in plain Python (tests/test_levels.py
+compares them), in array products instead of O(pairs x T^2) Python loops. Years before the first model year keep their
+baseline.
 """
 
 from __future__ import annotations
@@ -44,61 +49,113 @@ class LevelMap:
         return {(r, i): j for j, (r, i) in enumerate((r, i) for r in self.p.regions for i in self.p.indicators)}
 
     @cached_property
-    def weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per pair, the weight of a build of year tau in year t: standing (K, T, T) and stock-years (K, T, T)."""
-        p, y = self.p, self.years
-        age = y[None, :] - y[:, None]  # [tau, t]
-        by_life: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        stand = np.empty((len(self.index), len(y), len(y)))
-        years = np.empty_like(stand)
-        for (_, m), k in self.index.items():
-            life = p.lifetime[m]
-            if life not in by_life:
-                by_life[life] = ((age >= 0) & (age < life)).astype(float), np.where(age >= 0, np.minimum(age + 1, life),
-                                                                                    0).astype(float)
-            stand[k], years[k] = by_life[life]
-        return stand, years
+    def lifetimes(self) -> np.ndarray:
+        return np.array([self.p.lifetime[m] for (_, m) in self.index], dtype=np.int64)
+
+    def _weights(self, life: int) -> tuple[np.ndarray, np.ndarray]:
+        """The weight of a build of year tau in year t, [tau, t]: standing, and stock-years."""
+        cache = self.__dict__.setdefault("_by_life", {})
+        w = cache.get(life)
+        if w is None:
+            y = self.years
+            age = y[None, :] - y[:, None]
+            w = cache[life] = (((age >= 0) & (age < life)).astype(float),
+                               np.where(age >= 0, np.minimum(age + 1, life), 0).astype(float))
+        return w
 
     @cached_property
-    def effects(self) -> tuple[np.ndarray, np.ndarray]:
-        """Effect per unit of each pair on each (region, indicator): on the stock and on stock-years, (n_ri, K)."""
+    def own(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs' own effects as entries: (row of ``ri``, pair, effect per unit, accumulates)."""
+        p, ri = self.p, self.ri
+        rows, ks, vals, acc = [], [], [], []
+        for (r, m), k in self.index.items():
+            for i, e in p.effects.get((r, m), {}).items():
+                if e:
+                    rows.append(ri[r, i])
+                    ks.append(k)
+                    vals.append(e)
+                    acc.append(p.accumulates[i])
+        return (np.array(rows, dtype=np.int64), np.array(ks, dtype=np.int64), np.array(vals, dtype=float),
+                np.array(acc, dtype=bool))
+
+    @cached_property
+    def grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The grid's part: (delta[k] per pair, g over ``ri`` for ordinary indicators, g for accumulating ones)."""
         p = self.p
-        plain = np.zeros((len(self.ri), len(self.index)))
-        accum = np.zeros_like(plain)
-        for rm, k in self.index.items():
-            for (r, i), e in p.flows.get(rm, {}).items():
-                (accum if p.accumulates[i] else plain)[self.ri[r, i], k] += e
-        return plain, accum
+        delta = np.array([p.thermal_delta.get(rm, 0.0) for rm in self.index], dtype=float)
+        plain, accum = np.zeros(len(self.ri)), np.zeros(len(self.ri))
+        if p.grid is not None:
+            shares = p.grid.shares
+            for i, f in p.thermal_moved.items():
+                for r in p.regions:
+                    s = shares.get(r, 0.0)
+                    if s and f:
+                        (accum if p.accumulates[i] else plain)[self.ri[r, i]] = s * f
+        return delta, plain, accum
 
     def builds(self, build: dict[tuple[str, str, int], float]) -> np.ndarray:
         """b[k, tau] from the solution's build values (absent = 0)."""
         b = np.zeros((len(self.index), len(self.years)))
         col = {int(t): j for j, t in enumerate(self.years)}
+        index = self.index
         for (r, m, t), v in build.items():
-            k, j = self.index.get((r, m)), col.get(t)
-            if k is not None and j is not None and v:
-                b[k, j] = v
+            if v:
+                k, j = index.get((r, m)), col.get(t)
+                if k is not None and j is not None:
+                    b[k, j] = v
         return b
 
     def stocks(self, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(stock[k, t], stock_years[k, t]) of the builds ``b[k, tau]``."""
-        stand, years = self.weights
-        return np.einsum("kj,kjt->kt", b, stand), np.einsum("kj,kjt->kt", b, years)
+        stock, years = np.zeros_like(b), np.zeros_like(b)
+        lifes = self.lifetimes
+        for life in np.unique(lifes).tolist():
+            rows = np.flatnonzero(lifes == life)
+            stand, stood = self._weights(life)
+            stock[rows] = b[rows] @ stand
+            years[rows] = b[rows] @ stood
+        return stock, years
+
+    def _scatter(self, stock: np.ndarray, stock_years: np.ndarray, rows_of: np.ndarray | None = None) -> np.ndarray:
+        """Change of every level (n_ri, T) from the stocks (all pairs; the own entries of ``rows_of`` only)."""
+        rows, ks, vals, acc = self.own
+        if rows_of is not None:
+            rows, ks, vals, acc = rows[rows_of], ks[rows_of], vals[rows_of], acc[rows_of]
+        contrib = vals[:, None] * np.where(acc[:, None], stock_years[ks], stock[ks])
+        out = np.zeros((len(self.ri), len(self.years)))
+        np.add.at(out, rows, contrib)
+        return out
 
     def deltas(self, b: np.ndarray) -> np.ndarray:
         """Change of every level in the model years, (n_ri, T)."""
         stock, stock_years = self.stocks(b)
-        plain, accum = self.effects
-        return plain @ stock + accum @ stock_years
+        out = self._scatter(stock, stock_years)
+        delta, plain, accum = self.grid
+        if delta.any():
+            out += np.outer(plain, delta @ stock) + np.outer(accum, delta @ stock_years)
+        return out
+
+    @cached_property
+    def _own_by_pair(self) -> dict[int, np.ndarray]:
+        ks = self.own[1]
+        order = np.argsort(ks, kind="stable")
+        bounds = np.searchsorted(ks[order], np.arange(len(self.index) + 1))
+        return {k: order[bounds[k]:bounds[k + 1]] for k in range(len(self.index))}
 
     def pair_delta_array(self, b: np.ndarray, r: str, m: str) -> np.ndarray:
         """The change of every level that the deployment of the pair (r, m) alone makes, (n_ri, T): rows as ``ri``,
         columns the model years."""
         k = self.index[r, m]
-        stand, years = self.weights
-        stock, stock_years = b[k] @ stand[k], b[k] @ years[k]
-        plain, accum = self.effects
-        return np.outer(plain[:, k], stock) + np.outer(accum[:, k], stock_years)
+        stand, stood = self._weights(self.p.lifetime[m])
+        stock, stock_years = b[k] @ stand, b[k] @ stood
+        out = np.zeros((len(self.ri), len(self.years)))
+        rows, _, vals, acc = self.own
+        for e in self._own_by_pair[k].tolist():
+            out[rows[e]] += vals[e] * (stock_years if acc[e] else stock)
+        delta, plain, accum = self.grid
+        if delta[k]:
+            out += delta[k] * (np.outer(plain, stock) + np.outer(accum, stock_years))
+        return out
 
     def pair_delta(self, b: np.ndarray, r: str, m: str) -> dict[tuple[str, str, int], float]:
         """The change of every level that the deployment of the pair (r, m) alone makes: {(region, indicator, year)}."""
@@ -107,15 +164,30 @@ class LevelMap:
         keys = list(self.ri)
         return {(*keys[j], int(self.years[c])): float(d[j, c]) for j, c in zip(rows, cols, strict=True)}
 
+    def contributions(self, b: np.ndarray, coef: np.ndarray, stocks: tuple | None = None) -> np.ndarray:
+        """For each pair, ``sum over (ri, t) of coef[ri, t] * (the change of level ri in year t its deployment alone
+        makes)``: (K,). A target row's slack is affine in the levels (`planner.results.tables.slack_terms`), so this is
+        how much the pair's deployment adds to the row's slack, for every pair in one pass. ``stocks``: the
+        `stocks` of ``b``, when the caller has them."""
+        stock, stock_years = stocks if stocks is not None else self.stocks(b)
+        rows, ks, vals, acc = self.own
+        per_entry = vals * (np.where(acc[:, None], stock_years[ks], stock[ks]) * coef[rows]).sum(axis=1)
+        out = np.bincount(ks, weights=per_entry, minlength=len(self.index))
+        delta, plain, accum = self.grid
+        if delta.any():
+            out += delta * (stock @ (plain @ coef) + stock_years @ (accum @ coef))
+        return out
+
     def levels(self, build: dict[tuple[str, str, int], float]) -> dict[tuple[str, str, int], float]:
         """level[r, i, t] for every region, indicator and year from the base year to the last model year."""
         out = dict(self.p.baseline)
         d = self.deltas(self.builds(build))
         rows, cols = np.nonzero(d)
         keys = list(self.ri)
-        for j, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        years = self.years.tolist()
+        for j, c, v in zip(rows.tolist(), cols.tolist(), d[rows, cols].tolist(), strict=True):
             r, i = keys[j]
-            out[r, i, int(self.years[c])] += float(d[j, c])
+            out[r, i, years[c]] += v
         return out
 
 

@@ -166,6 +166,36 @@ def row_slacks(p: Params, wanted: list[tuple], lv, peak_limits: dict) -> dict[tu
     return slacks
 
 
+def slack_coefficients(p: Params, row, t: dict, ri: dict, col: dict, peak_limits: dict) -> np.ndarray | None:
+    """The slack of a target row is affine in the levels (`_limit`): ``slack = const + sum coef[ri, t] * level``; the
+    coefficients on the levels of the model years, (len(ri), len(col)), or None for a row without a limit (a peak row
+    not solved). The same arithmetic as `evaluate_targets`: a contribution to the slack computed from these is exact
+    up to rounding, and free of the cancellation of a difference of two slacks of 1e8 t."""
+    kind, i, scope, v, y = t["kind"], t["indicator_id"], t["scope"], t["value"], row.year
+    if kind == "peak" and peak_limits.get((row.target_id, y), v if row.role == CEILING else None) is None:
+        return None
+    coef = np.zeros((len(ri), len(col)))
+    sign = 1.0 if row.sense == GE else -1.0  # slack = sign * (L - limit)
+    regions = p.scope_regions(scope)
+
+    def add(ind: str, year: int, c: float) -> None:
+        j = col.get(year)
+        if j is not None and c:
+            for r in regions:
+                coef[ri[r, ind], j] += c
+
+    add(i, y, sign)
+    if kind in ("share_min", "share_max"):
+        add(t["denominator_id"], y, -sign * v)
+    elif kind == "reduction":
+        add(i, t["base_year"], -sign * (1 - v))
+    elif kind == "intensity_reduction":
+        dy = p.baseline_sum(t["denominator_id"], scope, y)
+        db = p.baseline_sum(t["denominator_id"], scope, t["base_year"])
+        add(i, t["base_year"], -sign * (1 - v) * dy / db)
+    return coef
+
+
 class _Reads:
     """Levels that note every key read from them."""
 
@@ -370,4 +400,4 @@ def collect(data: Data, p: Params, sol: Solution, counts: dict, build_seconds: f
 
 
 __all__ = ["Result", "collect", "cost_split", "electricity_table", "levels", "stocks", "evaluate_targets",
-           "target_slacks", "slack_rows", "row_slacks", "slack_reads", "LE", "GE"]
+           "target_slacks", "slack_rows", "row_slacks", "slack_reads", "slack_coefficients", "LE", "GE"]

@@ -33,6 +33,7 @@ import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and transformation plugins cost 0.12 s of import
 from pyomo.common.errors import InfeasibleConstraintException, InvalidConstraintError
 from pyomo.core.base import SortComponents
+from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 
 INF = highspy.kHighsInf
@@ -45,6 +46,7 @@ STATUS = {  # HiGHS model status -> planner status (others: the name in lower ca
     "kIterationLimit": "iteration_limit",
 }
 ORDER = SortComponents.ORDERED_INDICES  # the order Pyomo's writers use by default (FileDeterminism.ORDERED)
+_NUMBERS = (float, int)  # coefficients a LinearExpression holds as plain numbers (bool is not one)
 
 _banner_shown = False
 ROUNDING = 1e-9  # relative: how far a row with no variable may miss its bounds by rounding alone
@@ -108,7 +110,17 @@ def run_highs(h: highspy.Highs) -> str:
 
 
 def linear(expr, where) -> tuple[list, list, float]:
-    """(variables, coefficients, constant) of a linear expression, parameters and fixed variables as numbers."""
+    """(variables, coefficients, constant) of a linear expression, parameters and fixed variables as numbers.
+
+    A `LinearExpression` of numbers and distinct free variables (the stock balances, most rows of a large model) is
+    read from its public ``linear_vars``, ``linear_coefs`` and ``constant``: what `generate_standard_repn` gives for it,
+    without its walk (43 us a row; tests/test_lp.py holds the arrays to Pyomo's compiler). Anything else goes to
+    `generate_standard_repn`."""
+    if expr.__class__ is LinearExpression:
+        coefs, vs, const = expr.linear_coefs, expr.linear_vars, expr.constant
+        if const.__class__ in _NUMBERS and all(c.__class__ in _NUMBERS for c in coefs) \
+                and not any(v.fixed for v in vs) and len({id(v) for v in vs}) == len(vs):
+            return list(vs), list(coefs), float(const)
     repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
     if not repn.is_linear():
         raise InvalidConstraintError(f"{where.name} contains nonlinear terms that cannot be compiled to an LP")
@@ -136,10 +148,10 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     meet(obj_vars)
     rows, lower, upper, entry_row, entry_var, entry_value = [], [], [], [], [], []
     for con in m.component_data_objects(pyo.Constraint, active=True, sort=ORDER):
-        lb, ub = con.lb, con.ub
+        lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)  # once (lb, body, ub each make it again)
         if lb is None and ub is None:
             continue
-        vs, coefs, const = linear(con.body, con)
+        vs, coefs, const = linear(body, con)
         if 0 in coefs or 0.0 in coefs:
             vs, coefs = [v for v, a in zip(vs, coefs, strict=True) if a != 0], [a for a in coefs if a != 0]
         if not vs:
