@@ -75,6 +75,17 @@ class LevelMap:
                     ks.append(k)
                     vals.append(e)
                     acc.append(p.accumulates[i])
+        # a concentration (source_receptor.csv) moves in every receptor region with its precursors' own effects in the
+        # region built (`Params.lp_terms`, as the model writes it)
+        for c in sorted(p.concentrations):
+            for r in p.regions:
+                for rb, m, e in p.lp_terms(r, c)[0]:
+                    k = self.index.get((rb, m))
+                    if k is not None and e:
+                        rows.append(ri[r, c])
+                        ks.append(k)
+                        vals.append(e)
+                        acc.append(p.accumulates[c])
         return (np.array(rows, dtype=np.int64), np.array(ks, dtype=np.int64), np.array(vals, dtype=float),
                 np.array(acc, dtype=bool))
 
@@ -91,6 +102,9 @@ class LevelMap:
                     s = shares.get(r, 0.0)
                     if s and f:
                         (accum if p.accumulates[i] else plain)[self.ri[r, i]] = s * f
+            for c in p.concentrations:  # through its precursors in every source region (`Params.grid_coef`)
+                for r in p.regions:
+                    (accum if p.accumulates[c] else plain)[self.ri[r, c]] = p.grid_coef(r, c)
         return delta, plain, accum
 
     def builds(self, build: dict[tuple[str, str, int], float]) -> np.ndarray:
