@@ -143,6 +143,13 @@ def test_report_numbers_equal_the_tables(outputs):
         assert values[f"mc:{r.target_id}:{r.year}"] == pytest.approx(r.own_value, rel=1e-12, abs=1e-12)
         checked += 1
     assert checked == len(res.targets)
+    shown = 0  # a cut (key projects' abatement) shows what was cut, a cap or floor its level: never the other
+    for r in res.targets.itertuples():
+        if f"ach:{r.target_id}:{r.year}" in values:
+            want = r.level if r.kind in ("cap", "floor") else r.achieved
+            assert values[f"ach:{r.target_id}:{r.year}"] == pytest.approx(want, rel=1e-12), (r.target_id, r.year)
+            shown += 1
+    assert shown > 0 and values["ach:cod_key_projects_2025:2025"] == pytest.approx(17_280, rel=1e-9)
     for r in a.mac["co2e"].head(12).itertuples():
         assert values[f"mac:{r.region_id}:{r.measure_id}"] == pytest.approx(r.cost_per_unit_cut)
     inv = res.measures.set_index(["region_id", "measure_id"])["investment"]
