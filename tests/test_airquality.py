@@ -242,6 +242,9 @@ def test_report_charts_pm25_by_region_and_tabulates_it(aq_case, tmp_path):
     html = write_report(a, tmp_path / "report.html").read_text(encoding="utf-8")
     specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', html, flags=re.S).group(1))
     assert "air" in specs and "空气质量与健康 Air quality and health" in html
+    summary = html.split("<h2>目标与边际成本")[0]  # the summary says what the plan does for the air, too
+    from planner.outputs.air import air_facts, air_sentences
+    assert "清洁空气 Cleaner air." in summary and air_sentences(air_facts(a))[0] in summary
     cell = re.search(r'data-key="pm25:city:2022" data-value="([^"]+)"', html)
     assert float(cell.group(1)) == pytest.approx(20.0, abs=1e-7)
 
