@@ -111,3 +111,23 @@ def test_a_sweeps_marginal_costs_do_not_depend_on_the_points_before(tmp_path, be
     last = df.iloc[-1]
     figures = [last["marginal_cost.cap.2022 [yuan/t]"], last["marginal_cost.fl.2022 [yuan/units]"]]
     assert figures == pytest.approx([5, 5])
+
+
+def test_a_sweep_reuses_the_sides_of_an_optimal_face_it_has_seen_and_only_those(tmp_path, monkeypatch):
+    """planner.solver.sides.Memo: the third point (cap 90 again) ends on the first point's face and takes its sides
+    without a re-solve; a new cost (fixed O&M 5 -> 7) changes the face's key, so the last point is solved for: 7
+    a unit, not the 5 remembered. Every figure equals the sweep's with the memo off."""
+    from planner.solver import sides
+
+    seen = []
+    get = sides.Memo.get
+    monkeypatch.setattr(sides.Memo, "get", lambda self, key: seen.append(get(self, key) is not None) or get(self, key))
+    case = planner.Case.load(degenerate_case(tmp_path))
+    grid = [{"targets.cap.value": 90}, {"targets.cap.value": 88}, {"targets.cap.value": 90},
+            {"targets.cap.value": 90, "measures.a.fixed_om": 7}]
+    cols = ["marginal_cost.cap.2022 [yuan/t]", "marginal_cost.fl.2022 [yuan/units]"]
+    df = planner.sweep(case, grid, progress=False)
+    assert df[cols].to_numpy().ravel().tolist() == pytest.approx([5, 5, 5, 0, 5, 5, 7, 7])
+    assert seen == [False, False, True, False]  # 88 is a face of its own (only the cap binds)
+    monkeypatch.setattr(sides.Memo, "get", lambda self, key: None)
+    assert planner.sweep(case, grid, progress=False)[cols].to_numpy().tolist() == df[cols].to_numpy().tolist()

@@ -53,7 +53,7 @@ from ..model.targets import peak_targets
 from .lp import STATUS, columns_of, compile_lp, linear, new_highs, run_highs
 from .peak import onto_first_stage
 from .peakrows import PeakRows, peak_rows
-from .sides import tightening_duals
+from .sides import Memo, tightening_duals
 from .solve import VIOLATION, Solution, solver_name, violations
 
 INF = highspy.kHighsInf
@@ -121,6 +121,7 @@ class Compiled:
     target_scale: dict[str, float] = dataclasses.field(default_factory=dict)  # rows written times a scale (targets)
     _paths: dict | None = None  # E0 of each peak from that solve
     _activity: dict | None = None  # the peak rows' levels in that solve (HiGHS's row values)
+    sides_memo: Memo = dataclasses.field(default_factory=Memo)  # tightening sides by optimal face (solver.sides)
 
     # ---------------------------------------------------------------------------------------- changes in place
 
@@ -225,7 +226,7 @@ class Compiled:
         solve started from."""
         out = self._solve(time_limit)
         if tighten and out.status == "optimal" and out.row_dual is not None:
-            sides = tightening_duals(self.h, self.target_rows.values(), time_limit)
+            sides = tightening_duals(self.h, list(self.target_rows.values()), time_limit, self.sides_memo)
             if sides:
                 out.row_dual = out.row_dual.copy()
                 out.row_dual[list(sides)] = list(sides.values())
