@@ -19,6 +19,10 @@ round from the case's own optimum with the same basis (`setBasis`), so both foll
 run ``--rounds`` times, interleaved (planner, raw, planner with table); the figure of a round is the median over its
 points, and the report gives the median of the rounds with their range (min-max), never the best round.
 
+``raw with sides`` adds to the raw loop the tightening-side re-solves the table reports (`planner.solver.sides`
+`tightening_duals` on the raw second-stage object, without planner's memo of optimal faces): the floor of the work a
+default sweep point asks of HiGHS, against which "with table" is the like-with-like ratio.
+
 ``--startup`` times, in ``--rounds`` fresh processes, what a sweep pays before its first point (read, build, compile:
 `Runner`) and its first point (cold: HiGHS starts without a basis).
 
@@ -123,6 +127,7 @@ def main() -> None:
 
     import planner
     from planner.solver.peak import onto_first_stage
+    from planner.solver.sides import tightening_duals
     from planner.study.montecarlo import cost_ranges, samples
     from planner.study.points import Runner, points
 
@@ -152,7 +157,8 @@ def main() -> None:
     lower = np.full(nr, -INF)
     cols1, cols2 = c.first.build_col, c.build_col
     keep = cols1 >= 0
-    state = {"x1": None, "act1": None}
+    state = {"x1": None, "act1": None, "sides": False}
+    target_rows = list(c.target_rows.values())
 
     def raw_solve(first_changes, second_changes, ceiling=None, run_first=True, costs=None) -> float:
         if costs is not None:
@@ -172,7 +178,10 @@ def main() -> None:
         h2.run()
         sol = h2.getSolution()
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
-        return h2.getInfo().objective_function_value
+        objective = h2.getInfo().objective_function_value
+        if state.get("sides"):  # the same re-solves planner's table makes, on the raw object (no memo)
+            tightening_duals(h2, target_rows)
+        return objective
 
     base_costs = np.array([runner.params.unit_cost[ms] for _, ms, _ in c.build_index]) * c.cost_factor
     at_base = (_row_changes(c.first, k, c.target_value0[k]), _row_changes(c, k, c.target_value0[k]))
@@ -202,15 +211,16 @@ def main() -> None:
     results = {}
     for kind, pts in kinds.items():
         work = [raw_work(kind, p) for p in pts]
-        rounds = {"planner": [], "raw": [], "planner_with_table": []}
+        rounds = {"planner": [], "raw": [], "planner_with_table": [], "raw_with_sides": []}
         objs = {}
         for _ in range(a.rounds):
-            for loop in ("planner", "raw", "planner_with_table"):
-                (restart_raw if loop == "raw" else restart_planner)()
+            for loop in ("planner", "raw", "planner_with_table", "raw_with_sides"):
+                (restart_raw if loop.startswith("raw") else restart_planner)()
+                state["sides"] = loop == "raw_with_sides"
                 times, got = [], []
                 for p, w in zip(pts, work, strict=True):
                     t = time.perf_counter()
-                    if loop == "raw":
+                    if loop.startswith("raw"):
                         got.append(raw_solve(**w))
                     else:
                         got.append(runner.solve(p, detail=loop != "planner", diagnosis=False)["objective"])
@@ -222,11 +232,14 @@ def main() -> None:
         same = gap <= 1e-6
         ratio = [p / r for p, r in zip(rounds["planner"], rounds["raw"], strict=True)]
         ratio_table = [p / r for p, r in zip(rounds["planner_with_table"], rounds["raw"], strict=True)]
+        ratio_sides = [p / r for p, r in zip(rounds["planner_with_table"], rounds["raw_with_sides"], strict=True)]
         results[kind] = {
             "points": len(pts), "planner_ms": spread([1e3 * x for x in rounds["planner"]]),
             "planner_with_table_ms": spread([1e3 * x for x in rounds["planner_with_table"]]),
             "raw_ms": spread([1e3 * x for x in rounds["raw"]]), "ratio": spread(ratio),
-            "ratio_with_table": spread(ratio_table), "same_objectives": same, "largest_gap": gap}
+            "ratio_with_table": spread(ratio_table),
+            "raw_with_sides_ms": spread([1e3 * x for x in rounds["raw_with_sides"]]),
+            "ratio_with_table_to_raw_with_sides": spread(ratio_sides), "same_objectives": same, "largest_gap": gap}
     out = {"case": a.case, "rows": c.n_rows, "cols": c.n_cols, "peak": pk_id, "rounds": a.rounds,
            "startup": started, **results, "when": time.strftime("%Y-%m-%d %H:%M")}
     print(json.dumps(out, indent=1))
