@@ -157,7 +157,7 @@ def main() -> None:
     lower = np.full(nr, -INF)
     cols1, cols2 = c.first.build_col, c.build_col
     keep = cols1 >= 0
-    state = {"x1": None, "act1": None, "sides": False}
+    state = {"x1": None, "act1": None, "sides": False, "first_optimal": True}
     target_rows = list(c.target_rows.values())
 
     def raw_solve(first_changes, second_changes, ceiling=None, run_first=True, costs=None) -> float:
@@ -167,6 +167,9 @@ def main() -> None:
         if run_first:
             _apply(h1, first_changes)
             h1.run()
+            state["first_optimal"] = h1.getModelStatus().name == "kOptimal"
+            if not state["first_optimal"]:  # planner stops here too: the point fails with the first stage's status
+                return None
             sol1 = h1.getSolution()
             state["x1"], state["act1"] = np.asarray(sol1.col_value), np.asarray(sol1.row_value)[rows]
         _apply(h2, second_changes)
@@ -178,8 +181,9 @@ def main() -> None:
         h2.run()
         sol = h2.getSolution()
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
-        objective = h2.getInfo().objective_function_value
-        if state.get("sides"):  # the same re-solves planner's table makes, on the raw object (no memo)
+        optimal = h2.getModelStatus().name == "kOptimal" and (not run_first or state["first_optimal"])
+        objective = h2.getInfo().objective_function_value if optimal else None
+        if optimal and state.get("sides"):  # the same re-solves planner's table makes, on the raw object (no memo)
             tightening_duals(h2, target_rows)
         return objective
 
@@ -227,8 +231,10 @@ def main() -> None:
                     times.append(time.perf_counter() - t)
                 rounds[loop].append(statistics.median(times))
                 objs[loop] = got
-        gap = max(abs(x - y) / max(1.0, abs(y)) if x is not None else float("inf")
-                  for x, y in zip(objs["planner"], objs["raw"], strict=True))
+        # points both loops solve to optimality agree; a point one loop calls infeasible the other must as well
+        gap = max((abs(x - y) / max(1.0, abs(y)) if (x is None) == (y is None) else float("inf")
+                   for x, y in zip(objs["planner"], objs["raw"], strict=True) if x is not None or y is not None),
+                  default=0.0)
         same = gap <= 1e-6
         ratio = [p / r for p, r in zip(rounds["planner"], rounds["raw"], strict=True)]
         ratio_table = [p / r for p, r in zip(rounds["planner_with_table"], rounds["raw"], strict=True)]

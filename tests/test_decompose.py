@@ -10,7 +10,7 @@ import pytest
 
 import planner
 from planner.analysis.decompose import decompose, district_costs_wide, headline, table
-from tests.tiny import effect, indicator, make_case, measure, potential, region, target
+from tests.tiny import effect, flat, indicator, make_case, measure, potential, region, target
 
 APPROX = dict(rel=1e-6, abs=1e-6)
 
@@ -60,6 +60,30 @@ def test_the_three_splits_of_a_hand_worked_case(tmp_path):
     assert any("+0.00 亿元" in line or "+40" in line or "行政分解" in line for line in lines)
 
 
+def test_the_least_cost_split_is_the_evenest_of_the_equally_cheap_plans(tmp_path):
+    """``a`` (1 yuan per unit-year, cuts 1 t) stands in both districts (30 units each at most): any 20 units meet the
+    cap of 180 t at 20 yuan a year, 40 in all, wherever they stand. GDP 300 in r1 and 100 in r2: the evenest of
+    these plans puts 15 units in r1 and 5 in r2 (each district's cost per GDP the city's: mu = 1), whatever HiGHS's
+    own optimum did; a fair split at multiple 1 then costs nothing more."""
+    gdp = indicator("gdp", "yuan", exogenous=True)
+    baseline = [*flat("r1", "co2", 100.0, (2020, 2022)), *flat("r2", "co2", 100.0, (2020, 2022)),
+                *flat("r1", "gdp", 300.0, (2020, 2022)), *flat("r2", "gdp", 100.0, (2020, 2022))]
+    case = make_case(tmp_path, regions=[region("r1"), region("r2")], indicators=[indicator("co2"), gdp],
+                     baseline=baseline, measures=[measure("a", fixed_om=1)], effects=[effect("a", "co2", -1)],
+                     potentials=[potential("r1", "a", 30), potential("r2", "a", 30)],
+                     targets=[target("cap", "cap", "co2", 2021, 180)])
+    dec = decompose(planner.run(case), fair_multiple=1.0)
+    s = dec.summary
+    assert s["objective_least_cost"] == pytest.approx(40, **APPROX)
+    assert s["even_burden"] == pytest.approx(1, **APPROX)
+    wide = district_costs_wide(dec).set_index("region_id")
+    assert wide["cost_least_cost"].tolist() == pytest.approx([30, 10], **APPROX)
+    t = dec.targets.set_index(["split", "region_id"])
+    assert [t.loc[("least_cost", r), "effort"] for r in ("r1", "r2")] == pytest.approx([15, 5], **APPROX)
+    assert s["extra_cost_fair"] == pytest.approx(0, **APPROX)
+    assert "the evenest: no district above 1.00x the city's cost per unit GDP" in headline(dec)[0]
+
+
 def test_an_administrative_split_a_district_cannot_meet_is_solved_with_its_least_shortfall(tmp_path):
     """r2 has no measure at all: its share (10 t) cannot be met, so r2 falls 10 t short; r1 still makes its own
     10 t (10 cheap units, 20 yuan); the city's cap is met by r1's cheap units: 20 units, 40 yuan, as least cost."""
@@ -92,8 +116,13 @@ def test_least_cost_is_never_dearer_than_the_administrative_or_fair_split(shippe
     totals = dec.districts.groupby("split")["cost_yuan"].sum()
     for split in ("least_cost", "administrative", "fair"):
         assert totals[split] == pytest.approx(s[f"objective_{split}"], rel=1e-7)
+    # the least-cost split is the evenest least-cost plan: its largest burden is mu*, no more than the fair split's
+    least = dec.districts[dec.districts["split"] == "least_cost"]
+    assert least["relative_burden"].max() == pytest.approx(s["even_burden"], rel=1e-6)
     # the fair split holds every district's cost per unit GDP within the multiple of the city's
     fair = dec.districts[dec.districts["split"] == "fair"]
+    if s["objective_fair"] <= z * (1 + 1e-9):  # the fair plan is one of the least-cost plans: none is more even
+        assert fair["relative_burden"].max() >= s["even_burden"] - 1e-6
     assert fair["relative_burden"].max() <= s["fair_multiple"] + 1e-6
     # each district makes at least its administrative share of every row, less the shortfall reported
     adm = dec.targets[(dec.targets["split"] == "administrative") & dec.targets["required"].notna()]
@@ -131,7 +160,8 @@ def test_planner_decompose_writes_tables_workbook_and_report(tmp_path):
     assert set(t["split"]) == set(d["split"]) == {"least_cost", "administrative", "fair"}
     assert {"主城都市区", "渝东北三峡库区城镇群"} <= set(d["name_zh"])
     totals = d.groupby("split")["cost_yuan"].sum()
-    assert totals["least_cost"] <= totals["administrative"] and totals["least_cost"] <= totals["fair"] + 1
+    # the least-cost split is the evenest least-cost plan, its cost within 1e-8 (planner.analysis.decompose.EVEN)
+    assert totals["least_cost"] <= totals["administrative"] and totals["least_cost"] <= totals["fair"] * (1 + 1e-8)
     assert d[d["split"] == "fair"]["relative_burden"].max() <= 1.5 + 1e-6
     book = openpyxl.load_workbook(out / "baseline.xlsx", read_only=True)
     assert {"Decomposition", "District targets"} <= set(book.sheetnames)

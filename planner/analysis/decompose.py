@@ -12,9 +12,15 @@ row, ``g_d`` the part of the row's body that district d's levels make and ``c`` 
 At the baseline (no measure built) the row misses its limit by the city's **gap** ``G = -s * (sum_d g_d(0) + c)``;
 a district's **effort** is ``E_d = s * (g_d(x) - g_d(0))``, and the efforts add up to at least G.
 
-1. **Least cost** (最低成本分解): the efforts of the case's own optimum, written as district targets a planner can hand
+1. **Least cost** (最低成本分解): the efforts of a least-cost plan, written as district targets a planner can hand
    out: each district's level in the target's own terms (share, reduction, level), its change from the base year,
-   and its share of the city's effort ``E_d / sum E``.
+   and its share of the city's effort ``E_d / sum E``. Many plans cost the least when a measure costs the same in
+   every district (its siting is then free), and the one HiGHS ends on is arbitrary among them; the split hands out
+   the **evenest** of them (a second solve, `_even_hook`): the least cost first, then the largest district cost per
+   unit of 2020 GDP against the city's, ``mu``, as small as it can be: ``min cost(x) + EVEN * |Z*| * mu  s.t.
+   cost_d(x) <= mu * GDP_d / GDP * |Z*|`` (``Z*`` the case's optimum; the weight is a tie-break). Since the
+   district costs add up to the city's, ``mu >= 1``; ``mu = 1`` means every district pays exactly its share of GDP.
+   ``mu`` is reported; a fair split with a multiple at or above it costs nothing more.
 2. **Administrative** (行政分解), solved: every district must make ``E_d >= w_d * G`` of each row the baseline misses
    (rows it meets stay city rows), with ``w_d`` the district's share of the row's size (``equal``: the same
    percentage everywhere: the same cut of a cap, reduction or intensity, the same rise in points of a share; a floor
@@ -237,6 +243,29 @@ def cost_expressions(m: pyo.ConcreteModel, p: Params) -> dict[str, LinearExpress
     return {r: LinearExpression(constant=0.0, linear_coefs=coefs[r], linear_vars=variables[r]) for r in p.regions}
 
 
+EVEN = 1e-6  # the weight of the burden against the cost: a tie-break among the least-cost plans (see _even_hook)
+
+
+def _even_hook(p: Params, least: float):
+    """The least-cost plan with the most even burden: ``min cost(x) + EVEN * |Z*| * mu`` with ``cost_d(x) <= mu *
+    GDP_d / GDP * |Z*|`` (``even_burden`` is mu; ``least`` is Z*). The weight is a tie-break: small enough that the
+    cost decides (the plan found is checked to cost Z* to 1e-8, else the case's own optimum is used), large enough
+    that HiGHS's tolerances see it (1e-9 was lost on a case of a few yuan). A weighted objective rather than ``min
+    mu`` with the cost held at Z*: HiGHS solves it in about the time of the case (2-3 s on the 38 districts), where
+    ``min mu`` took 33-60 s (37,753 iterations)."""
+    gdp = gdp_of(p)
+    total_gdp = sum(gdp.values())
+    size = abs(least) or 1.0
+
+    def hook(m: pyo.ConcreteModel, _p) -> None:
+        cost = cost_expressions(m, p)
+        m.even_burden = pyo.Var()
+        m.even_split = pyo.Constraint(list(p.regions), rule=lambda _, d: cost[d] - gdp[d] / total_gdp * size
+                                      * m.even_burden <= 0)
+        m.cost.expr = m.cost.expr + EVEN * size * m.even_burden
+    return hook
+
+
 def _fair_hook(p: Params, multiple: float):
     gdp = gdp_of(p)
     total_gdp = sum(gdp.values())
@@ -349,14 +378,6 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
             raise ValueError(f"targets: not a city target of the case: {', '.join(unknown)}")
     rows = _admin_rows(p, how, only)
     required = {(r["target_id"], r["year"], r["district"]): r["required"] for r in rows}
-    lv0 = levels(p, result.solution.build)
-    records = _target_table(p, "least_cost", lv0, required)
-    districts = [_district_table(p, result.data, "least_cost", result.solution.build, _co2_cut(p, lv0, report_year,
-                                                                                               co2))]
-    summary = {"admin_targets": None if only is None else sorted(only),
-               "admin_split": how, "fair_multiple": multiple, "objective_least_cost": result.solution.objective,
-               "status_least_cost": "optimal", "admin_rows": len(rows), "report_year": report_year,
-               "co2_indicator": co2}
 
     def run(name: str, hook) -> tuple[object, object]:
         start = time.perf_counter()
@@ -364,6 +385,23 @@ def decompose(result: Result, admin_split: str | None = None, fair_multiple: flo
         sol = solve(m, time_limit=time_limit, duals=False)  # the splits need the plan, not the prices
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return m, sol
+
+    # least cost: the evenest of the least-cost plans (the case's own optimum if that solve fails)
+    m, sol = run("least_cost", _even_hook(p, result.solution.objective))
+    build = sol.build if sol.optimal else result.solution.build
+    mu = float(pyo.value(m.even_burden)) if sol.optimal else None
+    size = abs(result.solution.objective) or 1.0
+    if mu is not None and sol.objective - EVEN * size * mu > result.solution.objective + 1e-8 * size:
+        build, mu, sol.status = result.solution.build, None, "dearer than the least cost"  # the tie-break traded cost
+    del m
+    lv0 = levels(p, build)
+    records = _target_table(p, "least_cost", lv0, required)
+    districts = [_district_table(p, result.data, "least_cost", build, _co2_cut(p, lv0, report_year, co2))]
+    summary = {"admin_targets": None if only is None else sorted(only),
+               "admin_split": how, "fair_multiple": multiple, "objective_least_cost": result.solution.objective,
+               "status_least_cost": "optimal", "admin_rows": len(rows), "report_year": report_year,
+               "co2_indicator": co2, "status_even": sol.status,
+               "even_burden": mu}
 
     # administrative: each row's shortfall allowed at a price far above any cost (one solve: with no shortfall left,
     # the optimum of the split as stated; with some, the least shortfall and the least cost with it)
@@ -426,6 +464,12 @@ def headline(dec: Decomposition) -> list[str]:
     s = dec.summary
     yi = 1e8
     lines = [f"Least-cost split (最低成本分解): {s['objective_least_cost'] / yi:,.2f} 亿元 (present value)."]
+    mu = s.get("even_burden")
+    if mu is not None:
+        lines[0] += (f" Of the plans that cost this (a measure that costs the same everywhere can stand in any "
+                     f"district), the evenest: no district above {mu:.2f}x the city's cost per unit GDP.")
+    else:
+        lines[0] += f" The evenest least-cost plan was not found ({s.get('status_even')}): the case's own optimum."
     for name in ("administrative", "fair"):
         z = s.get(f"objective_{name}")
         handed = "" if not s.get("admin_targets") else f"; handing out {', '.join(s['admin_targets'])} only"
