@@ -117,6 +117,22 @@ def test_potential_too_small_is_named(tmp_path):
     assert "potential of m in r1 (2022)" in d.iis_rows
 
 
+def test_the_iis_rows_of_a_family_are_one_line():
+    """A conflict on the 38 districts lists hundreds of stock balances (each only says a build is involved): the
+    diagnosis gives each constraint family one line with its count and first indices."""
+    from importlib import import_module
+
+    diagnose = import_module("planner.solver.diagnose")  # the module (planner.solver.diagnose is also a function)
+    grouped, places = diagnose._grouped, diagnose._places
+    rows = [("stock_balance", "r1 a 2021"), ("stock_balance", "r1 a 2022"), ("stock_balance", "r2 a 2021"),
+            ("stock_balance", "r2 a 2022"), ("thermal_balance", "2025")]
+    assert grouped(rows) == ["stock_balance: 4 rows (r1 a 2021; r1 a 2022; r2 a 2021, ...)",
+                             "thermal_balance: 1 row (2025)"]
+    assert places({"r1": [2022], "r2": [2021, 2022]}) == "r1 (2022), r2 (2021-2022)"
+    six = {f"d{n}": [2025] for n in range(6)}
+    assert places(six) == "6 regions: d0 (2025), d1 (2025), d2 (2025), ..."
+
+
 def test_target_beyond_a_physical_bound_is_named(tmp_path):
     """Utilisation of 120% of what is generated cannot be met: the share must drop by 20 t (of 100 generated), and
     the IIS names the bound used <= generated next to the target."""
