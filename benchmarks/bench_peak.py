@@ -127,7 +127,7 @@ def main() -> None:
 
     import planner
     from planner.solver.peak import onto_first_stage
-    from planner.solver.sides import tightening_duals
+    from planner.solver.sides import Memo, tightening_duals
     from planner.study.montecarlo import cost_ranges, samples
     from planner.study.points import Runner, points
 
@@ -203,6 +203,7 @@ def main() -> None:
         return {"first_changes": [], "second_changes": [], "costs": uc * c.cost_factor}
 
     def restart_planner() -> None:
+        c.sides_memo = Memo()  # every round a fresh sweep: no face remembered from the round before
         runner.solve({}, detail=False)
         c.first.h.setBasis(basis_first)
         c.h.setBasis(basis_second)
