@@ -72,7 +72,8 @@ def assert_same_as_pyomo(m):
 def test_shipped_cases_compile_as_pyomo_compiles_them(path):
     p = derive(planner.load(path))
     assert_same_as_pyomo(build_model(p))
-    assert_same_as_pyomo(build_model(p, elastic=True))
+    if path.stem != "districts":  # the elastic copy has the same rows at any size: the 3-region cases check it (7 s)
+        assert_same_as_pyomo(build_model(p, elastic=True))
 
 
 def test_shipped_case_column_bounds_are_the_variables_bounds():

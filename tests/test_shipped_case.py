@@ -12,6 +12,7 @@ import pytest
 import planner
 from planner.outputs.workbook import write_excel
 from planner.results.tables import levels, scope_level
+from tests.shared_runs import shipped_result
 from tests.stored_values import STORED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ CASES = sorted(STORED)
 
 @pytest.fixture(scope="module", params=CASES)
 def solved(request, tmp_path_factory):
-    res = planner.run(ROOT / "cases" / f"{request.param}.toml")
+    res = shipped_result(ROOT / "cases" / f"{request.param}.toml")  # solved once a session (tests/shared_runs.py)
     book = write_excel(res, tmp_path_factory.mktemp(request.param) / f"{request.param}.xlsx")
     return request.param, res, book
 
@@ -312,7 +313,7 @@ def test_pollutant_caps_case_caps_every_pollutant_or_says_which_cannot_hold():
 
 @pytest.fixture(scope="module")
 def reference():
-    return planner.run(ROOT / "cases" / "baseline.toml")
+    return shipped_result(ROOT / "cases" / "baseline.toml")
 
 
 def test_wind_and_pv_stay_within_the_citys_plan(reference):
