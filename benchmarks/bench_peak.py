@@ -157,7 +157,7 @@ def main() -> None:
     lower = np.full(nr, -INF)
     cols1, cols2 = c.first.build_col, c.build_col
     keep = cols1 >= 0
-    state = {"x1": None, "act1": None, "sides": False, "first_optimal": True}
+    state = {"x1": None, "act1": None, "sides": False}
     target_rows = list(c.target_rows.values())
 
     def raw_solve(first_changes, second_changes, ceiling=None, run_first=True, costs=None) -> float:
@@ -167,8 +167,7 @@ def main() -> None:
         if run_first:
             _apply(h1, first_changes)
             h1.run()
-            state["first_optimal"] = h1.getModelStatus().name == "kOptimal"
-            if not state["first_optimal"]:  # planner stops here too: the point fails with the first stage's status
+            if h1.getModelStatus().name != "kOptimal":  # planner stops here too: the first stage's status
                 return None
             sol1 = h1.getSolution()
             state["x1"], state["act1"] = np.asarray(sol1.col_value), np.asarray(sol1.row_value)[rows]
@@ -181,7 +180,7 @@ def main() -> None:
         h2.run()
         sol = h2.getSolution()
         np.asarray(sol.col_value), np.asarray(sol.row_dual)
-        optimal = h2.getModelStatus().name == "kOptimal" and (not run_first or state["first_optimal"])
+        optimal = h2.getModelStatus().name == "kOptimal"  # a failed first stage has returned above
         objective = h2.getInfo().objective_function_value if optimal else None
         if optimal and state.get("sides"):  # the same re-solves planner's table makes, on the raw object (no memo)
             tightening_duals(h2, target_rows)

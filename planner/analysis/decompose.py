@@ -253,30 +253,30 @@ def _even_hook(p: Params, least: float):
     that HiGHS's tolerances see it (1e-9 was lost on a case of a few yuan). A weighted objective rather than ``min
     mu`` with the cost held at Z*: HiGHS solves it in about the time of the case (2-3 s on the 38 districts), where
     ``min mu`` took 33-60 s (37,753 iterations)."""
-    gdp = gdp_of(p)
-    total_gdp = sum(gdp.values())
     size = abs(least) or 1.0
 
     def hook(m: pyo.ConcreteModel, _p) -> None:
-        cost = cost_expressions(m, p)
         m.even_burden = pyo.Var()
-        m.even_split = pyo.Constraint(list(p.regions), rule=lambda _, d: cost[d] - gdp[d] / total_gdp * size
-                                      * m.even_burden <= 0)
+        _burden_rows(m, p, cost_expressions(m, p), "even_split", size * m.even_burden)
         m.cost.expr = m.cost.expr + EVEN * size * m.even_burden
     return hook
 
 
 def _fair_hook(p: Params, multiple: float):
-    gdp = gdp_of(p)
-    total_gdp = sum(gdp.values())
-
     def hook(m: pyo.ConcreteModel, _p) -> None:
         cost = cost_expressions(m, p)
         m.fair_total = pyo.Var()
         m.fair_total_def = pyo.Constraint(expr=m.fair_total - pyo.quicksum(cost.values()) == 0)
-        m.fair_split = pyo.Constraint(list(p.regions), rule=lambda _, d: cost[d] - multiple * gdp[d] / total_gdp
-                                      * m.fair_total <= 0)
+        _burden_rows(m, p, cost, "fair_split", multiple * m.fair_total)
     return hook
+
+
+def _burden_rows(m: pyo.ConcreteModel, p: Params, cost: dict, name: str, limit) -> None:
+    """``cost_d(x) <= GDP_d / GDP * limit`` for every region d, as the constraint ``name``: no region's cost per unit
+    of GDP above ``limit`` per unit of the city's (the even and the fair split)."""
+    gdp = gdp_of(p)
+    total_gdp = sum(gdp.values())
+    setattr(m, name, pyo.Constraint(list(p.regions), rule=lambda _, d: cost[d] - gdp[d] / total_gdp * limit <= 0))
 
 
 # ---------------------------------------------------------------------------------------------- the tables
